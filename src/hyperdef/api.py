@@ -1,0 +1,64 @@
+"""The curated public surface of hyperdef.
+
+    from hyperdef.api import load_scenario, simulate, run
+    scenario, base = load_scenario("demo")
+    result = simulate(scenario, base)        # arrays, no files
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jax
+
+import hyperdef
+from hyperdef.pipeline import RunResult, run, simulate, summary
+from hyperdef.scenario.errors import ScenarioError
+from hyperdef.scenario.load import builtin_names, load_scenario
+from hyperdef.scenario.schema import Scenario
+
+__all__ = [
+    "RunResult", "Scenario", "ScenarioError", "builtin_names", "environment_info",
+    "load_scenario", "run", "scenario_coverage", "simulate", "summary",
+]
+
+CONVENTIONS = {
+    "ecef": "WGS84 Earth-fixed",
+    "eci": "ECEF rotated about z by the Earth rotation angle (IERS 2010); "
+           "no precession, nutation or polar motion",
+    "teme": "sgp4 output; to ECEF by GMST (IAU-82)",
+    "time": "t_s = float64 seconds since the scenario epoch (UTC); UT1 taken equal to UTC",
+    "units": "SI inside; degrees and km only in scenario files and reports",
+}
+
+
+def environment_info() -> dict:
+    """Version, JAX backend/devices, float64 status and the frame conventions."""
+    return {
+        "hyperdef_version": hyperdef.__version__,
+        "jax_version": jax.__version__,
+        "jax_backend": jax.default_backend(),
+        "devices": [str(d) for d in jax.devices()],
+        "x64": bool(jax.config.jax_enable_x64),
+        "builtin_scenarios": builtin_names(),
+        "conventions": CONVENTIONS,
+    }
+
+
+def scenario_coverage(source: str | Path, *, alt_km: float, grid_deg: float = 5.0,
+                      figure: Path | None = None) -> dict:
+    """N-fold coverage of a scenario's space sensors at a target altitude over its duration."""
+    from hyperdef.earth.model import earth_model
+    from hyperdef.sensors.coverage import coverage, coverage_figure
+    from hyperdef.time import Epoch
+
+    scenario, base = load_scenario(source)
+    space = [s for s in scenario.sensors if s.kind == "space_ir"]
+    if not space:
+        raise ValueError(f"{source}: sensors: no space_ir sensor to compute coverage for")
+    doc = coverage(space, epoch=Epoch(scenario.epoch), earth=earth_model(scenario.earth),
+                   duration_s=scenario.duration_s, step_s=scenario.step_s,
+                   alt_m=alt_km * 1e3, grid_deg=grid_deg, scenario_dir=base)
+    if figure is not None:
+        coverage_figure(doc, figure)
+    return doc

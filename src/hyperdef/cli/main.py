@@ -1,0 +1,167 @@
+"""`hyperdef` command line (typer + rich). JSON goes to stdout, progress and logs to stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="hyperdef — sensing, tracking and warning against hypersonic threats.")
+err = Console(stderr=True)
+DEMO_SCENARIO = "demo"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _emit(doc: dict) -> None:
+    sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
+
+
+@app.command()
+def info(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False):
+    """Version, JAX backend and devices, float64 status, frame and time conventions."""
+    from hyperdef.api import environment_info
+
+    doc = environment_info()
+    if as_json:
+        _emit(doc)
+        return
+    for key, value in doc.items():
+        err.print(f"[bold]{key}[/]: {value}", highlight=False, soft_wrap=True)
+
+
+def _run(source: str, out: Path, seed: int | None, samples: int | None, as_json: bool,
+         command: str) -> dict:
+    from hyperdef.io.rundir import OutputFolderError
+    from hyperdef.pipeline import run
+    from hyperdef.scenario.errors import ScenarioError
+    from hyperdef.scenario.load import load_scenario
+
+    try:
+        scenario, base = load_scenario(source, seed=seed, samples=samples)
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        with err.status(f"running scenario [bold]{scenario.name}[/] …", spinner="dots"):
+            doc = run(scenario, base, out, command=command)
+    except OutputFolderError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        _emit(doc)
+    else:
+        _print_headline(doc)
+    return doc
+
+
+def _print_headline(doc: dict) -> None:
+    err.print(f"[bold green]done[/] in {doc['wall_time_s']:.1f} s → {doc['out']}")
+    for t in doc["threats"]:
+        err.print(f"  threat [bold]{t['name']}[/]: {t['status']}, "
+                  f"flight {t['flight_time_s']:.0f} s, range {t['ground_range_km']:.0f} km",
+                  highlight=False)
+    for name, a in doc.get("assessment", {}).get("per_threat", {}).items():
+        w = a.get("warning_time_s")
+        err.print(f"  {name}: warning {'never detected' if w is None else f'{w:.0f} s'}",
+                  highlight=False)
+    report = Path(doc["out"]) / "report.html"
+    if report.exists():
+        err.print(f"  report: {report}")
+
+
+@app.command("run")
+def run_cmd(
+    scenario: Annotated[str, typer.Argument(help="scenario YAML file, or a built-in name")],
+    out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("runs/latest"),
+    seed: Annotated[int | None, typer.Option("--seed", help="override the scenario seed")] = None,
+    samples: Annotated[int | None, typer.Option("--samples", help="override samples")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+):
+    """Run a scenario and write its run folder (nothing is written unless it succeeds)."""
+    _run(scenario, out, seed, samples, as_json, command=f"run {scenario}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("runs/demo"),
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+):
+    """Run the built-in demo scenario and write its report."""
+    _run(DEMO_SCENARIO, out, None, None, as_json, command="demo")
+
+
+@app.command()
+def coverage(
+    scenario: Annotated[str, typer.Argument(help="scenario YAML file, or a built-in name")],
+    alt_km: Annotated[float, typer.Option("--alt-km", help="target altitude [km]")] = 40.0,
+    grid_deg: Annotated[float, typer.Option("--grid-deg", help="grid spacing [deg]")] = 5.0,
+    figure: Annotated[Path | None, typer.Option("--figure", help="write a map PNG")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+):
+    """N-fold coverage of the scenario's space sensors at one target altitude."""
+    from hyperdef.api import scenario_coverage
+    from hyperdef.scenario.errors import ScenarioError
+
+    if alt_km < 0:
+        raise _fail(f"--alt-km: must be >= 0, got {alt_km}")
+    try:
+        doc = scenario_coverage(scenario, alt_km=alt_km, grid_deg=grid_deg, figure=figure)
+    except (ScenarioError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        _emit(doc)
+        return
+    err.print(f"≥1: {doc['fraction_ge1']:.1%}  ≥2: {doc['fraction_ge2']:.1%}  "
+              f"≥3: {doc['fraction_ge3']:.1%}  max gap {doc['max_gap_s']:.0f} s")
+
+
+@app.command()
+def report(run_dir: Annotated[Path, typer.Argument(help="a run folder")]):
+    """Rebuild report.html from a run folder's files (says what is missing)."""
+    from hyperdef.report.html import write_report
+
+    if not run_dir.is_dir():
+        raise _fail(f"RUN_DIR {run_dir}: no such folder")
+    path = write_report(run_dir)
+    err.print(f"report: {path}")
+
+
+@app.command()
+def view(
+    run_dir: Annotated[Path, typer.Argument(help="a run folder with scene.czml")],
+    port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1 (0: any free)")] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="do not open a browser")] = False,
+    screenshot: Annotated[
+        Path | None, typer.Option("--screenshot", help="write a PNG and exit")] = None,
+    time_s: Annotated[float | None, typer.Option("--time", help="scene time [s] to show")] = None,
+):
+    """Show the run's 3-D scene on an offline Cesium globe (served on 127.0.0.1 only)."""
+    from hyperdef.viewer import server as viewer_server
+    from hyperdef.viewer.screenshot import screenshot as take_screenshot
+
+    if not run_dir.is_dir():
+        raise _fail(f"RUN_DIR {run_dir}: no such folder")
+    try:
+        if screenshot is not None:
+            take_screenshot(run_dir, screenshot, time_s=time_s)
+            err.print(f"screenshot: {screenshot}")
+            return
+        url, srv = viewer_server.serve(run_dir, port=port, open_browser=not no_browser)
+    except viewer_server.ViewerError as exc:
+        raise _fail(str(exc)) from None
+    err.print(f"viewer: {url}  (Ctrl-C to stop)")
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        srv.shutdown()
+
+
+def main():  # pragma: no cover - console-script entry point
+    app()

@@ -1,0 +1,1 @@
+"""Outputs: run folders, Zarr, Parquet, CZML, manifests."""

@@ -1,0 +1,165 @@
+"""The scenario pipeline: truth → sensors → tracking → assessment, then the run folder.
+
+`simulate` does the numbers and touches no files; `write_run` lays out the run folder
+(shared/DESIGN.md §4); `run` is both, with timing, for the CLI and the API.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import hyperdef
+from hyperdef.earth.model import earth_model
+from hyperdef.io.manifest import build_manifest, write_manifest
+from hyperdef.io.rundir import staged_folder
+from hyperdef.scenario.load import dump_resolved
+from hyperdef.scenario.schema import Scenario
+from hyperdef.time import Epoch, t_grid_s
+
+
+@dataclasses.dataclass
+class RunResult:
+    """Everything one scenario run computed (sample axis first in every array)."""
+
+    scenario: Scenario
+    epoch: Epoch
+    sample_ids: np.ndarray
+    truth: object | None
+    observation: object | None
+    trackset: object | None
+    threat_rows: list[dict]
+    sensor_rows: list[dict]
+    assessment: dict
+    timing_s: dict
+
+
+def simulate(scenario: Scenario, base_dir: Path | None = None, *,
+             sample_ids=None) -> RunResult:
+    """Run every stage for the given sample ids (default: 0 … samples−1); no file I/O."""
+    from hyperdef.assessment.summary import assess
+    from hyperdef.assessment.track_scoring import score_tracks
+    from hyperdef.sensors.observe import observe
+    from hyperdef.threats.simulate import simulate as simulate_threats
+    from hyperdef.tracking.tracker import run_tracker
+
+    epoch = Epoch(scenario.epoch)
+    earth = earth_model(scenario.earth)
+    ids = np.arange(scenario.samples) if sample_ids is None else np.asarray(sample_ids)
+    grid = t_grid_s(scenario.duration_s, scenario.step_s)
+    timing: dict[str, float] = {}
+    truth = observation = trackset = None
+    threat_rows: list[dict] = []
+    sensor_rows: list[dict] = []
+
+    def timed(stage, fn, *args, **kwargs):
+        t0 = time.perf_counter()
+        out = fn(*args, **kwargs)
+        timing[stage] = round(time.perf_counter() - t0, 4)
+        return out
+
+    if scenario.threats:
+        truth = timed("threats", simulate_threats, scenario.threats, earth=earth,
+                      atmosphere=scenario.atmosphere, t_grid_s=grid, seed=scenario.seed,
+                      sample_ids=ids, epoch=epoch)
+        threat_rows = truth.summary(0)
+        if scenario.sensors:
+            observation = timed("sensors", observe, scenario.sensors, truth, epoch=epoch,
+                                earth=earth, seed=scenario.seed, scenario_dir=base_dir)
+            sensor_rows = observation.summary(truth, 0)
+            trackset = timed("tracking", run_tracker, scenario.tracker.to_params(),
+                             observation.detections, t_grid_s=grid, sample_ids=ids)
+            scores = score_tracks(trackset, truth, observation.detections, sample_index=0)
+            for row, score in zip(threat_rows, scores, strict=True):
+                row.update({k: v for k, v in score.items() if k != "threat"})
+    assessment = timed("assessment", assess, scenario, truth, observation, trackset,
+                       epoch=epoch, earth=earth)
+    return RunResult(scenario, epoch, ids, truth, observation, trackset, threat_rows,
+                     sensor_rows, assessment, timing)
+
+
+def summary(result: RunResult, out: Path | None = None) -> dict:
+    """The `--json` document: one object per threat, per (sensor, threat), and the assessment."""
+    return {
+        "scenario": result.scenario.name,
+        "out": str(out) if out is not None else None,
+        "seed": result.scenario.seed,
+        "samples": int(len(result.sample_ids)),
+        "threats": result.threat_rows,
+        "sensors": result.sensor_rows,
+        "assessment": result.assessment,
+        "timing_s": result.timing_s,
+    }
+
+
+def write_run(result: RunResult, folder: Path) -> list[str]:
+    """Write the run's data products into `folder`; returns the names written."""
+    from hyperdef.io.czml import write_czml
+
+    folder = Path(folder)
+    written = []
+    (folder / "scenario.resolved.yaml").write_text(dump_resolved(result.scenario))
+    written.append("scenario.resolved.yaml")
+    if result.truth is not None:
+        result.truth.to_xarray().to_zarr(folder / "truth.zarr", mode="w")
+        written.append("truth.zarr")
+    if result.observation is not None:
+        result.observation.detections.to_parquet(folder / "detections.parquet", index=False)
+        written.append("detections.parquet")
+    if result.trackset is not None:
+        result.trackset.to_xarray().to_zarr(folder / "tracks.zarr", mode="w")
+        written.append("tracks.zarr")
+    pd.DataFrame(metrics_rows(result)).to_parquet(folder / "metrics.parquet", index=False)
+    written.append("metrics.parquet")
+    (folder / "summary.json").write_text(json.dumps(summary(result), indent=2) + "\n")
+    written.append("summary.json")
+    if result.truth is not None:
+        write_czml(
+            folder / "scene.czml", epoch=result.epoch, truth=result.truth,
+            observation=result.observation, trackset=result.trackset,
+            sensors=result.scenario.sensors,
+            defended_areas=[a.model_dump() for a in result.scenario.defended_areas],
+            footprints=result.assessment.get("footprints", []),
+            interceptors=[i.model_dump() for i in result.scenario.interceptors],
+            hyperdef_version=hyperdef.__version__)
+        written.append("scene.czml")
+    return written
+
+
+def metrics_rows(result: RunResult) -> list[dict]:
+    """metrics.parquet rows: one per threat (sample 0 in a plain run), flat columns."""
+    rows = []
+    per_threat = result.assessment.get("per_threat", {})
+    for row in result.threat_rows:
+        flat = {k: v for k, v in row.items() if not isinstance(v, dict | list)}
+        flat["sample"] = int(result.sample_ids[0])
+        for k, v in per_threat.get(row["name"], {}).items():
+            if not isinstance(v, dict | list):
+                flat[f"assess_{k}"] = v
+        rows.append(flat)
+    return rows
+
+
+def run(scenario: Scenario, base_dir: Path | None, out: Path, *, command: str) -> dict:
+    """Simulate and write the run folder atomically; returns the summary document."""
+    from hyperdef.report.html import write_report
+
+    t0 = time.perf_counter()
+    with staged_folder(out) as tmp:
+        result = simulate(scenario, base_dir)
+        written = write_run(result, tmp)
+        manifest = build_manifest(seed=scenario.seed, samples=scenario.samples,
+                                  wall_s=time.perf_counter() - t0, command=command,
+                                  outputs=written + ["manifest.json", "report.html"],
+                                  extra={"timing_s": result.timing_s})
+        write_manifest(tmp, manifest)
+        # The report reads only the folder's files, so `hyperdef report` can rebuild it later.
+        write_report(tmp)
+    doc = summary(result, out)
+    doc["wall_time_s"] = manifest["wall_time_s"]
+    return doc

@@ -1,0 +1,43 @@
+"""Per-sample status codes: failures in batched kernels are data, raised only at the API edge.
+
+Codes are small ints so they live in JAX arrays; `describe` turns one into words for messages.
+"""
+
+import enum
+
+
+class Status(enum.IntEnum):
+    OK = 0
+    IMPACT = 1
+    MAX_TIME = 2
+    MAX_STEPS = 3
+    NON_FINITE = 4
+    BELOW_GROUND_AT_START = 5
+    ESCAPE = 6
+    STOP_ALTITUDE = 7
+    BELOW_HORIZON = 8
+    SINGULAR = 9
+    OUT_OF_REACH = 10
+    INVALID_INPUT = 11
+
+
+_WHY = {
+    Status.OK: "finished normally",
+    Status.IMPACT: "reached the ground",
+    Status.MAX_TIME: "reached the end of the simulated time",
+    Status.MAX_STEPS: "ran out of integration steps",
+    Status.NON_FINITE: "the state became NaN or infinite",
+    Status.BELOW_GROUND_AT_START: "started below the ground",
+    Status.ESCAPE: "speed above escape velocity",
+    Status.STOP_ALTITUDE: "reached the requested stop altitude",
+    Status.BELOW_HORIZON: "below the horizon",
+    Status.SINGULAR: "a matrix was singular",
+    Status.OUT_OF_REACH: "the aim point is beyond the vehicle's reach",
+    Status.INVALID_INPUT: "an input was invalid",
+}
+
+
+def describe(code: int) -> str:
+    """Name and meaning of a status code, e.g. 'IMPACT (reached the ground)'."""
+    s = Status(int(code))
+    return f"{s.name} ({_WHY[s]})"
