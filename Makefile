@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 OUT ?= runs/demo
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test test-slow lint bench clean
+.PHONY: setup demo test test-slow lint bench clean viewer
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hyperdef needs Python 3.11+"'
@@ -17,15 +17,27 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-demo: $(STAMP)
+# The 3-D viewer (hyperdef view) is a small CesiumJS page built with npm when Node.js is present.
+VIEWER_SRC := viewer/package.json viewer/package-lock.json viewer/build.mjs viewer/index.html \
+	$(wildcard viewer/src/*)
+viewer: viewer/dist/index.html
+viewer/dist/index.html: $(VIEWER_SRC)
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+	  cd viewer && npm ci --no-audit --no-fund && npm run build; \
+	else \
+	  echo "Node.js 20.19+ and npm not found: the 3-D viewer (hyperdef view) is not built."; \
+	  echo "Install Node.js (e.g. apt-get install nodejs npm), then run: make viewer"; \
+	fi
+
+demo: $(STAMP) viewer
 	$(BIN)/hyperdef demo --out $(OUT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 
-test: lint
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+test: lint viewer
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
@@ -34,4 +46,4 @@ bench: $(STAMP)
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) runs .pytest_cache .ruff_cache .hypothesis viewer/node_modules viewer/dist

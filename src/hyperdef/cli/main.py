@@ -136,31 +136,40 @@ def report(run_dir: Annotated[Path, typer.Argument(help="a run folder")]):
 @app.command()
 def view(
     run_dir: Annotated[Path, typer.Argument(help="a run folder with scene.czml")],
-    port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1 (0: any free)")] = 0,
+    port: Annotated[int | None, typer.Option(
+        "--port", help="port on 127.0.0.1 (default 8642 or a free one; 0: any free)")] = None,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="do not open a browser")] = False,
     screenshot: Annotated[
         Path | None, typer.Option("--screenshot", help="write a PNG and exit")] = None,
     time_s: Annotated[float | None, typer.Option("--time", help="scene time [s] to show")] = None,
 ):
     """Show the run's 3-D scene on an offline Cesium globe (served on 127.0.0.1 only)."""
+    import warnings
+
     from hyperdef.viewer import server as viewer_server
     from hyperdef.viewer.screenshot import screenshot as take_screenshot
 
     if not run_dir.is_dir():
         raise _fail(f"RUN_DIR {run_dir}: no such folder")
-    try:
-        if screenshot is not None:
-            take_screenshot(run_dir, screenshot, time_s=time_s)
-            err.print(f"screenshot: {screenshot}")
-            return
-        url, srv = viewer_server.serve(run_dir, port=port, open_browser=not no_browser)
-    except viewer_server.ViewerError as exc:
-        raise _fail(str(exc)) from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if screenshot is not None:
+                take_screenshot(run_dir, screenshot, time_s=time_s)
+                err.print(f"screenshot: {screenshot}")
+                return
+            url, srv = viewer_server.serve(run_dir, port=port, open_browser=not no_browser)
+        except (OSError, ValueError, RuntimeError) as exc:
+            # Every viewer error names the file or port and the fix (report, make viewer, --port).
+            raise _fail(str(exc)) from None
+    for w in caught:
+        err.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+    print(url, flush=True)
     err.print(f"viewer: {url}  (Ctrl-C to stop)")
     try:
-        srv.serve_forever()
+        srv.thread.join()
     except KeyboardInterrupt:
-        srv.shutdown()
+        srv.stop()
 
 
 def main():  # pragma: no cover - console-script entry point

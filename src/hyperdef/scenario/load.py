@@ -19,8 +19,9 @@ BUILTIN = importlib.resources.files("hyperdef.scenario") / "builtin"
 
 
 def builtin_names() -> list[str]:
+    """Built-in scenarios (builtin/*.yaml; campaign files there are named campaign_*.yaml)."""
     return sorted(p.name.removesuffix(".yaml") for p in BUILTIN.iterdir()
-                  if p.name.endswith(".yaml"))
+                  if p.name.endswith(".yaml") and not p.name.startswith("campaign"))
 
 
 def resolve_source(source: str | Path) -> tuple[str, Path | None]:
