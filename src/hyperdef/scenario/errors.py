@@ -86,11 +86,12 @@ def _describe(err: dict, root: type[BaseModel]) -> str:
     return f"{path}: {msg[0].lower() + msg[1:]}"
 
 
-def _is_tag(root, loc_before, part) -> bool:
-    owner = _model_at(root, tuple(p for p in loc_before if not isinstance(p, int)))
-    if owner is None or not loc_before:
+def _is_tag(root, loc_before: tuple, part: str) -> bool:
+    """True when `part` is the tag pydantic put after a list index of a discriminated union."""
+    if len(loc_before) < 2 or not isinstance(loc_before[-2], str):
         return False
-    field = owner.model_fields.get(str(loc_before[-2])) if len(loc_before) >= 2 else None
+    owner = _model_at(root, loc_before[:-2])
+    field = owner.model_fields.get(loc_before[-2]) if owner is not None else None
     members = _unwrap(field.annotation) if field is not None else []
     return any(_tag_matches(m, part) for m in members)
 

@@ -1,0 +1,245 @@
+"""Which sensor sees which threat, when, and how well: truth trajectories → detections.
+
+`observe` runs every sensor of a scenario over every Monte Carlo sample of a `Truth`
+(hyperdef.threats.truth). Each (sample, sensor) pair draws from its own stream
+component_key(sample_key(root_key(seed), sample_id), f"sensor/{name}"), keyed per time step, so
+adding a sensor or a sample never changes another's draws. Time is processed in chunks of at most
+`MAX_CHUNK_ELEMENTS` (object × platform × time) entries to bound memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import jax.numpy as jnp
+import numpy as np
+import pandas as pd
+
+from hyperdef.earth.model import earth_model
+from hyperdef.radiometry import band_intensity_w_sr
+from hyperdef.random import component_key, root_key, sample_key
+from hyperdef.scenario.sensors import RadarSpec
+from hyperdef.sensors import detections as dets
+from hyperdef.sensors.horizon import gaussian_radius_m
+from hyperdef.sensors.params import (
+    frame_mask,
+    frame_period_of,
+    frame_start_index,
+    ir_params,
+    radar_params,
+)
+from hyperdef.sensors.platforms import Platforms, platforms_of
+from hyperdef.sensors.radar import false_alarms, measurement_sigmas, observe_radar_sample
+from hyperdef.sensors.space_ir import observe_ir_sample, pointing
+from hyperdef.sensors.streams import time_keys
+from hyperdef.time import Epoch
+
+MAX_CHUNK_ELEMENTS = 2_000_000
+
+
+@dataclasses.dataclass(frozen=True)
+class Observation:
+    """What the sensors saw.
+
+    detections: the detections table (hyperdef.sensors.detections).
+    platforms: sensor name → (P, T, 3) platform ECEF positions [m] on truth.t_s.
+    visible: sensor name → (S, O, T) bool, some platform has geometric access (LOS clear, field
+      of regard, range, elevation, in flight).
+    detected: sensor name → (S, O, T) bool, some platform detected the object in the frame
+      (or scan) that contains that grid time.
+    """
+
+    detections: pd.DataFrame
+    platforms: dict[str, np.ndarray]
+    visible: dict[str, np.ndarray]
+    detected: dict[str, np.ndarray]
+    sensor_names: tuple[str, ...] = ()
+
+    def summary(self, truth, sample_index: int = 0) -> list[dict]:
+        """One dict per (sensor, threat) of sample `sample_index` (an index into truth.sample_ids):
+        name, threat, first_detection_t_s / last_detection_t_s (None if never), detections (row
+        count) and detected_fraction (share of the threat's in-flight grid times at which this
+        sensor detected it)."""
+        sid = int(np.asarray(truth.sample_ids)[sample_index])
+        df = self.detections
+        df = df[df["sample"] == sid]
+        in_flight = np.asarray(truth.in_flight)[sample_index]
+        out = []
+        for name in self.sensor_names:
+            mine = df[df["sensor"] == name]
+            for o, threat in enumerate(truth.names):
+                t = mine.loc[mine["truth_id"] == o, "t_s"].to_numpy()
+                flying = in_flight[o]
+                hit = self.detected[name][sample_index, o] & flying
+                out.append({
+                    "name": name,
+                    "threat": str(threat),
+                    "first_detection_t_s": float(t.min()) if t.size else None,
+                    "last_detection_t_s": float(t.max()) if t.size else None,
+                    "detections": int(t.size),
+                    "detected_fraction": float(hit.sum() / flying.sum()) if flying.any() else 0.0,
+                })
+        return out
+
+
+def _chunks(n_t: int, per_step: int):
+    step = max(1, MAX_CHUNK_ELEMENTS // max(per_step, 1))
+    step = min(step, n_t)
+    return step, [(a, min(a + step, n_t)) for a in range(0, n_t, step)]
+
+
+def _pad_t(x, a: int, b: int, width: int, axis: int, fill):
+    """x[..., a:b, ...] along `axis`, padded to `width` with `fill` (one jit shape per sensor)."""
+    part = np.take(x, np.arange(a, b), axis=axis)
+    if b - a == width:
+        return part
+    pad = [(0, 0)] * part.ndim
+    pad[axis] = (0, width - (b - a))
+    return np.pad(part, pad, constant_values=fill)
+
+
+def target_intensity_w_sr(spec, truth) -> np.ndarray:
+    """(S, O, T) in-band intensity [W/sr] a space_ir sensor sees.
+
+    Without `band_um`: the threat model's own `ir_w_sr` (in truth.ir_band_m, plume included in
+    boost). With it: the heated body's grey-body intensity ε·A·M_band(T)/π re-integrated over the
+    sensor's band (hyperdef.radiometry); the boost plume is not re-modelled in that case.
+    """
+    if spec.band_um is None:
+        return np.asarray(truth.ir_w_sr, np.float64)
+    lo, hi = (x * 1e-6 for x in spec.band_um)
+    eps = np.asarray(truth.emissivity, np.float64)[..., None]
+    area = np.asarray(truth.emitting_area_m2, np.float64)[..., None]
+    return np.asarray(band_intensity_w_sr(np.asarray(truth.temp_k), eps, area, lo, hi))
+
+
+def _sweep(spec, plat: Platforms, truth, seed, t, kernel, to_rows, extra=None):
+    """Run `kernel(s_i, cut, keys)` over samples and time chunks; gather flags and rows.
+
+    kernel gets the sample index, a function cut(array, fill, axis) that slices the current
+    time chunk (padded to a fixed width, one compiled shape per sensor) and the chunk's per-time
+    keys; it returns the kernel's dict of (O, P, Tc) arrays. to_rows(out, sid, o, pl, ti, tg)
+    turns the detected entries into detection rows; extra(key, sid) adds rows not tied to a
+    target (false alarms). Returns (rows, visible, detected) with the flags (S, O, T).
+    """
+    n_o = np.asarray(truth.r_ecef_m).shape[1]
+    width, spans = _chunks(t.size, n_o * plat.count)
+    rows, vis, det = [], [], []
+    for s_i, sid in enumerate(np.asarray(truth.sample_ids)):
+        key = component_key(sample_key(root_key(seed), int(sid)), f"sensor/{spec.name}")
+        vis_s = np.zeros((n_o, t.size), bool)
+        det_s = np.zeros((n_o, t.size), bool)
+        for a, b in spans:
+            def cut(x, fill, axis=1, a=a, b=b):
+                return _pad_t(x, a, b, width, axis, fill)
+
+            out = kernel(s_i, cut, time_keys(key, np.arange(a, a + width)))
+            d = np.asarray(out["detected"])[..., : b - a]
+            vis_s[:, a:b] = np.asarray(out["visible"])[..., : b - a].any(axis=1)
+            det_s[:, a:b] = d.any(axis=1)
+            o, pl, ti = np.nonzero(d)
+            if o.size:
+                rows.append(to_rows(out, int(sid), o, pl, ti, ti + a))
+        if extra is not None:
+            rows += extra(key, int(sid))
+        vis.append(vis_s)
+        det.append(det_s)
+    return rows, np.stack(vis), np.stack(det)
+
+
+def _observer(plat: Platforms, pl, tg) -> dict:
+    return {"r_obs": plat.r_ecef_m[pl, tg], "v_obs": plat.v_ecef_mps[pl, tg],
+            "lat": plat.lat_rad[pl, tg], "lon": plat.lon_rad[pl, tg]}
+
+
+def _observe_ir(spec, plat: Platforms, truth, seed, t, earth):
+    p = ir_params(spec, earth)
+    point = np.asarray(pointing(jnp.asarray(plat.r_ecef_m), jnp.asarray(plat.v_ecef_mps), p))
+    intensity = target_intensity_w_sr(spec, truth)
+    frame = frame_mask(t, spec.frame_period_s)
+    r_t, fly = np.asarray(truth.r_ecef_m), np.asarray(truth.in_flight)
+
+    def kernel(s_i, cut, keys):
+        return observe_ir_sample(
+            cut(plat.r_ecef_m, np.nan), cut(point, 0.0), cut(r_t[s_i], np.nan),
+            cut(intensity[s_i], 0.0), cut(fly[s_i], False), cut(frame, False, 0), keys,
+            p=p, earth=earth)
+
+    def to_rows(out, sid, o, pl, ti, tg):
+        return dets.los_rows(sample=sid, t_s=t[tg], sensor=spec.name, platform=pl,
+                             u_meas=np.asarray(out["u_meas"])[o, pl, ti], sigma_rad=p.sigma_rad,
+                             snr=np.asarray(out["snr"])[o, pl, ti], truth_id=o,
+                             **_observer(plat, pl, tg))
+
+    return _sweep(spec, plat, truth, seed, t, kernel, to_rows)
+
+
+def _observe_radar(spec: RadarSpec, plat: Platforms, truth, seed, t, step_s, earth):
+    p = radar_params(spec, step_s)
+    frame = frame_mask(t, spec.scan_period_s)
+    radius = np.asarray(gaussian_radius_m(plat.lat_rad, earth))
+    r_t, v_t = np.asarray(truth.r_ecef_m), np.asarray(truth.v_ecef_mps)
+    alt_t, fly = np.asarray(truth.alt_m), np.asarray(truth.in_flight)
+
+    def kernel(s_i, cut, keys):
+        return observe_radar_sample(
+            cut(plat.r_ecef_m, np.nan), cut(plat.v_ecef_mps, 0.0), cut(plat.lat_rad, 0.0),
+            cut(plat.lon_rad, 0.0), cut(plat.alt_m, 0.0), cut(radius, 1.0),
+            cut(r_t[s_i], np.nan), cut(v_t[s_i], 0.0), cut(alt_t[s_i], 0.0),
+            cut(fly[s_i], False), cut(frame, False, 0), keys, p=p)
+
+    def to_rows(out, sid, o, pl, ti, tg):
+        return dets.radar_rows(sample=sid, t_s=t[tg], sensor=spec.name,
+                               z_meas=np.asarray(out["z_meas"])[o, pl, ti],
+                               sigma=np.asarray(out["sigma"])[o, pl, ti],
+                               snr=np.asarray(out["snr"])[o, pl, ti], truth_id=o,
+                               **_observer(plat, pl, tg))
+
+    def false_alarm_rows(key, sid):
+        scans = np.nonzero(frame)[0]
+        if spec.false_alarms_per_scan <= 0 or not scans.size:
+            return []
+        scan, z, snr = false_alarms(spec.false_alarms_per_scan, scans.size, p,
+                                    component_key(key, "false_alarms"))
+        tg = scans[scan]
+        return [dets.radar_rows(sample=sid, t_s=t[tg], sensor=spec.name, z_meas=z,
+                                sigma=np.asarray(measurement_sigmas(snr, p)), snr=snr,
+                                truth_id=-1, **_observer(plat, 0, tg))]
+
+    return _sweep(spec, plat, truth, seed, t, kernel, to_rows, false_alarm_rows)
+
+
+def observe(specs, truth, *, epoch, earth, seed: int, scenario_dir: Path | None = None,
+            step_s: float | None = None) -> Observation:
+    """Run every sensor spec over every sample of `truth`.
+
+    specs: list of SpaceIRSpec / RadarSpec; truth: hyperdef.threats.truth.Truth (names, t_s (T,),
+    sample_ids (S,), r_ecef_m / v_ecef_mps (S, O, T, 3), alt_m, temp_k, ir_w_sr, in_flight
+    (S, O, T), emissivity, emitting_area_m2 (S, O)); epoch: Epoch (or ISO text / datetime);
+    earth: EarthModel or its name; seed: the scenario seed; scenario_dir: where relative
+    tle_file paths resolve; step_s: default frame time of a power-aperture radar (the grid step
+    when omitted).
+    """
+    if isinstance(earth, str):
+        earth = earth_model(earth)
+    if not isinstance(epoch, Epoch):
+        epoch = Epoch.parse(epoch) if isinstance(epoch, str) else Epoch(epoch)
+    t = np.asarray(truth.t_s, np.float64)
+    if step_s is None:
+        step_s = float(t[1] - t[0]) if t.size > 1 else 1.0
+    rows, platforms, visible, detected = [], {}, {}, {}
+    for spec in specs:
+        plat = platforms_of(spec, t, epoch=epoch, earth=earth, scenario_dir=scenario_dir)
+        if isinstance(spec, RadarSpec):
+            r, vis, det = _observe_radar(spec, plat, truth, seed, t, step_s, earth)
+        else:
+            r, vis, det = _observe_ir(spec, plat, truth, seed, t, earth)
+        hold = frame_start_index(t, frame_period_of(spec))
+        rows += r
+        platforms[spec.name] = plat.r_ecef_m
+        visible[spec.name] = vis
+        detected[spec.name] = det[..., hold]
+    return Observation(dets.table(rows), platforms, visible, detected,
+                       tuple(s.name for s in specs))
+
