@@ -1,0 +1,83 @@
+"""Engagement windows of notional interceptor sites, from the *track* (never the truth).
+
+An interceptor site is a kinematic envelope only (scenario `interceptors:`): an average fly-out
+speed v, a maximum slant range R_max, an intercept altitude band [h_min, h_max] and a reaction
+time τ. No guidance law and no real system parameter is modelled: the question is only *could
+anything from this site be at the threat's predicted position in time?*
+
+For a launch decision at t_d, a grid time t offers an intercept point when the threat's predicted
+position p(t) (the firm track's estimate, or its coasted prediction where custody lapsed — built
+by `hyperdef.assessment.summary`) satisfies
+
+    h_min ≤ alt(p(t)) ≤ h_max,   d(t) = |p(t) − s| ≤ R_max,   t − t_d ≥ τ + d(t)/v,
+
+with s the site's ECEF position. The decision cannot precede the first firm track, so the reported
+window uses t_d = first firm track time; `window_vs_decision` repeats the count for other decision
+times to show how the window grows or shrinks with earlier or later firm tracks (positions are
+still only those the track supplies). The window length is the sum of the grid step weights
+(`custody.step_weights_s`) of the feasible times: its resolution is the scenario's step_s.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hyperdef.assessment.custody import intervals, step_weights_s
+from hyperdef.earth.geodetic import ecef_to_geodetic, geodetic_to_ecef
+from hyperdef.earth.model import WGS84, EarthModel
+
+
+def site_ecef_m(site, earth: EarthModel = WGS84) -> np.ndarray:
+    """(3,) ECEF position [m] of an interceptor site (fields lat_deg, lon_deg, alt_m)."""
+    return np.asarray(geodetic_to_ecef(np.radians(site.lat_deg), np.radians(site.lon_deg),
+                                       float(site.alt_m), earth))
+
+
+def feasible(t_s, r_pred_ecef_m, site, t_decision_s, *, earth: EarthModel = WGS84) -> np.ndarray:
+    """(..., T) bool: an intercept point inside the envelope exists at each grid time.
+
+    Args:
+      t_s: (T,) grid [s].
+      r_pred_ecef_m: (T, 3) predicted threat position, ECEF [m]; NaN rows = no prediction.
+      site: interceptor envelope (hyperdef.scenario.assessment.Interceptor or same fields).
+      t_decision_s: scalar or (D,) launch-decision times [s] (broadcast against the grid).
+      earth: Earth model for altitudes and the site position.
+    """
+    t = np.asarray(t_s, np.float64)
+    r = np.asarray(r_pred_ecef_m, np.float64)
+    known = np.all(np.isfinite(r), axis=-1)
+    r_safe = np.where(known[:, None], r, 0.0)
+    _, _, alt = ecef_to_geodetic(np.where(known[:, None], r_safe, [earth.a_m, 0.0, 0.0]), earth)
+    alt = np.asarray(alt)
+    dist = np.linalg.norm(r_safe - site_ecef_m(site, earth), axis=-1)
+    inside = (known & (alt >= site.min_alt_km * 1e3) & (alt <= site.max_alt_km * 1e3)
+              & (dist <= site.max_range_km * 1e3))
+    t_d = np.asarray(t_decision_s, np.float64)[..., None]
+    in_time = (t - t_d) >= site.reaction_time_s + dist / site.flyout_speed_mps
+    return inside & in_time
+
+
+def engagement_window(t_s, r_pred_ecef_m, site, t_decision_s, *,
+                      earth: EarthModel = WGS84) -> dict:
+    """The engagement window of one site against one threat for a decision at t_decision_s.
+
+    Returns a JSON-safe dict: window_s (0 when none or when t_decision_s is None), intervals
+    [[t0, t1], …] [s], first_intercept_t_s / last_intercept_t_s (None if none).
+    """
+    if t_decision_s is None:
+        return {"window_s": 0.0, "intervals": [], "first_intercept_t_s": None,
+                "last_intercept_t_s": None}
+    ok = feasible(t_s, r_pred_ecef_m, site, t_decision_s, earth=earth)
+    t = np.asarray(t_s, np.float64)
+    spans = intervals(t, ok)
+    return {"window_s": float(np.sum(step_weights_s(t)[ok])), "intervals": spans,
+            "first_intercept_t_s": float(t[ok][0]) if ok.any() else None,
+            "last_intercept_t_s": float(t[ok][-1]) if ok.any() else None}
+
+
+def window_vs_decision(t_s, r_pred_ecef_m, site, decision_t_s, *,
+                       earth: EarthModel = WGS84) -> np.ndarray:
+    """(D,) engagement window length [s] for each launch-decision time in decision_t_s (D,)."""
+    t = np.asarray(t_s, np.float64)
+    ok = feasible(t, r_pred_ecef_m, site, np.asarray(decision_t_s, np.float64), earth=earth)
+    return ok.astype(np.float64) @ step_weights_s(t)

@@ -1,0 +1,253 @@
+"""`assess`: the analyst's answers for one run — when seen, how long held, how much warning, where
+it could be going, when a notional defence could act.
+
+It joins the truth (for scoring only), the sensors' detections, the tracker's TrackSet and the
+scenario's defended areas and interceptor envelopes for one sample (sample 0 in a plain run) and
+returns a JSON-safe dict (None, never NaN) with
+
+- per_threat: {name: warning_time_s, warning_from_detection_s, warning_to, custody_fraction,
+  longest_gap_s, track_breaks, first_detection_t_s, first_firm_track_t_s, detection
+  ("detected" | "never detected"), footprint_area_km2_at {"<t_s>": km²}, predicted_impact
+  {lat_deg, lon_deg, sigma_km} | None, engagement_window_s {site: s}, defended_area_arrival_t_s
+  {area: t | None}};
+- footprints: [{threat, t_s, kind ("reachable" | "impact_ellipse_95"), polygon [[lat, lon], …],
+  area_km2, predicted_impact}];
+- timelines: {threat: custody intervals (see `custody.custody`)};
+- engagement: {threat: {site: window intervals and the window vs launch-decision time}}.
+
+Definitions live in custody.py, warning.py, footprint.py (with flyout.py and ground.py) and
+engagement.py. Which firm tracks are "on" a threat comes from
+`hyperdef.assessment.track_scoring.score_tracks` (its track_ids), so the custody here and the
+tracker's custody_fraction count the same tracks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from hyperdef.assessment import custody as cu
+from hyperdef.assessment import engagement as en
+from hyperdef.assessment import footprint as fp
+from hyperdef.assessment.flyout import VehicleClass, coast
+from hyperdef.assessment.warning import arrival_time_s, warning_times
+from hyperdef.earth.geodetic import ecef_to_geodetic
+from hyperdef.status import Status
+
+
+@dataclasses.dataclass(frozen=True)
+class AssessOptions:
+    """Choices of the assessment that are not physics (all documented in the report)."""
+
+    sample_index: int = 0
+    footprint_every_s: float = 60.0  # a footprint per minute of firm track …
+    max_footprints: int = 6  # … thinned evenly to at most this many per threat
+    decision_points: int = 21  # launch-decision times for the window-vs-decision curve
+    max_bank_deg: float = 75.0
+    fallback_lift_to_drag: float = 2.6  # when the truth has no single L/D (aero tables)
+    fallback_beta_kgpm2: float = 5000.0
+    footprint: fp.FootprintOptions = fp.FootprintOptions()
+
+
+def json_safe(value):
+    """Recursively turn NumPy scalars/arrays into Python values and NaN/inf into None."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return json_safe(value.tolist())
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return float(value) if math.isfinite(value) else None
+    return value
+
+
+def _first_detection(detections, sample_id: int, o: int):
+    if detections is None or len(detections) == 0:
+        return None
+    rows = detections[(detections["sample"] == sample_id) & (detections["truth_id"] == o)]
+    return float(rows["t_s"].min()) if len(rows) else None
+
+
+def _vehicle(truth, s, o, opts: AssessOptions) -> VehicleClass:
+    """The defence's assumed vehicle class: the threat's own (sample) β and L/D — the class is
+    taken as known from intelligence; only the state comes from the track."""
+    beta = float(np.asarray(truth.beta_kgpm2)[s, o])
+    beta = beta if math.isfinite(beta) and beta > 0 else opts.fallback_beta_kgpm2
+    if truth.kinds[o] == "ballistic":
+        return VehicleClass(beta, 0.0, opts.max_bank_deg)
+    ld = float(np.asarray(truth.lift_to_drag)[s, o])
+    ld = ld if math.isfinite(ld) and ld > 0 else opts.fallback_lift_to_drag
+    return VehicleClass(beta, ld, opts.max_bank_deg)
+
+
+def _footprint_indices(t_s, holder, opts: AssessOptions) -> list[int]:
+    held = np.flatnonzero(holder >= 0)
+    if held.size == 0:
+        return []
+    t_held = t_s[held]
+    marks = np.arange(t_held[0], t_held[-1] + 1e-9, opts.footprint_every_s)
+    idx = sorted({int(held[np.argmin(np.abs(t_held - m))]) for m in marks})
+    if len(idx) > opts.max_footprints:
+        pick = np.round(np.linspace(0, len(idx) - 1, opts.max_footprints)).astype(int)
+        idx = [idx[i] for i in pick]
+    return idx
+
+
+def _footprints(name, kind, t_s, x, P, holder_cols, vehicle, atmosphere, earth, opts):
+    """Footprints of one threat at its footprint times; x (K,T,6), P (K,T,6,6) of the sample."""
+    out = []
+    if kind == "cruise":  # powered flight: an unpowered prediction would mislead
+        return out
+    for i in _footprint_indices(t_s, holder_cols, opts):
+        k = int(holder_cols[i])
+        x6, P6 = x[k, i], P[k, i]
+        if not (np.all(np.isfinite(x6)) and np.all(np.isfinite(P6))):
+            continue
+        pred = fp.predict_impact(x6, P6, vehicle, atmosphere=atmosphere, earth=earth,
+                                 options=opts.footprint)
+        if kind == "glide":
+            reach = fp.reachable_footprint(x6, P6, vehicle, atmosphere=atmosphere, earth=earth,
+                                           options=opts.footprint)
+            if reach is None:
+                continue
+            poly, area, what = reach["polygon"], reach["area_km2"], "reachable"
+        else:
+            if pred is None:
+                continue
+            (poly, area), what = fp.ellipse_polygon(pred), "impact_ellipse_95"
+        out.append({"threat": name, "t_s": float(t_s[i]), "kind": what, "polygon": poly,
+                    "area_km2": area, "predicted_impact": pred})
+    return out
+
+
+def _predicted_positions(t_s, x, holder_cols, vehicle, atmosphere, earth, opts):
+    """(T,3) threat position the defence believes: the holding firm track's estimate, and where
+    custody lapsed after the first firm track, the last estimate coasted forward (zero bank)."""
+    n_t = len(t_s)
+    p = np.full((n_t, 3), np.nan)
+    held = holder_cols >= 0
+    for i in np.flatnonzero(held):
+        p[i] = x[holder_cols[i], i, :3]
+    if not held.any():
+        return p
+    starts = [i for i in range(1, n_t) if held[i - 1] and not held[i]]
+    if not starts:
+        return p
+    y0 = np.stack([x[holder_cols[i - 1], i - 1] for i in starts])
+    ok = np.all(np.isfinite(y0), axis=1)
+    if not ok.any():
+        return p
+    y0 = y0[ok]
+    t0 = np.asarray([t_s[i - 1] for i, g in zip(starts, ok, strict=True) if g])
+    ys = coast(y0, t0, vehicle, t_s, atmosphere=atmosphere, earth=earth,
+               options=opts.footprint.flight)
+    for g, i in enumerate([i for i, good in zip(starts, ok, strict=True) if good]):
+        nxt = np.flatnonzero(held[i:])
+        end = i + int(nxt[0]) if nxt.size else n_t
+        p[i:end] = ys[g, i:end]
+    return p
+
+
+def assess(scenario, truth, observation, trackset, *, epoch, earth,
+           options: AssessOptions = AssessOptions()) -> dict:
+    """Custody, warning, footprints and engagement windows of one sample (see module docstring).
+
+    scenario: hyperdef.scenario.schema.Scenario (defended_areas, interceptors, atmosphere);
+    truth: hyperdef.threats.truth.Truth or None; observation: hyperdef.sensors.observe.Observation
+    or None; trackset: hyperdef.tracking.trackset.TrackSet or None; epoch: hyperdef.time.Epoch
+    (recorded only); earth: EarthModel. Never raises for missing stages: no threats → empty
+    result; no sensors → every threat "never detected".
+    """
+    del epoch  # times are seconds since the epoch throughout; nothing here needs the calendar
+    result = {"per_threat": {}, "footprints": [], "timelines": {}, "engagement": {}}
+    if truth is None or len(truth.names) == 0:
+        return result
+    s = options.sample_index
+    sid = int(np.asarray(truth.sample_ids)[s])
+    t_s = np.asarray(truth.t_s, np.float64)
+    detections = observation.detections if observation is not None else None
+    scores = None
+    if trackset is not None:
+        from hyperdef.assessment.track_scoring import score_tracks
+        scores = score_tracks(trackset, truth, detections, sample_index=s)
+    areas, sites = list(scenario.defended_areas), list(scenario.interceptors)
+    atmosphere = scenario.atmosphere
+
+    for o, name in enumerate(truth.names):
+        fly = np.asarray(truth.in_flight)[s, o]
+        det = ({k: np.asarray(v)[s, o] for k, v in observation.detected.items()}
+               if observation is not None else {})
+        if scores is not None:
+            holder = cu.holder_timeline(trackset.state[s], trackset.track_ids,
+                                        scores[o]["track_ids"])
+        else:
+            holder = np.full(len(t_s), -1, np.int64)
+        cust = cu.custody(t_s, fly, holder, det)
+        first_det = _first_detection(detections, sid, o)
+
+        r = np.asarray(truth.r_ecef_m)[s, o]
+        lat, lon, _ = (np.asarray(a) for a in ecef_to_geodetic(r, earth))
+        alt = np.asarray(truth.alt_m)[s, o]
+        impacted = int(np.asarray(truth.status)[s, o]) == Status.IMPACT
+        t_end = float(np.asarray(truth.t_end_s)[s, o])
+        impact = ((t_end, float(np.asarray(truth.impact_lat_rad)[s, o]),
+                   float(np.asarray(truth.impact_lon_rad)[s, o])) if impacted else None)
+        arrivals = {a.name: arrival_time_s(
+            t_s, lat, lon, alt, fly, area_lat_rad=math.radians(a.lat_deg),
+            area_lon_rad=math.radians(a.lon_deg), radius_m=a.radius_km * 1e3, impact=impact,
+            earth=earth) for a in areas}
+        warn = warning_times(first_det, cust["first_firm_track_t_s"], arrivals,
+                             t_end if impacted else None)
+
+        # Track columns of this threat's holder: map ids to columns of the TrackSet arrays.
+        cols = np.full(len(t_s), -1, np.int64)
+        prints, engage = [], {}
+        if trackset is not None and (holder >= 0).any():
+            col_of = {int(tid): c for c, tid in enumerate(np.asarray(trackset.track_ids))}
+            cols = np.asarray([col_of[int(h)] if h >= 0 else -1 for h in holder], np.int64)
+            x, P = np.asarray(trackset.x)[s], np.asarray(trackset.P)[s]
+            vehicle = _vehicle(truth, s, o, options)
+            prints = _footprints(name, truth.kinds[o], t_s, x, P, cols, vehicle, atmosphere,
+                                 earth, options)
+            if sites:
+                pos = _predicted_positions(t_s, x, cols, vehicle, atmosphere, earth, options)
+                t_fly = t_s[fly] if fly.any() else t_s
+                decisions = np.linspace(t_fly[0], t_fly[-1], options.decision_points)
+                for site in sites:
+                    win = en.engagement_window(t_s, pos, site, cust["first_firm_track_t_s"],
+                                               earth=earth)
+                    win["vs_decision"] = {
+                        "decision_t_s": decisions,
+                        "window_s": en.window_vs_decision(t_s, pos, site, decisions,
+                                                          earth=earth)}
+                    engage[site.name] = win
+        for site in sites:
+            engage.setdefault(site.name, en.engagement_window(t_s, None, site, None))
+
+        latest = prints[-1]["predicted_impact"] if prints else None
+        result["per_threat"][name] = {
+            **{k: warn[k] for k in ("warning_time_s", "warning_from_detection_s", "warning_to")},
+            "custody_fraction": cust["custody_fraction"],
+            "longest_gap_s": cust["longest_gap_s"],
+            "track_breaks": cust["track_breaks"],
+            "first_detection_t_s": first_det,
+            "first_firm_track_t_s": cust["first_firm_track_t_s"],
+            "detection": "detected" if first_det is not None else "never detected",
+            "footprint_area_km2_at": {f"{f['t_s']:g}": f["area_km2"] for f in prints},
+            "predicted_impact": ({k: latest[k] for k in ("lat_deg", "lon_deg", "sigma_km")}
+                                 if latest else None),
+            "engagement_window_s": {k: v["window_s"] for k, v in engage.items()},
+            "defended_area_arrival_t_s": arrivals,
+        }
+        result["footprints"] += prints
+        result["timelines"][name] = {**cust["timeline"], "event_t_s": warn["event_t_s"],
+                                     "warning_to": warn["warning_to"]}
+        result["engagement"][name] = engage
+    return json_safe(result)

@@ -1,0 +1,97 @@
+"""Warning time: from first detection and from first firm track to the event that matters.
+
+The event is the threat's *arrival at a defended area* when it reaches one (the earliest over the
+scenario's `defended_areas`), otherwise its *impact*. A threat that neither reaches an area nor
+impacts inside the simulated time has no warning time (None, with `warning_to` = "none").
+
+Arrival at a defended area (name, centre, ground radius R): the first time the point below the
+threat (its geodetic latitude/longitude) is within R of the centre *while the threat is below
+`ceiling_m`* (default 100 km, the conventional edge of space). The ceiling keeps a ballistic
+missile passing high overhead in mid-course from counting as an arrival; it arrives when it comes
+back down over the area. Distances are geodesics on the scenario's Earth model
+(`hyperdef.earth.distance.geodesic_m`, Vincenty), so circles across the antimeridian or near a pole
+need no special case. The crossing is placed between grid times by linear interpolation of the
+distance margin d − R, or at the impact time when only the impact point lies inside.
+
+A negative warning time is reported as it is: the firm track came after the event.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from hyperdef.earth.distance import geodesic_m
+from hyperdef.earth.model import WGS84, EarthModel
+
+ARRIVAL_CEILING_M = 100e3  # the Kármán line (FAI): above it the threat is not "over" the area
+
+
+def arrival_time_s(t_s, lat_rad, lon_rad, alt_m, in_flight, *, area_lat_rad: float,
+                   area_lon_rad: float, radius_m: float, impact=None,
+                   ceiling_m: float = ARRIVAL_CEILING_M, earth: EarthModel = WGS84):
+    """First time [s] the threat is over a defended area below the ceiling, or None.
+
+    Args:
+      t_s: (T,) grid [s]; lat_rad, lon_rad: (T,) geodetic sub-threat point [rad]; alt_m: (T,)
+        height [m]; in_flight: (T,) bool. NaN entries are ignored.
+      area_lat_rad, area_lon_rad: area centre [rad]; radius_m: its ground radius [m].
+      impact: optional (t_impact_s, lat_rad, lon_rad) appended after the last in-flight time.
+      ceiling_m: arrivals count only below this height [m].
+      earth: Earth model for the geodesic distances.
+    Returns:
+      float arrival time [s] or None.
+    """
+    # The impact slot is always appended (NaN when there is none) and distances are taken on the
+    # whole grid before masking, so every call has the same array shape: one compilation per run.
+    imp = impact if impact is not None else (np.nan, np.nan, np.nan)
+    t = np.append(np.asarray(t_s, np.float64), imp[0])
+    lat = np.append(np.asarray(lat_rad, np.float64), imp[1])
+    lon = np.append(np.asarray(lon_rad, np.float64), imp[2])
+    alt = np.append(np.asarray(alt_m, np.float64), 0.0)
+    fly = np.append(np.asarray(in_flight, bool), True)
+    ok = fly & np.isfinite(t) & np.isfinite(lat) & np.isfinite(lon) & np.isfinite(alt)
+    d = np.asarray(geodesic_m(np.where(ok, lat, 0.0), np.where(ok, lon, 0.0), area_lat_rad,
+                              area_lon_rad, earth=earth))
+    t, alt, margin = t[ok], alt[ok], d[ok] - radius_m
+    if t.size == 0:
+        return None
+    inside = (margin <= 0.0) & (alt <= ceiling_m)
+    if not inside.any():
+        return None
+    j = int(np.argmax(inside))
+    # Interpolate only when the step before was a plain distance crossing (below the ceiling).
+    if j > 0 and margin[j - 1] > 0.0 and alt[j - 1] <= ceiling_m:
+        frac = margin[j - 1] / (margin[j - 1] - margin[j])
+        return float(t[j - 1] + frac * (t[j] - t[j - 1]))
+    return float(t[j])
+
+
+def warning_times(first_detection_t_s, first_firm_track_t_s, arrivals: dict,
+                  impact_t_s) -> dict:
+    """Warning times to the earliest defended-area arrival, else to impact.
+
+    Args:
+      first_detection_t_s, first_firm_track_t_s: float [s] or None (never).
+      arrivals: {area name: arrival time [s] or None}.
+      impact_t_s: impact time [s] or None (no impact in the simulated time).
+    Returns:
+      JSON-safe dict: warning_time_s (from first firm track), warning_from_detection_s,
+      warning_to ("defended_area:<name>", "impact" or "none"), event_t_s.
+    """
+    reached = {k: v for k, v in arrivals.items() if v is not None and math.isfinite(v)}
+    if reached:
+        name = min(reached, key=reached.get)
+        event, to = reached[name], f"defended_area:{name}"
+    elif impact_t_s is not None and math.isfinite(impact_t_s):
+        event, to = float(impact_t_s), "impact"
+    else:
+        event, to = None, "none"
+
+    def lead(t0):
+        return None if (event is None or t0 is None) else float(event - t0)
+
+    return {"warning_time_s": lead(first_firm_track_t_s),
+            "warning_from_detection_s": lead(first_detection_t_s),
+            "warning_to": to, "event_t_s": event}
