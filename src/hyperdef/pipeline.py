@@ -106,13 +106,13 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
     (folder / "scenario.resolved.yaml").write_text(dump_resolved(result.scenario))
     written.append("scenario.resolved.yaml")
     if result.truth is not None:
-        result.truth.to_xarray().to_zarr(folder / "truth.zarr", mode="w")
+        _to_zarr(result.truth.to_xarray(), folder / "truth.zarr")
         written.append("truth.zarr")
     if result.observation is not None:
         result.observation.detections.to_parquet(folder / "detections.parquet", index=False)
         written.append("detections.parquet")
     if result.trackset is not None:
-        result.trackset.to_xarray().to_zarr(folder / "tracks.zarr", mode="w")
+        _to_zarr(result.trackset.to_xarray(), folder / "tracks.zarr")
         written.append("tracks.zarr")
     pd.DataFrame(metrics_rows(result)).to_parquet(folder / "metrics.parquet", index=False)
     written.append("metrics.parquet")
@@ -129,6 +129,12 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
             hyperdef_version=hyperdef.__version__)
         written.append("scene.czml")
     return written
+
+
+def _to_zarr(ds, path: Path) -> None:
+    """Zarr format 2 with consolidated metadata: its string dtypes and layout are specified and
+    read by every Zarr implementation (format 3 has no specification for fixed-width strings)."""
+    ds.to_zarr(path, mode="w", zarr_format=2, consolidated=True)
 
 
 def metrics_rows(result: RunResult) -> list[dict]:

@@ -16,6 +16,21 @@ err = Console(stderr=True)
 DEMO_SCENARIO = "demo"
 
 
+@app.callback()
+def _setup():
+    """Persist JAX compilations between runs: most of a small run's time is first-call
+    compilation, which the cache turns into a disk read (HYPERDEF_JAX_CACHE=0 turns it off)."""
+    import os
+
+    import jax
+
+    cache = os.environ.get("HYPERDEF_JAX_CACHE",
+                           os.path.join(os.path.expanduser("~"), ".cache", "hyperdef", "jax"))
+    if cache not in ("0", ""):
+        jax.config.update("jax_compilation_cache_dir", cache)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
