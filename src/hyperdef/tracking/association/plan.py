@@ -1,0 +1,113 @@
+"""One scan's association plan: which detections update which tracks, platform by platform.
+
+A platform sees each object at most once per scan, so each platform's detections form one
+assignment problem, all solved from the same prediction; a track may take one detection from
+every platform (centralised measurement fusion, the updates then applied platform after platform).
+
+* GNN (`gnn.gnn_assign`, cost d², miss and new costs half the χ² gate): firm tracks are served
+  first and tentative ones from what is left, so a young track's wide gate cannot steal a
+  detection from an established track.
+* JPDA (`jpda.jpda_betas`): the firm tracks' clusters are weighed; tentative tracks, whose wide
+  gates would keep clutter-fed tracks alive, are confirmed or dropped by GNN on the rows no firm
+  track gated (Blackman & Popoli 1999, §6.2).
+* Shared evidence (for duplicate removal, `manage.TrackBook.duplicates`): two tracks that gate
+  one and the same detection, and nothing else, on ≥ 2 platforms of the scan.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+
+import numpy as np
+
+from hyperdef.tracking.association.gnn import gnn_assign
+from hyperdef.tracking.association.jpda import jpda_betas
+from hyperdef.tracking.gating import gate_volume
+
+
+def track_table(pairs, n_rows, logw):
+    """Per (track, row): best slot d² and ln det S, and the slots' mixture log-likelihood.
+
+    pairs: dict of (P,) arrays slot, tid, r (scan row), d2, logdet, gated, loglik; logw: slot
+    log-weights (one slot per track except for range-parameterised tracks).
+    returns: (tid (Q,), r (Q,), {"d2", "logdet", "ll"}: (Q,)) over gated (track, row) pairs.
+    """
+    key, inv = np.unique(pairs["tid"] * n_rows + pairs["r"], return_inverse=True)
+    agg = {"d2": np.full(len(key), np.inf), "logdet": np.full(len(key), np.inf),
+           "ll": np.full(len(key), -np.inf)}
+    np.minimum.at(agg["d2"], inv, np.where(pairs["gated"], pairs["d2"], np.inf))
+    np.minimum.at(agg["logdet"], inv, np.where(pairs["gated"], pairs["logdet"], np.inf))
+    ll = np.where(np.isfinite(pairs["loglik"]), pairs["loglik"] + logw[pairs["slot"]], -np.inf)
+    np.logaddexp.at(agg["ll"], inv, ll)
+    ok = np.isfinite(agg["d2"])
+    key = key[ok]
+    return key // n_rows, key % n_rows, {c: v[ok] for c, v in agg.items()}
+
+
+def plan_scan(pairs, *, platform, t_s, thr, dof, logw, is_firm, params):
+    """Association plan of one scan.
+
+    pairs: the gate's pair table (see `track_table`); platform, t_s, thr, dof: (n,) per scan
+    row — platform code, time [s], χ² gate, innovation dof; logw: slot log-weights; is_firm:
+    tid -> bool; params: TrackerParams.
+    returns: taken (n,) bool rows used (not for initiation), plan {tid: [(t, rows, betas)]}
+    (betas None for a plain update), shared {(tid, tid)}, jpda_owner [(row, tid)] (rows that a
+    track produced with probability > ½, for purity scoring).
+    """
+    n = len(platform)
+    taken = np.zeros(n, dtype=bool)
+    plan = collections.defaultdict(list)
+    owner = []
+    a_tid, a_r, agg = track_table(pairs, n, logw)
+    if len(a_tid) == 0:
+        return taken, plan, set(), owner
+    plat = platform[a_r]
+    order = np.argsort(plat, kind="stable")
+    shared = collections.Counter()
+    for sel in np.split(order, np.flatnonzero(np.diff(plat[order])) + 1):
+        tids, ti = np.unique(a_tid[sel], return_inverse=True)
+        rs, ri = np.unique(a_r[sel], return_inverse=True)
+        tab = {c: np.full((len(tids), len(rs)), np.inf) for c in ("d2", "logdet")}
+        tab["ll"] = np.full((len(tids), len(rs)), -np.inf)
+        for c in tab:
+            tab[c][ti, ri] = agg[c][sel]
+        g = np.isfinite(tab["d2"])
+        lone = g & (g.sum(axis=1) == 1)[:, None]
+        for j in np.flatnonzero(lone.sum(axis=0) > 1):
+            for pair in itertools.combinations(sorted(int(t) for t in tids[lone[:, j]]), 2):
+                shared[pair] += 1
+        firm = np.asarray([is_firm(int(t)) for t in tids])
+        tiers = (firm, ~firm)
+        if params.association == "jpda" and firm.any():
+            owner += _jpda(tids[firm], rs, {c: v[firm] for c, v in tab.items()}, plan,
+                           t_s=t_s, thr=thr, dof=dof, params=params)
+            taken[rs[g[firm].any(axis=0)]] = True
+            tiers = (~firm,)
+        half = 0.5 * thr[rs]
+        for tier in tiers:
+            cost = np.where(tier[:, None] & ~taken[rs][None, :], tab["d2"], np.inf)
+            a, m = gnn_assign(cost, half.max(), half)
+            for i, j in zip(a, m, strict=True):
+                plan[int(tids[i])].append((t_s[rs[j]], [int(rs[j])], None))
+                taken[rs[j]] = True
+    return taken, plan, {pair for pair, k in shared.items() if k >= 2}, owner
+
+
+def _jpda(tids, rs, tab, plan, *, t_s, thr, dof, params):
+    gated = np.isfinite(tab["d2"])
+    vol = None
+    if params.clutter_density is None:
+        logdet = np.where(gated, tab["logdet"], -np.inf).max(axis=1)
+        vol = gate_volume(thr[rs].max(), logdet, dof[rs].max())
+    beta = jpda_betas(tab["ll"], gated, p_detection=params.p_detection,
+                      p_gate=params.gate_probability, clutter_density=params.clutter_density,
+                      gate_volume=vol)
+    for i, tid in enumerate(tids):
+        js = np.flatnonzero(gated[i])
+        if len(js):
+            plan[int(tid)].append((t_s[rs[js[0]]], [int(r) for r in rs[js]],
+                                   np.concatenate([[beta[i, 0]], beta[i, 1 + js]])))
+    best = np.argmax(beta[:, 1:], axis=0)
+    return [(int(rs[j]), int(tids[best[j]]))
+            for j in np.flatnonzero(beta[best, 1 + np.arange(len(rs))] > 0.5)]

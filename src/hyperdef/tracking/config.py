@@ -1,0 +1,166 @@
+"""Tracker parameters: which filter, gates, association and fusion the tracker uses.
+
+`TrackerParams` is what `hyperdef.tracking.tracker.run_tracker` reads; the scenario section
+`tracker:` (`hyperdef.scenario.tracker.TrackerSpec`) converts to it. Every field has a default
+that works for space-based angle-only sensing of hypersonic threats plus ground radars.
+
+Units are SI with the unit in the name. Defaults and their reasons:
+
+* `gate_probability` 0.999: the χ² gate keeps 99.9 % of true measurements (Bar-Shalom, Li &
+  Kirubarajan 2001, §2.4 — a gate of probability P_G on an n-dof innovation is
+  chi2.ppf(P_G, n)).
+* `confirm_m`/`confirm_n` 3 of 5 and `delete_after_misses` 5: the classic M-of-N logic
+  (Blackman & Popoli 1999, §6.2) tuned for detection probabilities ≈ 0.8–0.95.
+* `init_speed_sigma_mps` 3 000: the velocity prior of a track started from a position fix is zero
+  mean with this 1σ per axis; hypersonic threats fly at 2–7 km/s, so the prior covers them at
+  ≈ 2σ while the first few updates shrink it.
+* `min_parallax_rad` 3°: below that two lines of sight triangulate to a long thin
+  ellipsoid (1σ along the baseline ρσ/(√2·sin(γ/2)), shared/REFERENCES.md) and are better left to
+  the next scan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+
+FILTERS = ("ekf", "ukf", "imm")
+MOTIONS = ("cv", "ca", "singer", "ballistic", "glide")
+ASSOCIATIONS = ("gnn", "jpda")
+FUSIONS = ("centralised", "covariance_intersection")
+
+
+@dataclasses.dataclass(frozen=True)
+class TrackerParams:
+    """Everything the tracker needs besides the detections.
+
+    filter: "ekf" | "ukf" | "imm".
+    motion: a motion-model name ("cv", "ca", "singer", "ballistic", "glide"), or a tuple of names
+        for "imm" (one member per name).
+    motion_params: {model name: {keyword: value}} passed to
+        `hyperdef.tracking.motion.motion_model(name, **kwargs)` (process-noise intensities,
+        Singer time constant, …; see that module for names and units).
+    imm_transition: (M, M) Markov matrix rows for "imm" (None: 0.95 on the diagonal, the rest
+        shared evenly); imm_member: the member filter type ("ekf" | "ukf").
+    gate_probability: probability mass inside the χ² gate.
+    association: "gnn" (global nearest neighbour, one measurement per track per platform) or
+        "jpda" (joint probabilistic data association, for closely spaced targets).
+    p_detection: P_D used by JPDA's event probabilities.
+    clutter_density: false-alarm density per unit measurement volume for JPDA (rad⁻² for lines of
+        sight); None estimates it per cluster as (measurements in cluster)/(gate volume), the
+        non-parametric JPDA (Bar-Shalom, Daum & Huang 2009, IEEE CSM 29(6), Eq. 38).
+    confirm_m, confirm_n: a tentative track becomes firm after confirm_m hits within its last
+        confirm_n scans; it is deleted when that can no longer happen.
+    delete_after_misses: a firm track is deleted after this many consecutive missed scans.
+        A scan counts for a track only if it comes from a sensor that has updated the track before
+        (a sensor that never saw it says nothing about it).
+    delete_after_s: a track with no update for this long is deleted (None: never by time).
+    fusion: "centralised" (every detection updates one track set) or "covariance_intersection"
+        (one local tracker per sensor, local tracks fused by CI into system tracks).
+    scan_tolerance_s: detections within this time of a scan's first detection form one scan.
+    triangulation_tolerance_s: lines of sight triangulated together must lie within this time.
+    min_parallax_rad: least angle between two lines of sight used for triangulation.
+    init_speed_sigma_mps: 1σ per-axis velocity prior for tracks started from a position fix.
+    single_sensor_init: start range-parameterised tracks from lines of sight that no other
+        platform could triangulate with.
+    single_sensor_ranges_m: explicit range hypotheses (empty: derived per line of sight from
+        target_alt_band_m — the ranges at which the ray crosses that altitude band).
+    single_sensor_hypotheses: number of geometrically spaced range hypotheses when derived.
+    target_alt_band_m: (low, high) altitudes where targets are sought by single-sensor init.
+    hypothesis_prune: a range hypothesis is dropped when its weight falls below this.
+    duplicate_probability: two tracks (≥ 3 updates each) whose position difference lies inside
+        the χ²(3) quantile of this probability under P_a + P_b are one object tracked twice;
+        the tentative or younger one is deleted (0.5: the median; tracks fed by the same data
+        have correlated errors and sit well inside).
+    keep_unconfirmed: keep tracks that never became firm in the TrackSet (they cost memory:
+        every track takes T grid slots).
+    """
+
+    filter: str = "ekf"
+    motion: str | tuple[str, ...] = "cv"
+    motion_params: Mapping[str, Mapping[str, float]] = dataclasses.field(default_factory=dict)
+    imm_transition: tuple[tuple[float, ...], ...] | None = None
+    imm_member: str = "ekf"
+    gate_probability: float = 0.999
+    association: str = "gnn"
+    p_detection: float = 0.9
+    clutter_density: float | None = None
+    confirm_m: int = 3
+    confirm_n: int = 5
+    delete_after_misses: int = 5
+    delete_after_s: float | None = 30.0
+    fusion: str = "centralised"
+    scan_tolerance_s: float = 1e-3
+    triangulation_tolerance_s: float = 1e-3
+    min_parallax_rad: float = math.radians(3.0)
+    init_speed_sigma_mps: float = 3000.0
+    single_sensor_init: bool = True
+    single_sensor_ranges_m: tuple[float, ...] = ()
+    single_sensor_hypotheses: int = 5
+    target_alt_band_m: tuple[float, float] = (0.0, 150e3)
+    hypothesis_prune: float = 1e-3
+    duplicate_probability: float = 0.5
+    keep_unconfirmed: bool = False
+
+    def __post_init__(self):
+        _one_of("filter", self.filter, FILTERS)
+        _one_of("imm_member", self.imm_member, ("ekf", "ukf"))
+        _one_of("association", self.association, ASSOCIATIONS)
+        _one_of("fusion", self.fusion, FUSIONS)
+        for m in self.motions:
+            _one_of("motion", m, MOTIONS)
+        if self.filter != "imm" and len(self.motions) != 1:
+            raise ValueError(f"motion: filter {self.filter!r} takes one motion model, "
+                             f"got {list(self.motions)}; use filter 'imm' for several")
+        if self.filter == "imm" and len(self.motions) < 2:
+            raise ValueError("motion: filter 'imm' needs a list of at least two motion models")
+        for name, lo, hi in (("gate_probability", 0.0, 1.0), ("p_detection", 0.0, 1.0),
+                             ("duplicate_probability", 0.0, 1.0), ("hypothesis_prune", 0.0, 1.0)):
+            v = getattr(self, name)
+            if not lo < v < hi:
+                raise ValueError(f"{name}: must lie strictly between {lo} and {hi}, got {v}")
+        if not 1 <= self.confirm_m <= self.confirm_n:
+            raise ValueError(f"confirm_m/confirm_n: need 1 <= m <= n, got {self.confirm_m}/"
+                             f"{self.confirm_n}")
+        if self.delete_after_misses < 1:
+            raise ValueError(f"delete_after_misses: must be >= 1, got {self.delete_after_misses}")
+        for name in ("delete_after_s", "clutter_density"):
+            v = getattr(self, name)
+            if v is not None and not v > 0:
+                raise ValueError(f"{name}: must be > 0 or None, got {v}")
+        for name in ("scan_tolerance_s", "triangulation_tolerance_s", "min_parallax_rad"):
+            if not getattr(self, name) >= 0:
+                raise ValueError(f"{name}: must be >= 0, got {getattr(self, name)}")
+        if not self.init_speed_sigma_mps > 0:
+            raise ValueError(f"init_speed_sigma_mps: must be > 0, got {self.init_speed_sigma_mps}")
+        if self.single_sensor_hypotheses < 2:
+            raise ValueError("single_sensor_hypotheses: must be >= 2 (a ladder of ranges)")
+        if len(self.single_sensor_ranges_m) == 1:
+            raise ValueError("single_sensor_ranges_m: give at least 2 ranges, or none")
+        if any(not r > 0 for r in self.single_sensor_ranges_m):
+            raise ValueError(f"single_sensor_ranges_m: ranges must be > 0, got "
+                             f"{self.single_sensor_ranges_m}")
+        lo, hi = self.target_alt_band_m
+        if not hi > lo:
+            raise ValueError(f"target_alt_band_m: need low < high, got {self.target_alt_band_m}")
+        if self.imm_transition is not None:
+            _check_transition(self.imm_transition, len(self.motions))
+
+    @property
+    def motions(self) -> tuple[str, ...]:
+        """The motion-model names as a tuple (one element unless filter is 'imm')."""
+        return (self.motion,) if isinstance(self.motion, str) else tuple(self.motion)
+
+
+def _one_of(field: str, value, choices) -> None:
+    if value not in choices:
+        raise ValueError(f"{field}: unknown value {value!r}; choose one of {', '.join(choices)}")
+
+
+def _check_transition(rows, m: int) -> None:
+    if len(rows) != m or any(len(r) != m for r in rows):
+        raise ValueError(f"imm_transition: must be {m}x{m} (one row per motion model)")
+    for i, r in enumerate(rows):
+        if any(p < 0 for p in r) or abs(sum(r) - 1.0) > 1e-9:
+            raise ValueError(f"imm_transition: row {i} must be non-negative and sum to 1, got {r}")

@@ -1,0 +1,150 @@
+"""χ² gating: which measurements may belong to which track.
+
+Two stages. A cheap NumPy *coarse* gate keeps (track, detection) pairs whose predicted position
+lies near the detection's ray; the exact gate then evaluates the filter's own innovation ν and
+innovation covariance S for the surviving pairs only (batched and jitted) and keeps
+d² = νᵀ S⁻¹ ν < chi2.ppf(P_G, dof) (Bar-Shalom, Li & Kirubarajan 2001, *Estimation with
+Applications to Tracking and Navigation*, §2.4.4 and Eq. 5.4.2-5).
+
+Line-of-sight innovations are 2-D padded to 4 with zeros and unit noise (tracking contract), so
+the 4×4 quadratic form equals the 2-D one and det S equals the 2-D determinant.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from scipy.special import gammaln
+from scipy.stats import chi2
+
+from hyperdef.earth.frames import R_enu_from_ecef
+from hyperdef.measurement.batch import KIND_LOS
+
+
+def gate_threshold(probability: float, dof) -> np.ndarray:
+    """χ² gate on d² for a gate probability and innovation dimension(s) dof (array-like)."""
+    return chi2.ppf(probability, np.asarray(dof))
+
+
+def bucket(n: int, minimum: int = 16) -> int:
+    """Padded batch size: the next power of four ≥ n (and ≥ minimum).
+
+    Every distinct batch shape costs a jit compilation (seconds for an EKF with autodiff
+    Jacobians); powers of four keep the number of shapes small at ≤ 4× padding.
+    """
+    size = max(1, minimum)
+    while size < n:
+        size *= 4
+    return size
+
+
+def pad_index(idx: np.ndarray, minimum: int = 16) -> np.ndarray:
+    """idx padded to bucket(len) by repeating its first entry (pads are computed, then dropped)."""
+    idx = np.asarray(idx, dtype=np.int64)
+    out = np.full(bucket(len(idx), minimum), idx[0] if len(idx) else 0, dtype=np.int64)
+    out[: len(idx)] = idx
+    return out
+
+
+def chunked(fn, n: int, size: int):
+    """fn over fixed-size chunks of range(n), outputs concatenated (NumPy, leading axis n).
+
+    fn(sel) takes a (size,) int64 index array — the last chunk padded by repeating its first
+    index — and returns a pytree of arrays with leading axis `size`. One chunk size means one
+    jit compilation for any n; the padding costs at most one chunk of extra work.
+    """
+    parts = []
+    for start in range(0, n, size):
+        sel = np.arange(start, min(n, start + size))
+        m = len(sel)
+        out = fn(np.resize(sel, size) if m < size else sel)
+        parts.append(jax.tree.map(lambda a, m=m: np.asarray(a)[:m], out))
+    if not parts:
+        raise ValueError("chunked: n must be >= 1")
+    return jax.tree.map(lambda *xs: np.concatenate(xs), *parts)
+
+
+def measurement_rays(kind, z, r_obs_ecef_m, lat_obs_rad, lon_obs_rad):
+    """Unit pointing direction of each detection (for the coarse gate).
+
+    kind: (N,) int; z: (N,4) MeasBatch.z; r_obs_ecef_m (N,3); lat/lon (N,) [rad].
+    returns: u (N,3) unit vector observer→target, ECEF.
+    Lines of sight carry it directly; a radar's (az, el) is turned into ECEF through the site's
+    ENU axes (az clockwise from north, el above the horizon).
+    """
+    kind = np.asarray(kind)
+    z = np.asarray(z, dtype=float)
+    u = z[:, :3].copy()
+    radar = kind != KIND_LOS  # radar rows with or without range rate
+    if radar.any():
+        az, el = z[radar, 1], z[radar, 2]
+        enu = np.stack([np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)], axis=-1)
+        sel = np.flatnonzero(radar)
+        p = pad_index(sel)  # padded: one compiled shape for many table sizes
+        rot = np.asarray(R_enu_from_ecef(np.asarray(lat_obs_rad)[p],
+                                         np.asarray(lon_obs_rad)[p]))[: len(sel)]
+        u[radar] = np.einsum("nij,ni->nj", rot, enu)  # ECEF = Rᵀ·ENU
+    return u / np.linalg.norm(u, axis=-1, keepdims=True)
+
+
+def coarse_pairs(pos_m, pos_sigma_m, r_obs_ecef_m, u, sigma_ang_rad, *, k: float = 6.0,
+                 slack_m: float = 0.0):
+    """(track, detection) pairs whose predicted position lies near the detection's ray.
+
+    pos_m: (K,3) predicted positions, ECEF [m]; pos_sigma_m: (K,) √trace of their position
+    covariance [m] (≥ the largest 1σ axis, so the test is conservative);
+    r_obs_ecef_m: (N,3), u: (N,3) unit rays, sigma_ang_rad: (N,) angular 1σ [rad].
+    A pair survives when the target is in front of the observer and its distance from the ray is
+    within k·√(σ_pos² + (ρ·σ_ang)²) + slack_m, ρ the distance along the ray.
+    returns: (i_track (P,), j_det (P,)) int arrays.
+    """
+    w = pos_m[:, None, :] - r_obs_ecef_m[None, :, :]  # (K,N,3)
+    along = np.einsum("knc,nc->kn", w, u)
+    perp2 = np.einsum("knc,knc->kn", w, w) - along**2
+    lim = k * np.sqrt(pos_sigma_m[:, None] ** 2 + (along * sigma_ang_rad[None, :]) ** 2) + slack_m
+    ok = (along > 0) & (perp2 <= lim**2)
+    i, j = np.nonzero(ok)
+    return i, j
+
+
+def _quad(nu, S):
+    """d² = νᵀS⁻¹ν and ln det S of one (4,)/(4,4) innovation; non-finite when S is singular."""
+    L, lower = jax.scipy.linalg.cho_factor(S, lower=True)
+    y = jax.scipy.linalg.cho_solve((L, lower), nu)
+    d2 = nu @ y
+    logdet = 2.0 * jnp.sum(jnp.log(jnp.diag(L)))
+    return d2, logdet
+
+
+@functools.lru_cache(maxsize=16)
+def pair_kernel(innovation):
+    """Jitted kernel: d², ln det S for (state, row) pairs.
+
+    innovation: FilterOps.innovation (state, row) -> (ν (4,), S (4,4)).
+    The returned function maps (states with leading axis P, rows with leading axis P) to
+    (d2 (P,), logdet (P,)); a singular or non-finite S gives NaN, never an exception.
+    """
+
+    def one(state, row):
+        nu, S = innovation(state, row)
+        d2, logdet = _quad(nu, S)
+        bad = ~(jnp.isfinite(d2) & jnp.isfinite(logdet))
+        return jnp.where(bad, jnp.nan, d2), jnp.where(bad, jnp.nan, logdet)
+
+    return jax.jit(jax.vmap(one))
+
+
+def log_likelihood(d2, logdet, dof):
+    """ln N(ν; 0, S) from d² and ln det S of a dof-dimensional innovation (NumPy, broadcasts)."""
+    return -0.5 * (np.asarray(d2) + np.asarray(logdet) + np.asarray(dof) * np.log(2.0 * np.pi))
+
+
+def gate_volume(threshold, logdet, dof):
+    """Volume of the gate ellipsoid {ν: νᵀS⁻¹ν ≤ g}: c_n·g^(n/2)·√det S (Bar-Shalom et al.
+    2009, Eq. 8), c_n = π^(n/2)/Γ(n/2+1) the unit n-ball volume."""
+    n = np.asarray(dof, dtype=float)
+    logc = 0.5 * n * np.log(np.pi) - gammaln(0.5 * n + 1.0)
+    return np.exp(logc + 0.5 * n * np.log(threshold) + 0.5 * np.asarray(logdet))
