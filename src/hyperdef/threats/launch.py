@@ -1,0 +1,206 @@
+"""Launches: boost (or an impulsive ballistic start) from a site, then unpowered flight.
+
+- boost-glide: the kick of the gravity turn is solved for the release flight-path angle
+  (`release.flight_path_deg`, 0° when not given), thrust ends at `release.speed_mps` or at
+  burnout, and the glider flies on from the release state;
+- ballistic, boosted: the kick is solved for the trajectory type's burnout angle, thrust ends at
+  the range cut-off, and the aim is corrected against drag, J2 and rotation
+  (hyperdef.threats.ballistic); a booster too weak for the aim flies short as OUT_OF_REACH;
+- ballistic, impulsive: the vacuum burnout velocity is placed on the site.
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+
+from hyperdef.earth.distance import destination
+from hyperdef.earth.frames import R_enu_from_ecef
+from hyperdef.earth.geodetic import geodetic_to_ecef
+from hyperdef.earth.model import EarthModel
+from hyperdef.status import Status
+from hyperdef.threats import ballistic, boost
+from hyperdef.threats.flights import Phase, Vehicle, make_phase
+from hyperdef.threats.kinematics import flight_angles
+
+COAST_S = 7200.0  # aiming runs fly this long past launch at most (any ballistic arc lands)
+
+
+def _aim_point(launch, d, lat, lon, earth):
+    """(S, 3) aim point, ECEF, or None; from {lat_deg, lon_deg} or {range_km, azimuth_deg}."""
+    aim = launch.aim
+    if aim is None:
+        return None
+    if hasattr(aim, "range_km"):
+        rng = 1e3 * d("aim/range_km", aim.range_km, 0.0)
+        az = np.deg2rad(d("aim/azimuth_deg", aim.azimuth_deg))
+        alat, alon = (np.asarray(a) for a in destination(lat, lon, az, rng, earth.a_m))
+    else:
+        alat = np.deg2rad(d("aim/lat_deg", aim.lat_deg))
+        alon = np.deg2rad(d("aim/lon_deg", aim.lon_deg))
+    return np.asarray(geodetic_to_ecef(alat, alon, 0.0, earth))
+
+
+def _boost_params(launch, d, v: Vehicle, t0, normal, *, aim=None, cutoff=None,
+                  kick=None) -> boost.BoostParams:
+    n = d.ids.size
+    spec_b = launch.boost
+
+    def draws(k, field, value):
+        free = field in ("drag_area_m2", "plume_w_sr")
+        return d(f"boost/{k}/{field}", value, 0.0, strict=not free)
+
+    tab = boost.stage_table(spec_b.stages, v.mass, draws)
+    if spec_b.pitch_programme:
+        rows = np.asarray(spec_b.pitch_programme, np.float64)
+        prog_t, prog_p = np.tile(rows[:, 0], (n, 1)), np.tile(np.deg2rad(rows[:, 1]), (n, 1))
+        if rows.shape[0] == 1:
+            prog_t, prog_p = np.concatenate([prog_t, prog_t + 1.0], 1), np.tile(prog_p, 2)
+    else:
+        prog_t, prog_p = np.tile([0.0, 1.0], (n, 1)), np.zeros((n, 2))
+    return boost.BoostParams(
+        t0, tab["t_ignite_s"], tab["burn_s"], tab["mdot_kgps"], tab["thrust_n"], tab["dry_kg"],
+        tab["drag_area_m2"], tab["plume_w_sr"], tab["mass0_kg"], np.asarray(normal),
+        np.full(n, spec_b.vertical_s), np.zeros(n) if kick is None else kick,
+        np.full(n, spec_b.kick_s), np.full(n, bool(spec_b.pitch_programme)), prog_t, prog_p,
+        np.full(n, np.inf) if cutoff is None else cutoff,
+        np.zeros((n, 3)) if aim is None else np.asarray(aim), np.zeros(n))
+
+
+def _run_boost(bp, y0, grid, earth, atmosphere, step_s, t_stop=None):
+    fl = boost.fly_boost(bp, jnp.asarray(y0), grid, earth=earth, atmosphere=atmosphere,
+                         step_s=step_s, t_stop_s=t_stop)
+    return [np.asarray(a) for a in fl]
+
+
+def _boost_plume(bp, grid, y):
+    tau = grid[None, :] - np.asarray(bp.t_launch_s)[:, None]
+    on = np.all(np.isfinite(y), -1)
+    return np.where(on, boost.plume_w_sr(bp.t_ignite_s, bp.burn_s, bp.plume_w_sr, tau), 0.0)
+
+
+def _coast_grid(t0):
+    return np.array([float(np.min(t0)), float(np.max(t0)) + COAST_S])
+
+
+def fly_launch(spec, d, grid, earth: EarthModel, atmosphere: str) -> Phase:
+    """Boost (or an impulsive start) from a launch site, then unpowered flight."""
+    v, la = Vehicle(spec, d, earth), spec.launch
+    n = d.ids.size
+    lat = np.deg2rad(d("launch/lat_deg", la.lat_deg, -90.0, 90.0, strict=False))
+    lon = np.deg2rad(d("launch/lon_deg", la.lon_deg))
+    site = np.asarray(geodetic_to_ecef(lat, lon, la.alt_m, earth))
+    enu = np.asarray(R_enu_from_ecef(lat, lon))
+    up0 = enu[:, 2]
+    aim = _aim_point(la, d, lat, lon, earth)
+    t0 = np.full(n, spec.t0_s)
+    y_pad = np.concatenate([site, np.zeros((n, 3))], -1)
+    t_stop = t0 + (spec.stop.time_s or np.inf)
+    if la.azimuth_deg is not None:
+        az = np.deg2rad(d("launch/azimuth_deg", la.azimuth_deg))
+        toward = np.sin(az)[:, None] * enu[:, 0] + np.cos(az)[:, None] * enu[:, 1]
+    else:
+        toward = (aim if aim is not None else v.target) - site
+    if spec.kind == "glide":
+        return _boost_glide(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, toward,
+                            t_stop, site)
+    if la.boost is None:
+        return _impulsive(spec, v, grid, earth, atmosphere, t0, site, aim)
+    return _boosted_ballistic(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, site, aim,
+                              t_stop)
+
+
+def _chain(v, bp, a, grid, earth, atmosphere, t0, t_stop, site, go_on, fail_status):
+    """Unpowered flight from the boost's end (where go_on), merged with the boost part."""
+    ya, ta_end, ya_end, sa = a
+    y0 = np.where(go_on[:, None], ya_end, np.nan)
+    yb, t_end, y_end, sb = v.fly(y0, np.where(go_on, ta_end, grid[-1]), grid, atmosphere)
+    status = np.where(go_on, sb, fail_status)
+    y = np.where(np.isfinite(ya), ya, yb)
+    speed = np.linalg.norm(ya_end[:, 3:6], axis=-1)
+    return make_phase(v, y, np.where(go_on[:, None], y_end, ya_end), t0,
+                  np.where(go_on, t_end, ta_end), status, site, speed,
+                  plume=_boost_plume(bp, grid, ya))
+
+
+def _boost_glide(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_stop, site):
+    la = spec.launch
+    rel = la.release
+    fpa = np.deg2rad(d("release/flight_path_deg", rel.flight_path_deg)) if (
+        rel is not None and rel.flight_path_deg is not None) else np.zeros(d.ids.size)
+    cutoff = d("release/speed_mps", rel.speed_mps, 0.0) if (
+        rel is not None and rel.speed_mps is not None) else None
+    normal = boost.launch_plane_normal(up0, toward)
+    bp = _boost_params(la, d, v, t0, normal, cutoff=cutoff)
+    step = min(spec.step_s, 0.5)
+    if la.boost.kick_deg is not None:
+        bp = bp._replace(kick_rad=np.deg2rad(d("boost/kick_deg", la.boost.kick_deg)))
+    elif not la.boost.pitch_programme:
+        coast = _coast_grid(t0)
+
+        def too_steep(kick):
+            _, _, y_end, st = _run_boost(bp._replace(kick_rad=kick), y_pad, coast, earth,
+                                         atmosphere, step)
+            got = np.asarray(flight_angles(y_end[:, :3], y_end[:, 3:6], earth)[1])
+            return np.where(st == Status.OK, got - fpa, -np.pi)
+
+        bp = bp._replace(kick_rad=boost.solve_kick(too_steep, d.ids.size))
+    a = _run_boost(bp, y_pad, grid, earth, atmosphere, step, t_stop)
+    released = (a[3] == Status.OK) & (a[1] < t_stop)
+    fail = np.where(a[3] == Status.OK, Status.OK, a[3])
+    return _chain(v, bp, a, grid, earth, atmosphere, t0, t_stop, site, released, fail)
+
+
+def _impulsive(spec, v, grid, earth, atmosphere, t0, site, aim):
+    la, coast = spec.launch, _coast_grid(t0)
+    virtual = aim.copy()
+    for it in range(ballistic.AIM_ITERATIONS + 1):
+        vel, _, ok = (np.asarray(x) for x in ballistic.impulsive_velocity(
+            site, virtual, ballistic.loft_offset_rad(la.trajectory, np.deg2rad(la.loft_deg)),
+            earth))
+        y0 = np.where(ok[:, None], np.concatenate([site, vel], -1), np.nan)
+        if it == ballistic.AIM_ITERATIONS:
+            break
+        _, _, y_end, st = v.fly(y0, t0, coast, atmosphere, stop=False)
+        virtual = ballistic.shifted_aim(virtual, aim, y_end[:, :3], st == Status.IMPACT)
+    y, t_end, y_end, status = v.fly(y0, t0, grid, atmosphere)
+    status = np.where(ok, status, Status.OUT_OF_REACH)
+    return make_phase(v, y, y_end, t0, t_end, status, site, np.linalg.norm(vel, axis=-1))
+
+
+def _boosted_ballistic(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, site, aim, t_stop):
+    la, coast = spec.launch, _coast_grid(t0)
+    offset = ballistic.loft_offset_rad(la.trajectory, np.deg2rad(la.loft_deg))
+    step = min(spec.step_s, 0.5)
+    virtual = aim.copy()
+    bp = _boost_params(la, d, v, t0, boost.launch_plane_normal(up0, aim - site), aim=aim)
+    burn_end = t0 + boost.burn_end_s(bp.burn_s, bp.t_ignite_s)
+    if la.boost.kick_deg is not None:
+        bp = bp._replace(kick_rad=np.deg2rad(d("boost/kick_deg", la.boost.kick_deg)))
+    elif not la.boost.pitch_programme:
+
+        def too_steep(kick):
+            _, _, y_end, st = _run_boost(bp._replace(kick_rad=kick), y_pad, coast, earth,
+                                         atmosphere, step)
+            err = ballistic.burnout_angle_error(y_end[:, :3], y_end[:, 3:6], aim, offset, earth)
+            return np.where(st == Status.OK, np.asarray(err), -np.pi)
+
+        bp = bp._replace(kick_rad=boost.solve_kick(too_steep, d.ids.size))
+    for _ in range(ballistic.AIM_ITERATIONS):
+        a = _run_boost(bp, y_pad, coast, earth, atmosphere, step)
+        cut = (a[3] == Status.OK) & (a[1] < burn_end - 1e-6)
+        y0 = np.where(cut[:, None], a[2], np.nan)
+        _, _, y_end, st = v.fly(y0, np.where(cut, a[1], t0), coast, atmosphere, stop=False)
+        virtual = ballistic.shifted_aim(virtual, aim, y_end[:, :3], cut & (st == Status.IMPACT))
+        bp = bp._replace(aim_ecef_m=virtual,
+                         plane_normal=np.asarray(boost.launch_plane_normal(up0, virtual - site)))
+    a = _run_boost(bp, y_pad, grid, earth, atmosphere, step, t_stop)
+    cut = (a[3] == Status.OK) & (a[1] < burn_end - 1e-6)
+    stopped = (a[3] == Status.OK) & (a[1] >= t_stop)
+    go_on = (a[3] == Status.OK) & ~stopped
+    fail = np.where(stopped, Status.OK, a[3])
+    phase = _chain(v, bp, a, grid, earth, atmosphere, t0, t_stop, site, go_on, fail)
+    # Burnt out before the range cut-off: the aim is beyond the booster; it still flies (short).
+    short = go_on & ~cut & (phase.status == Status.IMPACT)
+    phase.status = np.where(short, Status.OUT_OF_REACH, phase.status).astype(np.int32)
+    return phase

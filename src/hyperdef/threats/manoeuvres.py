@@ -1,0 +1,97 @@
+"""Bank-angle programmes: constant bank, periodic S-weave, and a named [t, bank] schedule.
+
+A programme is data (a `BankProgramme` of per-vehicle arrays), so vehicles flying different
+manoeuvres share one compiled kernel. Its command, with τ = t − t_release − start_s:
+
+    σ(τ) = σ0 + A·sin(2π τ / P + φ) + schedule(τ)   for τ ≥ 0,   0 before,
+
+where schedule(τ) is piecewise linear through its rows and held beyond them. A constant bank
+sets σ0; a weave sets A, P, φ; a schedule sets the rows. Positive bank turns right.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax.numpy as jnp
+import numpy as np
+
+from hyperdef.scenario.base import draw
+
+SCHEDULE_ROWS = 16  # rows kept per vehicle (padded); longer schedules round up to a power of 2
+
+
+class BankProgramme(NamedTuple):
+    """Per-vehicle bank programme; each field (N,) except the schedule's (N, K)."""
+
+    bank0_rad: object
+    amplitude_rad: object
+    omega_radps: object  # 2π / period; 0 for no weave
+    phase_rad: object
+    start_s: object  # after release
+    sched_t_s: object  # (N, K) increasing; padding repeats the last row far in the future
+    sched_bank_rad: object  # (N, K)
+
+
+def schedule_value(x, xp, fp):
+    """Piecewise-linear schedules, one per vehicle, held beyond their ends (as jnp.interp).
+
+    x: (N,) where to read; xp: (K, N) increasing breakpoints per vehicle; fp: (K, N) values.
+    Returns (N,).
+    """
+    k = jnp.clip(jnp.sum(x[None] >= xp, axis=0) - 1, 0, xp.shape[0] - 2)
+    take = lambda a, i: jnp.take_along_axis(a, i[None], axis=0)[0]
+    x0, x1, f0, f1 = take(xp, k), take(xp, k + 1), take(fp, k), take(fp, k + 1)
+    w = jnp.clip((x - x0) / (x1 - x0), 0.0, 1.0)
+    return f0 + w * (f1 - f0)
+
+
+def bank_command_rad(prog: BankProgramme, t_since_release_s):
+    """Bank commands [rad] (N,) at t_since_release_s (N,) [s]; the programme's fields (N,),
+    schedules (K, N) (vehicles last, as the integrators pass them)."""
+    tau = t_since_release_s - prog.start_s
+    sched = schedule_value(tau, prog.sched_t_s, prog.sched_bank_rad)
+    cmd = prog.bank0_rad + prog.amplitude_rad * jnp.sin(prog.omega_radps * tau + prog.phase_rad)
+    return jnp.where(tau >= 0.0, cmd + sched, 0.0)
+
+
+def _rows(n_rows: int) -> int:
+    k = SCHEDULE_ROWS
+    while k < n_rows:
+        k *= 2
+    return k
+
+
+def no_manoeuvre(n: int) -> BankProgramme:
+    """Wings level for n vehicles."""
+    z = np.zeros(n)
+    t = np.tile(np.arange(SCHEDULE_ROWS, dtype=np.float64), (n, 1))
+    return BankProgramme(z, z, z, z, z, t, np.zeros((n, SCHEDULE_ROWS)))
+
+
+def programme_from_spec(spec, keys, sample_ids) -> BankProgramme:
+    """Per-sample programme from a `manoeuvre:` spec (hyperdef.scenario.threats) or None.
+
+    keys: callable name -> (S,) JAX keys (one stream per dispersed field); sample_ids: (S,).
+    """
+    n = len(sample_ids)
+    prog = no_manoeuvre(n)
+    if spec is None:
+        return prog
+    start = np.full(n, float(spec.start_s))
+    if spec.kind == "constant_bank":
+        bank0 = np.deg2rad(draw(spec.bank_deg, keys("bank_deg"), sample_ids))
+        return prog._replace(bank0_rad=bank0, start_s=start)
+    if spec.kind == "weave":
+        amp = np.deg2rad(draw(spec.amplitude_deg, keys("amplitude_deg"), sample_ids))
+        period = draw(spec.period_s, keys("period_s"), sample_ids)
+        phase = np.deg2rad(draw(spec.phase_deg, keys("phase_deg"), sample_ids))
+        omega = np.where(period > 0.0, 2.0 * np.pi / np.where(period > 0.0, period, 1.0), 0.0)
+        return prog._replace(amplitude_rad=amp, omega_radps=omega, phase_rad=phase,
+                             start_s=start)
+    rows = np.asarray(spec.schedule, np.float64)
+    k = _rows(len(rows))
+    t = np.concatenate([rows[:, 0], rows[-1, 0] + 1e9 * np.arange(1, k - len(rows) + 1)])
+    b = np.concatenate([rows[:, 1], np.full(k - len(rows), rows[-1, 1])])
+    return prog._replace(start_s=start, sched_t_s=np.tile(t, (n, 1)),
+                         sched_bank_rad=np.tile(np.deg2rad(b), (n, 1)))

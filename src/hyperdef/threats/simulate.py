@@ -1,0 +1,183 @@
+"""Simulate every threat of a scenario for a set of Monte Carlo samples: the `Truth`.
+
+Each threat is flown for all samples at once, in phases: boost (`launch:` with a booster) or
+cruise, then unpowered flight (glide, or ballistic re-entry). Per-sample numbers are drawn from
+the threat's dispersions with the stream `threat/<name>` of each sample, one sub-stream per field,
+so adding a threat or a field never changes another's draws. A sample that cannot fly (a draw
+out of its physical range, no equilibrium glide, an aim beyond reach) gets a status and NaNs,
+never an exception.
+"""
+
+from __future__ import annotations
+
+import functools
+import zlib
+from collections.abc import Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from hyperdef.atmosphere.model import atmosphere as atmosphere_model
+from hyperdef.dynamics.eom import altitude_and_up
+from hyperdef.dynamics.propagate import TOP_OF_ATMOSPHERE_M
+from hyperdef.earth.distance import geodesic_m
+from hyperdef.earth.geodetic import ecef_to_geodetic
+from hyperdef.earth.model import EarthModel
+from hyperdef.random import root_key
+from hyperdef.scenario.base import draw
+from hyperdef.status import Status
+from hyperdef.threats import heating
+from hyperdef.threats.flights import fly_cruise, fly_initial
+from hyperdef.threats.launch import fly_launch
+from hyperdef.threats.truth import Truth
+from hyperdef.time import Epoch
+
+# A guided vehicle that lands farther than this from its target could not reach it (the dive
+# guidance otherwise hits to well under a metre).
+MISS_TOLERANCE_M = 1_000.0
+
+
+def _name_code(name: str) -> int:
+    """The integer `hyperdef.random.component_key` folds in for a name (CRC-32, 31 bits).
+
+    Passing the code as data lets one compiled kernel derive every field's keys; a test checks
+    that the keys equal component_key's.
+    """
+    return zlib.crc32(name.encode()) & 0x7FFFFFFF
+
+
+@jax.jit
+def _threat_keys(root, sample_ids, code):
+    return jax.vmap(lambda s: jax.random.fold_in(jax.random.fold_in(root, s), code))(sample_ids)
+
+
+@jax.jit
+def _field_keys(base, code):
+    return jax.vmap(lambda k: jax.random.fold_in(k, code))(base)
+
+
+class Draws:
+    """Per-sample values of one threat's dispersed fields; records which draws are invalid."""
+
+    def __init__(self, name: str, seed: int, sample_ids: np.ndarray):
+        self.ids = np.asarray(sample_ids, np.int64)
+        self.base = _threat_keys(root_key(seed), jnp.asarray(self.ids), _name_code(
+            f"threat/{name}"))
+        self.invalid = np.zeros(self.ids.shape, bool)
+
+    def keys(self, field: str):
+        """(S,) keys of `field`: component_key(threat key, field) for every sample."""
+        return _field_keys(self.base, _name_code(field))
+
+    def __call__(self, field: str, value, low=None, high=None, strict=True) -> np.ndarray:
+        """(S,) draws of `value`; draws outside (low, high) mark the sample INVALID_INPUT."""
+        x = draw(value, self.keys(field), self.ids)
+        if low is not None:
+            self.invalid |= (x <= low) if strict else (x < low)
+        if high is not None:
+            self.invalid |= x > high
+        return x
+
+
+@functools.partial(jax.jit, static_argnames=("atmosphere", "band_m", "k"))
+def _signature(y, alt_m, atmosphere: str, nose_m, emissivity, area_m2, band_m, k):
+    """Heat flux, temperature, intensity and Mach on the grid (S, T) for one threat."""
+    model = atmosphere_model(atmosphere)
+    air = model(jnp.minimum(alt_m, TOP_OF_ATMOSPHERE_M))
+    rho = jnp.where(alt_m < TOP_OF_ATMOSPHERE_M, air.density_kgpm3, 0.0)
+    speed = jnp.linalg.norm(y[..., 3:6], axis=-1)
+    q, temp, ir = heating.signature(rho, speed, nose_m[:, None], emissivity[:, None],
+                                    area_m2[:, None], band_m, k)
+    return speed, speed / air.sound_speed_mps, q, temp, ir
+
+
+def _ground_range_m(first_r, last_r, earth: EarthModel):
+    lat1, lon1, _ = ecef_to_geodetic(first_r, earth)
+    lat2, lon2, _ = ecef_to_geodetic(last_r, earth)
+    return np.asarray(geodesic_m(lat1, lon1, lat2, lon2, earth))
+
+
+def _threat(spec, earth: EarthModel, atmosphere: str, grid: np.ndarray, seed: int,
+            ids: np.ndarray) -> dict:
+    d = Draws(spec.name, seed, ids)
+    if spec.kind == "cruise":
+        phase = fly_cruise(spec, d, grid, earth, atmosphere)
+    elif spec.initial is not None:
+        phase = fly_initial(spec, d, grid, earth, atmosphere)
+    else:
+        phase = fly_launch(spec, d, grid, earth, atmosphere)
+    status = np.where(d.invalid, Status.INVALID_INPUT, phase.status).astype(np.int32)
+    bad = d.invalid
+    y = np.where(bad[:, None, None], np.nan, phase.y_grid)
+    in_flight = np.all(np.isfinite(y), axis=-1)
+    r = y[..., :3]
+    alt = np.asarray(altitude_and_up(jnp.asarray(r), earth)[0])
+    band = (spec.ir_band_um[0] * 1e-6, spec.ir_band_um[1] * 1e-6)
+    speed, mach, q, temp, ir = (np.asarray(a) for a in _signature(
+        jnp.asarray(y), jnp.asarray(alt), atmosphere, phase.nose_radius_m, phase.emissivity,
+        phase.emitting_area_m2, band, spec.heating_k))
+    ir = ir + np.where(in_flight, phase.plume_w_sr, 0.0)
+    nan = lambda a: np.where(in_flight, a, np.nan)
+    end = np.where(bad[:, None], np.nan, phase.y_end)
+    if phase.target_r is not None:  # a guided vehicle that lands off its target fell short
+        miss = np.linalg.norm(end[:, :3] - phase.target_r, axis=-1)
+        status = np.where((status == Status.IMPACT) & ~(miss <= MISS_TOLERANCE_M),
+                          Status.OUT_OF_REACH, status).astype(np.int32)
+    landed = (status == Status.IMPACT) | (status == Status.OUT_OF_REACH)
+    impact = landed & np.all(np.isfinite(end[:, :3]), -1)
+    lat, lon, _ = (np.asarray(a) for a in ecef_to_geodetic(jnp.asarray(end[:, :3]), earth))
+    rng = _ground_range_m(jnp.asarray(np.where(bad[:, None], 0.0, phase.start_r)),
+                          jnp.asarray(np.nan_to_num(end[:, :3])), earth)
+    ok_rng = ~bad & np.all(np.isfinite(end[:, :3]), -1)
+    return {
+        "r_ecef_m": r, "v_ecef_mps": y[..., 3:6], "alt_m": nan(alt), "speed_mps": nan(speed),
+        "mach": nan(mach), "temp_k": nan(temp), "ir_w_sr": nan(ir), "heat_flux_w_m2": nan(q),
+        "in_flight": in_flight, "status": status,
+        "t_start_s": np.where(bad, np.nan, phase.t_start_s),
+        "t_end_s": np.where(bad, np.nan, phase.t_end_s),
+        "impact_lat_rad": np.where(impact, lat, np.nan),
+        "impact_lon_rad": np.where(impact, lon, np.nan),
+        "emissivity": phase.emissivity, "emitting_area_m2": phase.emitting_area_m2,
+        "nose_radius_m": phase.nose_radius_m, "mass_kg": phase.mass_kg,
+        "beta_kgpm2": phase.beta_kgpm2, "lift_to_drag": phase.lift_to_drag,
+        "ground_range_m": np.where(ok_rng, rng, np.nan), "band": band,
+    }
+
+
+def simulate(specs: Sequence, *, earth: EarthModel, atmosphere: str, t_grid_s, seed: int,
+             sample_ids, epoch: Epoch | None = None) -> Truth:
+    """Fly every threat for every sample on the scenario grid.
+
+    Args:
+      specs: `hyperdef.scenario.threats.ThreatSpec` items (names unique).
+      earth: Earth model; atmosphere: 'us76' or 'exponential'.
+      t_grid_s: (T,) scenario time grid [s since epoch].
+      seed: scenario seed; sample_ids: (S,) sample ids (0 = nominal).
+      epoch: the scenario epoch (dynamics run in ECEF and need no absolute time; kept for
+        the interface).
+    Returns:
+      `Truth` with dims (S, O, T).
+    """
+    grid = np.asarray(t_grid_s, np.float64)
+    ids = np.asarray(sample_ids, np.int64).reshape(-1)
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise ValueError(f"threats: names must be unique, got {names}")
+    parts = [_threat(s, earth, atmosphere, grid, seed, ids) for s in specs]
+    s_, t_ = ids.size, grid.size
+    stack = lambda k, shape: (np.stack([p[k] for p in parts], axis=1) if parts
+                              else np.zeros((s_, 0) + shape))
+    fields = {k: stack(k, shp) for k, shp in (
+        ("r_ecef_m", (t_, 3)), ("v_ecef_mps", (t_, 3)), ("alt_m", (t_,)), ("speed_mps", (t_,)),
+        ("mach", (t_,)), ("temp_k", (t_,)), ("ir_w_sr", (t_,)), ("heat_flux_w_m2", (t_,)),
+        ("in_flight", (t_,)), ("status", ()), ("t_start_s", ()), ("t_end_s", ()),
+        ("impact_lat_rad", ()), ("impact_lon_rad", ()), ("emissivity", ()),
+        ("emitting_area_m2", ()), ("nose_radius_m", ()), ("mass_kg", ()), ("beta_kgpm2", ()),
+        ("lift_to_drag", ()), ("ground_range_m", ()))}
+    fields["in_flight"] = fields["in_flight"].astype(bool)
+    fields["status"] = fields["status"].astype(np.int32)
+    bands = tuple(p["band"] for p in parts)
+    return Truth(names=tuple(names), kinds=tuple(s.kind for s in specs), sample_ids=ids,
+                 t_s=grid, ir_band_m=bands[0] if bands else (2.69e-6, 2.95e-6),
+                 ir_bands_m=bands, **fields)
