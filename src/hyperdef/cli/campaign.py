@@ -14,18 +14,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from hyperdef.cli.console import emit, err, fail
+
 campaign_app = typer.Typer(add_completion=False, no_args_is_help=True,
                            help="Monte Carlo campaigns and architecture trade studies.")
-err = Console(stderr=True)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True, markup=True)
-    return typer.Exit(code)
-
-
-def _emit(doc) -> None:
-    sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
 
 
 def _plan(source: str, samples: int | None, chunk_size: int | None, yes: bool):
@@ -37,9 +29,9 @@ def _plan(source: str, samples: int | None, chunk_size: int | None, yes: bool):
     except PlanTooLarge as exc:
         if sys.stdin.isatty() and typer.confirm(f"{exc.problems[0]}\nRun it anyway?"):
             return make_plan(source, samples=samples, chunk_size=chunk_size, yes=True)
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except CampaignError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 @campaign_app.command("run")
@@ -74,9 +66,9 @@ def run_cmd(
     from hyperdef.campaign.store import StoreError
 
     if workers is not None and scheduler is not None:
-        raise _fail("give either --workers or --scheduler, not both")
+        raise fail("give either --workers or --scheduler, not both")
     if workers is not None and workers < 0:
-        raise _fail(f"--workers: must be >= 0, got {workers}")
+        raise fail(f"--workers: must be >= 0, got {workers}")
     plan = _plan(campaign, samples, chunk_size, yes)
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("samples · {task.fields[rate]} /s"), TimeElapsedColumn(),
@@ -95,10 +87,10 @@ def run_cmd(
                                workers, scheduler=scheduler, resume=resume,
                                connect_timeout_s=connect_timeout, on_progress=on_progress)
         except (StoreError, SchedulerUnreachable, ChunkFailed) as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         bar.update(task, completed=plan.runs)
     if as_json:
-        _emit(doc)
+        emit(doc)
     else:
         err.print(f"[bold green]done[/]: {doc['chunks_run']} chunk(s) run, "
                   f"{doc['chunks_skipped']} already stored, {doc['wall_time_s']:.1f} s "
@@ -119,9 +111,9 @@ def report_cmd(
         path = write_campaign_report(store)
         summary = with_pareto(architecture_summary(store))
     except (StoreError, FileNotFoundError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if as_json:
-        _emit({"report": str(path), "architectures": json.loads(
+        emit({"report": str(path), "architectures": json.loads(
             summary.to_json(orient="records"))})
     else:
         err.print(f"report: {path}")
@@ -141,9 +133,9 @@ def query_cmd(
     try:
         df = query(store, sql)
     except (StoreError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if as_json:
-        _emit(json.loads(df.to_json(orient="records")))
+        emit(json.loads(df.to_json(orient="records")))
     elif csv:
         sys.stdout.write(df.to_csv(index=False))
     else:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from hyperdef.cli.campaign import campaign_app
+from hyperdef.cli.console import emit, err, fail
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="hyperdef — sensing, tracking and warning against hypersonic threats.")
-err = Console(stderr=True)
 DEMO_SCENARIO = "demo"
+
+app.add_typer(campaign_app, name="campaign")
 
 
 @app.callback()
@@ -31,15 +32,6 @@ def _setup():
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _emit(doc: dict) -> None:
-    sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False) + "\n")
-
-
 @app.command()
 def info(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False):
     """Version, JAX backend and devices, float64 status, frame and time conventions."""
@@ -47,7 +39,7 @@ def info(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = F
 
     doc = environment_info()
     if as_json:
-        _emit(doc)
+        emit(doc)
         return
     for key, value in doc.items():
         err.print(f"[bold]{key}[/]: {value}", highlight=False, soft_wrap=True)
@@ -63,14 +55,14 @@ def _run(source: str, out: Path, seed: int | None, samples: int | None, as_json:
     try:
         scenario, base = load_scenario(source, seed=seed, samples=samples)
     except ScenarioError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     try:
         with err.status(f"running scenario [bold]{scenario.name}[/] …", spinner="dots"):
             doc = run(scenario, base, out, command=command)
     except OutputFolderError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if as_json:
-        _emit(doc)
+        emit(doc)
     else:
         _print_headline(doc)
     return doc
@@ -125,13 +117,13 @@ def coverage(
     from hyperdef.scenario.errors import ScenarioError
 
     if alt_km < 0:
-        raise _fail(f"--alt-km: must be >= 0, got {alt_km}")
+        raise fail(f"--alt-km: must be >= 0, got {alt_km}")
     try:
         doc = scenario_coverage(scenario, alt_km=alt_km, grid_deg=grid_deg, figure=figure)
     except (ScenarioError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if as_json:
-        _emit(doc)
+        emit(doc)
         return
     err.print(f"≥1: {doc['fraction_ge1']:.1%}  ≥2: {doc['fraction_ge2']:.1%}  "
               f"≥3: {doc['fraction_ge3']:.1%}  max gap {doc['max_gap_s']:.0f} s")
@@ -143,7 +135,7 @@ def report(run_dir: Annotated[Path, typer.Argument(help="a run folder")]):
     from hyperdef.report.html import write_report
 
     if not run_dir.is_dir():
-        raise _fail(f"RUN_DIR {run_dir}: no such folder")
+        raise fail(f"RUN_DIR {run_dir}: no such folder")
     path = write_report(run_dir)
     err.print(f"report: {path}")
 
@@ -165,7 +157,7 @@ def view(
     from hyperdef.viewer.screenshot import screenshot as take_screenshot
 
     if not run_dir.is_dir():
-        raise _fail(f"RUN_DIR {run_dir}: no such folder")
+        raise fail(f"RUN_DIR {run_dir}: no such folder")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -176,7 +168,7 @@ def view(
             url, srv = viewer_server.serve(run_dir, port=port, open_browser=not no_browser)
         except (OSError, ValueError, RuntimeError) as exc:
             # Every viewer error names the file or port and the fix (report, make viewer, --port).
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     for w in caught:
         err.print(f"[yellow]warning:[/] {w.message}", highlight=False)
     print(url, flush=True)

@@ -1,0 +1,109 @@
+"""SQL over a campaign store with embedded DuckDB: views `results` (every stored row) and `points`.
+
+    hyperdef campaign query DIR "SELECT label, median(warning_time_s) FROM results GROUP BY 1"
+
+`results` reads the finished parts only (`parts/part-*.parquet`; temporaries never match), so a
+query during a run sees whole chunks and never a half-written one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from hyperdef.campaign.store import MANIFEST, PARTS, StoreError
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def connect(folder: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the store's `results` and `points` views."""
+    folder = Path(folder)
+    if not (folder / MANIFEST).is_file():
+        raise StoreError(f"DIR {folder}: not a campaign store (no {MANIFEST}); give the --out "
+                         "folder of `hyperdef campaign run`")
+    con = duckdb.connect(":memory:")
+    parts = sorted((folder / PARTS).glob("part-*.parquet"))
+    if parts:
+        files = "[" + ", ".join(_literal(p) for p in parts) + "]"
+        con.execute(f"CREATE VIEW results AS SELECT * FROM read_parquet({files}, "
+                    "union_by_name = true)")
+    else:  # a store with no finished chunk yet: an empty view, so queries still parse
+        con.execute("CREATE VIEW results AS SELECT NULL::BIGINT AS point, NULL::BIGINT AS "
+                    "sample WHERE false")
+    con.execute(f"CREATE VIEW points AS SELECT * FROM read_parquet("
+                f"{_literal(folder / 'points.parquet')})")
+    return con
+
+
+def query(folder: Path, sql: str) -> pd.DataFrame:
+    """Run one SQL statement against the store; the result as a DataFrame.
+
+    Raises StoreError for a folder that is not a store and ValueError (with DuckDB's message) for
+    SQL that does not run.
+    """
+    con = connect(folder)
+    try:
+        return con.execute(sql).df()
+    except duckdb.Error as exc:
+        raise ValueError(f"query failed: {exc}") from None
+    finally:
+        con.close()
+
+
+def results(folder: Path) -> pd.DataFrame:
+    """Every stored row, ordered by point, sample and (when present) threat: a canonical table
+    whatever the chunking or resume history."""
+    con = connect(folder)
+    try:
+        cols = [r[0] for r in con.execute("DESCRIBE results").fetchall()]
+        order = ["point", "sample"] + (["threat"] if "threat" in cols else [])
+        return con.execute(f"SELECT * FROM results ORDER BY {', '.join(order)}").df()
+    finally:
+        con.close()
+
+
+METRICS = ("warning_time_s", "custody_fraction", "rmse_m")
+
+
+def architecture_summary(folder: Path) -> pd.DataFrame:
+    """One row per architecture point: samples, detection and the metric quantiles.
+
+    A sample is detected when it has a first_detection_t_s (else: a warning time).
+    warning_median_s counts a never-detected sample as 0 s of warning, the warning it gives the
+    defence, and leaves out detected samples without a warning time (they never arrive);
+    warning_median_detected_s is over detected samples only.
+    Columns of metrics the store lacks are absent.
+    """
+    con = connect(folder)
+    try:
+        cols = {r[0] for r in con.execute("DESCRIBE results").fetchall()}
+        params = [r[0] for r in con.execute("DESCRIBE points").fetchall()
+                  if r[0] not in ("point", "label", "satellites")]
+        aggs = ["count(DISTINCT r.sample) AS samples", "count(*) AS rows"]
+        if "warning_time_s" in cols:
+            w = "r.warning_time_s"
+            seen = ("r.first_detection_t_s IS NOT NULL" if "first_detection_t_s" in cols
+                    else f"{w} IS NOT NULL")
+            w0 = f"CASE WHEN {seen} THEN {w} ELSE 0.0 END"  # detected, never arriving: null
+            aggs += [f"avg(CASE WHEN {seen} THEN 1.0 ELSE 0.0 END) AS detected_fraction",
+                     f"median({w0}) AS warning_median_s",
+                     f"quantile_cont({w0}, 0.1) AS warning_p10_s",
+                     f"quantile_cont({w0}, 0.9) AS warning_p90_s",
+                     f"median({w}) AS warning_median_detected_s"]
+        if "custody_fraction" in cols:
+            aggs += ["avg(r.custody_fraction) AS custody_mean",
+                     "median(r.custody_fraction) AS custody_median"]
+        if "rmse_m" in cols:
+            aggs += ["median(r.rmse_m) AS rmse_median_m",
+                     "quantile_cont(r.rmse_m, 0.9) AS rmse_p90_m"]
+        keys = ", ".join(["p.point", "p.label", "p.satellites"] + [f'p."{c}"' for c in params])
+        sql = (f"SELECT {keys}, {', '.join(aggs)} FROM points p JOIN results r "
+               f"ON r.point = p.point GROUP BY {keys} ORDER BY p.point")
+        return con.execute(sql).df()
+    finally:
+        con.close()

@@ -1,0 +1,232 @@
+"""Run a campaign: every pending chunk is one Dask task; the campaign process writes the parts.
+
+Workers only compute (they never touch the store), so a worker lost mid-task costs a retry, and a
+killed campaign process loses at most the chunks in flight. Where the work runs:
+
+- `workers=K` (default 2): a `LocalCluster` of K single-threaded worker processes (spawned, so
+  JAX starts fresh in each), XLA limited to one thread per worker so K workers use K cores;
+- `scheduler="tcp://HOST:PORT"`: an existing cluster (`dask scheduler` + `dask worker`s); the
+  connection must succeed within `connect_timeout_s` or the run fails naming the URL;
+- `workers=0`: in this process, no Dask (debugging, profiling).
+
+JAX picks the device in each worker (a GPU when one is present): nothing here depends on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+
+from hyperdef.campaign.plan import Chunk, Plan, make_plan
+from hyperdef.campaign.store import Store, _now
+from hyperdef.campaign.table import chunk_frame, chunk_table
+
+# One XLA thread per worker (so K workers use K cores, and a sample's arithmetic never depends on
+# a thread pool's split), and no up-front grab of a GPU's memory by each of several workers.
+WORKER_ENV = {
+    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+    "OMP_NUM_THREADS": "1",
+    "XLA_PYTHON_CLIENT_PREALLOCATE": "false",
+}
+
+
+COMPILE_CACHE = "jax-cache"  # inside the store: a resumed run reuses its compiled kernels
+
+
+class SchedulerUnreachable(ConnectionError):
+    """No Dask scheduler answered at the given address in time."""
+
+
+class ChunkFailed(RuntimeError):
+    """A chunk's evaluation raised; parts already written stay (continue with --resume)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    """What the progress callback sees after each stored chunk."""
+
+    chunk: Chunk
+    samples_done: int
+    samples_total: int
+    elapsed_s: float
+
+
+def default_evaluator():
+    from hyperdef.campaign.evaluate import pipeline_rows
+
+    return pipeline_rows
+
+
+def run_chunk(scenario, base_dir, batches, start: int, stop: int, evaluate):
+    """Evaluate one chunk batch by batch; the rows of samples start … stop−1 (a DataFrame)."""
+    import pandas as pd
+
+    frames = [chunk_frame(evaluate(scenario, base_dir, ids), start, stop) for ids in batches]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"sample": []})
+
+
+@contextlib.contextmanager
+def dask_client(*, workers: int, scheduler: str | None, connect_timeout_s: float,
+                compile_cache: Path | None = None):
+    """A distributed.Client on a new LocalCluster or on the scheduler at `scheduler`.
+
+    compile_cache: a folder for JAX's persistent compilation cache in the local workers, so a
+    kernel compiled by one worker (or by an earlier, killed run) is loaded, not recompiled.
+    """
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=f"{connect_timeout_s}s", set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerUnreachable(
+                f"--scheduler {scheduler}: no Dask scheduler answered within "
+                f"{connect_timeout_s:g} s ({type(exc).__name__}: {exc}); check the host and "
+                "port, or start one with `dask scheduler`") from None
+        try:
+            try:
+                client.wait_for_workers(1, timeout=connect_timeout_s)
+            except TimeoutError:
+                raise SchedulerUnreachable(
+                    f"--scheduler {scheduler}: the scheduler answered but has no workers "
+                    f"after {connect_timeout_s:g} s; start some with `dask worker "
+                    f"{scheduler}`") from None
+            yield client
+        finally:
+            client.close()
+        return
+    env = dict(WORKER_ENV)
+    if compile_cache is not None:
+        # Every compiled kernel, however quick to compile: the pipeline has many small ones,
+        # and reloading them all (measured on the example) halves a worker's first batch again.
+        env["JAX_COMPILATION_CACHE_DIR"] = str(Path(compile_cache).resolve())
+        env["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR, env=env)
+    try:
+        with Client(cluster, set_as_default=False) as client:
+            yield client
+    finally:
+        cluster.close()
+
+
+def _execute_local(plan: Plan, pending: list[Chunk], evaluate):
+    for chunk in pending:
+        try:
+            frame = run_chunk(plan.scenarios[chunk.point], plan.base_dir, plan.batches(chunk),
+                              chunk.start, chunk.stop, evaluate)
+        except Exception as exc:
+            raise _failure(chunk, plan, exc) from exc
+        yield chunk, frame
+
+
+def _execute_dask(client, plan: Plan, pending: list[Chunk], evaluate):
+    from distributed import as_completed
+
+    tag = uuid.uuid4().hex[:8]
+    futures = {}
+    for chunk in pending:
+        fut = client.submit(run_chunk, plan.scenarios[chunk.point], plan.base_dir,
+                            plan.batches(chunk), chunk.start, chunk.stop, evaluate,
+                            key=f"hyperdef-{chunk.name}-{tag}")
+        futures[fut.key] = (fut, chunk)
+    try:
+        for fut in as_completed([f for f, _ in futures.values()], loop=client.loop):
+            chunk = futures.pop(fut.key)[1]
+            if fut.status == "error":
+                raise _failure(chunk, plan, fut.exception())
+            yield chunk, fut.result()
+            fut.release()
+    finally:
+        for fut, _ in futures.values():
+            fut.cancel()
+
+
+def _name_of(evaluate) -> str:
+    """module.qualname of the evaluator, recorded in the store so a resume cannot mix models."""
+    qual = getattr(evaluate, "__qualname__", type(evaluate).__qualname__)
+    return f"{getattr(evaluate, '__module__', '?')}.{qual}"
+
+
+def _failure(chunk: Chunk, plan: Plan, exc: BaseException) -> ChunkFailed:
+    point = plan.points[chunk.point]
+    return ChunkFailed(
+        f"point {point.id} ({point.label}), samples {chunk.start}…{chunk.stop - 1}: "
+        f"{type(exc).__name__}: {exc}; the chunks already stored are kept — fix the cause and "
+        "rerun with --resume")
+
+
+def run_campaign(source, out: Path, *, samples: int | None = None, workers: int = 2,
+                 scheduler: str | None = None, resume: bool = False, yes: bool = False,
+                 chunk_size: int | None = None, connect_timeout_s: float = 10.0,
+                 on_progress: Callable[[Progress], None] | None = None,
+                 evaluate=None, plan: Plan | None = None) -> dict:
+    """Plan (unless `plan` is given), open the store, run the pending chunks; a summary dict.
+
+    source: campaign path or built-in name; out: the store folder. evaluate(scenario, base_dir,
+    sample_ids) -> rows (one per sample × threat, with a `sample` column) defaults to the full
+    pipeline (hyperdef.campaign.evaluate.pipeline_rows); it must be importable by the workers.
+    Raises CampaignError/PlanTooLarge (the file), StoreError (the folder),
+    SchedulerUnreachable (the cluster) and ChunkFailed (a chunk's computation).
+    """
+    if workers < 0:
+        raise ValueError(f"--workers: must be >= 0, got {workers}")
+    plan = plan or make_plan(source, samples=samples, chunk_size=chunk_size, yes=yes)
+    evaluate = evaluate or default_evaluator()
+    mode = (f"scheduler {scheduler}" if scheduler else
+            f"local cluster, {workers} worker(s)" if workers else "in process")
+    t0 = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        client = None
+        if scheduler is not None:  # reach the cluster before touching the store: fail fast
+            client = stack.enter_context(dask_client(
+                workers=workers, scheduler=scheduler, connect_timeout_s=connect_timeout_s))
+        store = Store.open(out, plan, resume=resume, evaluator=_name_of(evaluate))
+        done = store.completed()
+        pending = [c for c in plan.chunks if c.name not in done]
+        session = {"started_utc": _now(), "mode": mode, "resumed": resume,
+                   "chunks_pending": len(pending), "chunks_skipped": len(done)}
+        store.record_session(session)
+        samples_done = sum(c.samples for c in plan.chunks if c.name in done)
+        if pending and client is None and workers > 0:
+            client = stack.enter_context(dask_client(
+                workers=workers, scheduler=None, connect_timeout_s=connect_timeout_s,
+                compile_cache=store.folder / COMPILE_CACHE))
+        compute_t0 = time.perf_counter()
+        if client is not None:
+            results = _execute_dask(client, plan, pending, evaluate)
+        else:
+            results = _execute_local(plan, pending, evaluate)
+        rows = 0
+        for chunk, frame in results:
+            table: pa.Table = chunk_table(frame, plan.points[chunk.point])
+            store.write_part(chunk, table)
+            rows += table.num_rows
+            samples_done += chunk.samples
+            if on_progress is not None:
+                on_progress(Progress(chunk, samples_done, plan.runs, time.perf_counter() - t0))
+        compute = time.perf_counter() - compute_t0  # cluster shutdown excluded
+    wall = time.perf_counter() - t0
+    run_samples = sum(c.samples for c in pending)
+    session.update({"ended_utc": _now(), "wall_time_s": round(wall, 3),
+                    "compute_time_s": round(compute, 3), "samples_run": run_samples,
+                    "rows_written": rows})
+    store.manifest["sessions"][-1] = session
+    store.finish()
+    return {
+        "campaign": plan.spec.name, "out": str(out), "mode": mode, "complete": True,
+        "points": len(plan.points), "samples": plan.samples, "runs": plan.runs,
+        "chunks": len(plan.chunks), "chunks_run": len(pending), "chunks_skipped": len(done),
+        "rows_written": rows, "wall_time_s": round(wall, 3),
+        "compute_time_s": round(compute, 3),
+        "samples_per_s": round(run_samples / compute, 3) if run_samples and compute > 0 else None,
+        "satellites": {p.label: p.satellites for p in plan.points},
+    }
+

@@ -1,0 +1,38 @@
+"""Reproducibility: chunk sizes, local Dask workers and the in-process run agree bit for bit."""
+
+from __future__ import annotations
+
+import campaign_standin
+import pytest
+from campaign_helpers import assert_same_table
+
+from hyperdef.campaign.query import results
+from hyperdef.campaign.run import run_campaign
+
+
+@pytest.mark.parametrize("chunk_size", [4, 12, 24])
+def test_chunk_size_does_not_change_a_bit(reference, tmp_path, chunk_size):
+    path, _, ref = reference
+    out = tmp_path / "store"
+    doc = run_campaign(path, out, workers=0, chunk_size=chunk_size,
+                       evaluate=campaign_standin.evaluate)
+    assert doc["chunks"] == 2 * -(-24 // chunk_size)
+    assert_same_table(results(out), ref)
+
+
+@pytest.mark.parametrize("workers", [1, pytest.param(2, marks=pytest.mark.slow)])
+def test_local_cluster_matches_the_in_process_reference(reference, tmp_path, workers):
+    """LocalCluster of 1 (fast suite) and 2 (slow suite) spawned single-threaded workers. Two
+    workers are also checked in the fast suite on a real external cluster (test_campaign_dask)."""
+    path, _, ref = reference
+    out = tmp_path / "store"
+    doc = run_campaign(path, out, workers=workers, evaluate=campaign_standin.evaluate)
+    assert doc["mode"] == f"local cluster, {workers} worker(s)"
+    assert_same_table(results(out), ref)
+
+
+def test_every_sample_id_appears_once_per_point(reference):
+    _, _, ref = reference
+    counts = ref.groupby(["point", "sample"]).size()
+    assert counts.eq(1).all() and len(counts) == 2 * 24
+    assert sorted(ref["sample"].unique().tolist()) == list(range(24))
