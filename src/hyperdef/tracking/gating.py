@@ -50,20 +50,26 @@ def pad_index(idx: np.ndarray, minimum: int = 16) -> np.ndarray:
 
 
 def chunked(fn, n: int, size: int):
-    """fn over fixed-size chunks of range(n), outputs concatenated (NumPy, leading axis n).
+    """fn over chunks of range(n), outputs concatenated (NumPy, leading axis n).
 
-    fn(sel) takes a (size,) int64 index array — the last chunk padded by repeating its first
-    index — and returns a pytree of arrays with leading axis `size`. One chunk size means one
-    jit compilation for any n; the padding costs at most one chunk of extra work.
+    fn(sel) takes an int64 index array of a fixed length — `size` for full chunks, bucket(m, 1)
+    (a power of four ≤ size) for a last chunk of m < size, padded by repeating its first index —
+    and returns a pytree of arrays with that leading axis. A few lengths mean a few jit
+    compilations for any n; padding small batches only up to the next power of four, not to
+    `size`, matters because most scans update one or two tracks and a padded row costs as much
+    as a real one.
     """
     parts = []
     for start in range(0, n, size):
         sel = np.arange(start, min(n, start + size))
         m = len(sel)
-        out = fn(np.resize(sel, size) if m < size else sel)
-        parts.append(jax.tree.map(lambda a, m=m: np.asarray(a)[:m], out))
+        out = fn(np.resize(sel, min(size, bucket(m, 1))) if m < size else sel)
+        # copies: writable NumPy, not read-only views of device buffers
+        parts.append(jax.tree.map(lambda a, m=m: np.asarray(a)[:m].copy(), out))
     if not parts:
         raise ValueError("chunked: n must be >= 1")
+    if len(parts) == 1:
+        return parts[0]
     return jax.tree.map(lambda *xs: np.concatenate(xs), *parts)
 
 

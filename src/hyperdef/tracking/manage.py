@@ -115,8 +115,7 @@ class SlotBank:
             self._grow()
         idx = [self.free.pop() for _ in range(h)]
         x6, P6 = np.asarray(x6, dtype=float), np.asarray(P6, dtype=float)
-        states = chunked(lambda sel: self.k["init"](jnp.asarray(x6[sel]), jnp.asarray(P6[sel])),
-                         h, INIT_CHUNK)
+        states = chunked(lambda sel: self.k["init"](x6[sel], P6[sel]), h, INIT_CHUNK)
         self.put(idx, states)
         self.t_s[idx] = t_s
         self.logw[idx] = np.zeros(h) if logw is None else logw
@@ -126,8 +125,12 @@ class SlotBank:
         self.free.extend(idx)
 
     def get(self, idx):
-        """Stack of the states in slots idx (an int array), as JAX arrays."""
-        return jax.tree.map(lambda a: jnp.asarray(a[idx]), self.data)
+        """Stack of the states in slots idx (an int array), as NumPy arrays.
+
+        NumPy, not jnp.asarray: a jitted kernel takes NumPy arguments in its C++ dispatch path,
+        while each jnp.asarray is a separate Python-level device transfer (~50 µs a leaf).
+        """
+        return jax.tree.map(lambda a: a[idx], self.data)
 
     def put(self, idx, states):
         """Store a stack of len(idx) states into slots idx."""
@@ -143,7 +146,7 @@ class SlotBank:
         idx = np.asarray(idx, dtype=np.int64)
         dt = np.broadcast_to(t_s - self.t_s[idx], idx.shape)
         kern = self.k["predict_mean6"]
-        return chunked(lambda sel: kern(self.get(idx[sel]), jnp.asarray(dt[sel])), len(idx), CHUNK)
+        return chunked(lambda sel: kern(self.get(idx[sel]), dt[sel]), len(idx), CHUNK)
 
 
 def mixture(x6, P6, logw):

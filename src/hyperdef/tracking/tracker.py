@@ -22,7 +22,6 @@ import collections
 import functools
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
@@ -227,7 +226,7 @@ class _Sample:
         slot_tid = np.asarray([t for t in tids for _ in book.tracks[t].slots])
         dt = t0 - bank.t_s[slots]
         pred, x6, P6 = gating.chunked(
-            lambda sel: bank.k["predict_m6"](bank.get(slots[sel]), jnp.asarray(dt[sel])),
+            lambda sel: bank.k["predict_m6"](bank.get(slots[sel]), dt[sel]),
             len(slots), CHUNK)
         sig = np.sqrt(np.clip(np.trace(P6[:, :3, :3], axis1=1, axis2=2), 0, None))
         finite = np.isfinite(x6).all(axis=1) & np.isfinite(sig)
@@ -310,7 +309,7 @@ class _Sample:
             sl, d = slots[plain], dt[plain]
             ri = idx[[r[0] for r, p in zip(rws, plain, strict=True) if p]]
             new, _, status = gating.chunked(
-                lambda sel: k["predict_update"](bank.get(sl[sel]), jnp.asarray(d[sel]),
+                lambda sel: k["predict_update"](bank.get(sl[sel]), d[sel],
                                                 jax.tree.map(lambda a: a[ri[sel]], self.b)),
                 len(sl), CHUNK)
             self.problems["update_singular"] += int((status == Status.SINGULAR).sum())
@@ -327,8 +326,8 @@ class _Sample:
                 bet[i, : len(b)] = b
             new = gating.chunked(
                 lambda sel: k["predict_update_weighted"](
-                    bank.get(sl[sel]), jnp.asarray(d[sel]),
-                    jax.tree.map(lambda a: a[ridx[sel]], self.b), jnp.asarray(bet[sel])),
+                    bank.get(sl[sel]), d[sel],
+                    jax.tree.map(lambda a: a[ridx[sel]], self.b), bet[sel]),
                 len(sl), CHUNK)
             bank.put(sl, new)
         bank.t_s[slots] = t_row
