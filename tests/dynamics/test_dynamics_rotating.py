@@ -47,3 +47,26 @@ def test_east_and_west_shots_differ_as_coriolis_predicts():
     # The difference (≈ 39 m of 9.2 km) is what Coriolis adds; curvature and the 0.07 %
     # fall of g with height act alike on both shots and cancel to < 0.5 m.
     assert abs((downrange[0] - downrange[1]) - (east - west)) < 0.5, (downrange, east, west)
+
+
+def test_a_vehicle_at_rest_on_the_ground_stays_put():
+    # At rest on the WGS84 surface (rotating with the Earth) a vehicle is on the ground at the
+    # start: it ends at once, where it stood. Released 10 m up it drops along the plumb line:
+    # the effective gravity of J2 + centrifugal is normal to the ellipsoid to ~1e-6 rad (10 µm
+    # over 10 m) and Coriolis moves it east by ω g t³ cos φ / 3 ≈ 0.6 mm (t = 1.4 s), so the
+    # landing point lies within 2 mm of the start's ground point.
+    from hyperdef.earth.geodetic import geodetic_to_ecef
+    from hyperdef.earth.model import WGS84
+    from hyperdef.status import Status
+
+    lat, lon = np.deg2rad(35.0), np.deg2rad(20.0)
+    ground = np.asarray(geodetic_to_ecef(lat, lon, 0.0, WGS84))
+    up = np.asarray(geodetic_to_ecef(lat, lon, 10.0, WGS84))
+    f = propagate(np.stack([ground, up]), np.zeros((2, 3)), np.arange(0.0, 11.0, 1.0),
+                  earth=WGS84, atmosphere="us76", step_s=0.01)
+    assert list(np.asarray(f.status)) == [Status.IMPACT, Status.IMPACT]
+    end = np.asarray(f.y_end)[:, :3]
+    assert np.asarray(f.t_end_s)[0] < 1e-6
+    assert np.linalg.norm(end[0] - ground) < 1e-6
+    assert np.linalg.norm(end[1] - ground) < 2e-3, np.linalg.norm(end[1] - ground)
+    assert abs(np.asarray(f.t_end_s)[1] - np.sqrt(2 * 10.0 / 9.797)) < 0.01
