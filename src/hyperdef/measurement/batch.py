@@ -127,6 +127,30 @@ def row(batch: MeasBatch, i) -> MeasBatch:
     return jax.tree.map(lambda a: a[i], batch)
 
 
+#: Column count of `pack`: kind, z (4), sigma (4), r_obs (3), v_obs (3), lat, lon, t.
+PACKED_WIDTH = 18
+
+
+def pack(batch: MeasBatch) -> np.ndarray:
+    """A NumPy MeasBatch as one (N, PACKED_WIDTH) float64 array (kind stored exactly as 0., 1., 2.).
+
+    One array instead of eight: every argument of a jitted call costs a host-to-device
+    conversion, which for a tracker's per-scan kernels outweighs the arithmetic.
+    """
+    cols = [np.asarray(batch.kind, np.float64)[:, None], batch.z, batch.sigma,
+            batch.r_obs_ecef_m, batch.v_obs_ecef_mps, np.asarray(batch.lat_obs_rad)[:, None],
+            np.asarray(batch.lon_obs_rad)[:, None], np.asarray(batch.t_s)[:, None]]
+    return np.concatenate([np.asarray(c, np.float64) for c in cols], axis=1)
+
+
+def unpack(a) -> MeasBatch:
+    """Inverse of `pack` for an array (..., PACKED_WIDTH), inside or outside jit (JAX arrays)."""
+    a = jnp.asarray(a)
+    return MeasBatch(kind=a[..., 0].astype(jnp.int32), z=a[..., 1:5], sigma=a[..., 5:9],
+                     r_obs_ecef_m=a[..., 9:12], v_obs_ecef_mps=a[..., 12:15],
+                     lat_obs_rad=a[..., 15], lon_obs_rad=a[..., 16], t_s=a[..., 17])
+
+
 def innovation(row: MeasBatch, r_tgt_ecef_m, v_tgt_ecef_mps):
     """Padded innovation ν = z − h(target) of one row (LOS: tangent-plane form).
 

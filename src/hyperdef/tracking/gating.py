@@ -12,8 +12,6 @@ the 4×4 quadratic form equals the 2-D one and det S equals the 2-D determinant.
 
 from __future__ import annotations
 
-import functools
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -125,14 +123,10 @@ def _quad(nu, S):
     return d2, logdet
 
 
-@functools.lru_cache(maxsize=16)
-def pair_kernel(innovation):
-    """Jitted kernel: d², ln det S for (state, row) pairs.
-
-    innovation: FilterOps.innovation (state, row) -> (ν (4,), S (4,4)).
-    The returned function maps (states with leading axis P, rows with leading axis P) to
-    (d2 (P,), logdet (P,)); a singular or non-finite S gives NaN, never an exception.
-    """
+def pair_stats(innovation):
+    """d², ln det S of one (state, row) pair, for innovation = FilterOps.innovation
+    (state, row) -> (ν (4,), S (4,4)); a singular or non-finite S gives NaN, never an exception.
+    Unjitted: the tracker's kernels (`tracking.kernels`) batch it."""
 
     def one(state, row):
         nu, S = innovation(state, row)
@@ -140,7 +134,7 @@ def pair_kernel(innovation):
         bad = ~(jnp.isfinite(d2) & jnp.isfinite(logdet))
         return jnp.where(bad, jnp.nan, d2), jnp.where(bad, jnp.nan, logdet)
 
-    return jax.jit(jax.vmap(one))
+    return one
 
 
 def log_likelihood(d2, logdet, dof):

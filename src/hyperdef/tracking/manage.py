@@ -20,57 +20,19 @@ deleted after `delete_after_misses` consecutive misses (a tentative one too), or
 from __future__ import annotations
 
 import dataclasses
-import functools
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 from scipy.stats import chi2
 
 from hyperdef.tracking.gating import chunked
+from hyperdef.tracking.kernels import kernels
 from hyperdef.tracking.trackset import FIRM, TENTATIVE
 
-#: Fixed batch sizes of the jitted kernels (one compilation each; see gating.chunked).
+#: Largest batch sizes of the jitted kernels (a few compilations each; see gating.chunked).
 CHUNK = 64
 INIT_CHUNK = 16
 #: Consecutive scans of shared evidence that make two tracks duplicates (see `duplicates`).
 SHARED_SCANS = 3
-
-
-@functools.lru_cache(maxsize=16)
-def kernels(ops):
-    """Jitted, vmapped single-track FilterOps functions (cached per FilterOps).
-
-    predict_mean6(states (B,…), dt (B,)) -> x6 (B,6), P6 (B,6,6)
-    predict_m6(states, dt) -> (predicted states, x6, P6)
-    predict_update(states, dt (B,), rows (B,…)) -> states, nis (B,), status (B,)
-    predict_update_weighted(states, dt (B,), rows (B,R,…), betas (B,R+1)) -> states
-    init(x6 (B,6), P6 (B,6,6)) -> states
-    predict(states, dt (B,)) -> states
-    """
-
-    def pm6(s, dt):
-        return ops.mean6(ops.predict(s, dt))
-
-    def pm6_keep(s, dt):
-        pred = ops.predict(s, dt)
-        x6, P6 = ops.mean6(pred)
-        return pred, x6, P6
-
-    def pu(s, dt, row):
-        return ops.update(ops.predict(s, dt), row)
-
-    out = {
-        "predict": jax.jit(jax.vmap(ops.predict)),
-        "predict_mean6": jax.jit(jax.vmap(pm6)),
-        "predict_m6": jax.jit(jax.vmap(pm6_keep)),
-        "predict_update": jax.jit(jax.vmap(pu)),
-        "init": jax.jit(jax.vmap(ops.init_from)),
-    }
-    if getattr(ops, "update_weighted", None) is not None:
-        out["predict_update_weighted"] = jax.jit(jax.vmap(
-            lambda s, dt, rows, betas: ops.update_weighted(ops.predict(s, dt), rows, betas)))
-    return out
 
 
 @dataclasses.dataclass
@@ -89,21 +51,20 @@ class Track:
 
 
 class SlotBank:
-    """Filter states of all slots, stacked on a leading axis in growable NumPy arrays."""
+    """Filter states of all slots, one flat row each (`kernels.StateLayout`), in growable NumPy
+    arrays."""
 
     def __init__(self, ops, capacity: int = 64):
         self.ops = ops
         self.k = kernels(ops)
-        template = ops.init_from(jnp.zeros(6), jnp.eye(6))
-        self.data = jax.tree.map(lambda a: np.zeros((capacity,) + np.shape(a), np.asarray(a).dtype),
-                                 template)
+        self.data = np.zeros((capacity, self.k["layout"].width))
         self.t_s = np.zeros(capacity)
         self.logw = np.zeros(capacity)
         self.free = list(range(capacity - 1, -1, -1))
 
     def _grow(self):
         cap = len(self.t_s)
-        self.data = jax.tree.map(lambda a: np.concatenate([a, np.zeros_like(a)]), self.data)
+        self.data = np.concatenate([self.data, np.zeros_like(self.data)])
         self.t_s = np.concatenate([self.t_s, np.zeros(cap)])
         self.logw = np.concatenate([self.logw, np.zeros(cap)])
         self.free.extend(range(2 * cap - 1, cap - 1, -1))
@@ -125,21 +86,16 @@ class SlotBank:
         self.free.extend(idx)
 
     def get(self, idx):
-        """Stack of the states in slots idx (an int array), as NumPy arrays.
+        """Flat states in slots idx (an int array): (len(idx), width) NumPy.
 
         NumPy, not jnp.asarray: a jitted kernel takes NumPy arguments in its C++ dispatch path,
-        while each jnp.asarray is a separate Python-level device transfer (~50 µs a leaf).
+        while each jnp.asarray is a separate Python-level device transfer.
         """
-        return jax.tree.map(lambda a: a[idx], self.data)
+        return self.data[idx]
 
     def put(self, idx, states):
-        """Store a stack of len(idx) states into slots idx."""
-        idx = np.asarray(idx, dtype=np.int64)
-
-        def store(dst, src):
-            dst[idx] = np.asarray(src)
-
-        jax.tree.map(store, self.data, states)
+        """Store len(idx) flat states into slots idx."""
+        self.data[np.asarray(idx, dtype=np.int64)] = states
 
     def mean6(self, idx, t_s):
         """Slot estimates predicted to t_s (scalar or (n,)): x6 (n,6), P6 (n,6,6) NumPy."""
@@ -157,6 +113,23 @@ def mixture(x6, P6, logw):
     d = x6 - x
     P = np.einsum("h,hij->ij", w, P6) + np.einsum("h,hi,hj->ij", w, d, d)
     return x, 0.5 * (P + P.T)
+
+
+def combine(x6, P6, sizes, logw):
+    """Per-track estimates from slot estimates: a track of one slot is that slot, one of several
+    the `mixture` of its slots. x6 (n,6), P6 (n,6,6), logw (n,) over the slots of tracks with
+    `sizes` slots each, in order -> (len(sizes),6), (len(sizes),6,6)."""
+    out_x, out_P, k = [], [], 0
+    for h in sizes:
+        if h == 1:
+            out_x.append(x6[k])
+            out_P.append(P6[k])
+        else:
+            xm, Pm = mixture(x6[k:k + h], P6[k:k + h], logw[k:k + h])
+            out_x.append(xm)
+            out_P.append(Pm)
+        k += h
+    return np.asarray(out_x), np.asarray(out_P)
 
 
 class TrackBook:
@@ -179,22 +152,17 @@ class TrackBook:
 
     def estimate(self, tids, t_s):
         """Mixture estimates of tracks predicted to t_s: x6 (n,6), P6 (n,6,6)."""
-        slots = [s for t in tids for s in self.tracks[t].slots]
+        slots, sizes, logw = self.members(tids)
         if not slots:
             return np.zeros((0, 6)), np.zeros((0, 6, 6))
         x6, P6 = self.bank.mean6(slots, t_s)
-        out_x, out_P, k = [], [], 0
-        for t in tids:
-            h = len(self.tracks[t].slots)
-            if h == 1:
-                out_x.append(x6[k])
-                out_P.append(P6[k])
-            else:
-                xm, Pm = mixture(x6[k:k + h], P6[k:k + h], self.bank.logw[self.tracks[t].slots])
-                out_x.append(xm)
-                out_P.append(Pm)
-            k += h
-        return np.asarray(out_x), np.asarray(out_P)
+        return combine(x6, P6, sizes, logw)
+
+    def members(self, tids):
+        """Slots of tracks tids (flat list), each track's slot count, and the slots' log-weights
+        (a copy: what `combine` needs later, even after the tracks change)."""
+        slots = [s for t in tids for s in self.tracks[t].slots]
+        return slots, [len(self.tracks[t].slots) for t in tids], self.bank.logw[slots]
 
     def record_scan(self, hit_sensors: dict[int, set[str]], scan_sensors: set[str], t_s: float):
         """Hit/miss bookkeeping after a scan; returns the ids deleted by the M-of-N rules."""

@@ -26,12 +26,12 @@ import numpy as np
 import pandas as pd
 
 from hyperdef.measurement import batch as mb
-from hyperdef.status import Status
 from hyperdef.tracking import gating
+from hyperdef.tracking.apply import apply_updates
 from hyperdef.tracking.association.births import births
 from hyperdef.tracking.association.plan import plan_scan
 from hyperdef.tracking.config import TrackerParams
-from hyperdef.tracking.manage import CHUNK, TrackBook
+from hyperdef.tracking.manage import CHUNK, TrackBook, combine
 from hyperdef.tracking.trackset import FIRM, TrackSet, TrackSetBuilder
 
 REQUIRED_COLUMNS = (
@@ -162,6 +162,9 @@ class _Sample:
         self.platform = pd.factorize(pd.Series(list(zip(self.sensor, plat, strict=True)),
                                                dtype=object))[0] if len(plat) else plat
         self.book = TrackBook(ops, params)
+        self.packed = mb.pack(self.b)  # the rows as the kernels take them
+        # grid estimates queued by emit_before: (k, t_k, tids, statuses, slots, sizes, logw)
+        self.pending = []
         self.k_next = 0
         self.dof = np.asarray(mb.dof(self.b.kind)) if len(self.rows) else np.zeros(0, int)
         self.thr = gating.gate_threshold(params.gate_probability, self.dof)
@@ -181,20 +184,48 @@ class _Sample:
             self.scan(np.arange(start, stop))
             start = stop
         self.emit_before(np.inf)
+        self.predict(np.zeros(0, dtype=np.int64), np.inf)
 
     # -- output ------------------------------------------------------------------------------
     def emit_before(self, t_s):
+        """Queue the grid times before t_s: tracks and hypothesis weights as they are now.
+
+        Their estimates are computed in the next kernel call (`predict`, usually the scan's gate),
+        one call instead of two per scan; until then no slot changes (updates, pruning and new
+        tracks come after the gate).
+        """
         grid = self.builder.t_s
         while self.k_next < len(grid) and grid[self.k_next] < t_s:
             tk = grid[self.k_next]
             for tid in self.book.stale(tk):
                 self.delete(tid)
             tids = [i for i, tr in self.book.tracks.items() if tr.born_t_s <= tk]
-            x6, P6 = self.book.estimate(tids, tk)
-            for n, tid in enumerate(tids):
-                self.builder.add(self.s, tid, self.k_next, x6[n], P6[n],
-                                 self.book.tracks[tid].status)
+            if tids:
+                self.pending.append((self.k_next, tk, tids,
+                                     [self.book.tracks[t].status for t in tids],
+                                     *self.book.members(tids)))
             self.k_next += 1
+
+    def predict(self, slots, t_s):
+        """Slots predicted to t_s (states, x6, P6), and the queued grid estimates written out,
+        all in one kernel call."""
+        bank = self.book.bank
+        want = [np.asarray(q[4], dtype=np.int64) for q in self.pending] + [slots]
+        at = [np.full(len(q[4]), q[1]) for q in self.pending] + [np.full(len(slots), t_s)]
+        every = np.concatenate(want)
+        if len(every) == 0:
+            return None
+        dt = np.concatenate(at) - bank.t_s[every]
+        pred, x6, P6 = gating.chunked(
+            lambda sel: bank.k["predict_m6"](bank.get(every[sel]), dt[sel]), len(every), CHUNK)
+        off = 0
+        for k, _, tids, status, members, sizes, logw in self.pending:
+            xm, Pm = combine(x6[off:off + len(members)], P6[off:off + len(members)], sizes, logw)
+            for n, tid in enumerate(tids):
+                self.builder.add(self.s, tid, k, xm[n], Pm[n], status[n])
+            off += len(members)
+        self.pending = []
+        return pred[off:], x6[off:], P6[off:]
 
     def delete(self, tid):
         self.book.delete(tid)
@@ -212,6 +243,8 @@ class _Sample:
             pairs = self.gate(idx, t0)
             if pairs is not None:
                 taken, hits = self.associate_update(idx, pairs)
+        elif self.pending:
+            self.predict(np.zeros(0, dtype=np.int64), t0)  # before new tracks reuse slots
         for tid in self.book.record_scan(hits, set(self.sensor[idx]), t0):
             self.delete(tid)
         self.initiate(idx[~taken])
@@ -220,14 +253,11 @@ class _Sample:
 
     def gate(self, idx, t0):
         """Exact χ² gate on coarse-gated (slot, row) pairs; returns a per-pair table or None."""
-        book, bank = self.book, self.book.bank
+        book = self.book
         tids = list(book.tracks)
         slots = np.asarray([s for t in tids for s in book.tracks[t].slots])
         slot_tid = np.asarray([t for t in tids for _ in book.tracks[t].slots])
-        dt = t0 - bank.t_s[slots]
-        pred, x6, P6 = gating.chunked(
-            lambda sel: bank.k["predict_m6"](bank.get(slots[sel]), dt[sel]),
-            len(slots), CHUNK)
+        pred, x6, P6 = self.predict(slots, t0)
         sig = np.sqrt(np.clip(np.trace(P6[:, :3, :3], axis1=1, axis2=2), 0, None))
         finite = np.isfinite(x6).all(axis=1) & np.isfinite(sig)
         si, rj = gating.coarse_pairs(np.where(finite[:, None], x6[:, :3], 0.0),
@@ -237,11 +267,9 @@ class _Sample:
         si, rj = si[keep], rj[keep]
         if len(si) == 0:
             return None
-        kern = gating.pair_kernel(self.ops.innovation)
-        d2, logdet = gating.chunked(
-            lambda sel: kern(jax.tree.map(lambda a: a[si[sel]], pred),
-                             jax.tree.map(lambda a: a[idx[rj[sel]]], self.b)),
-            len(si), PAIR_CHUNK)
+        kern = book.bank.k["pair"]
+        d2, logdet = gating.chunked(lambda sel: kern(pred[si[sel]], self.packed[idx[rj[sel]]]),
+                                    len(si), PAIR_CHUNK)
         bad = ~np.isfinite(d2)
         self.problems["singular_innovation"] += int(bad.sum())
         dof = self.dof[idx[rj]]
@@ -263,18 +291,23 @@ class _Sample:
         return taken, self.update(idx, plan, pr)
 
     def update(self, idx, plan, pr):
-        """Apply the planned updates in rounds (one platform per track per round)."""
-        book, bank, k = self.book, self.book.bank, self.book.bank.k
+        """Apply the planned updates in rounds (one platform per track per round).
+
+        The bookkeeping (hypothesis weights, hits, assignments) runs round by round; the filter
+        updates wait until every round is known, as none of it reads an updated state (weights
+        come from the gate's likelihoods), and `apply.apply_updates` runs all of them at once.
+        """
+        book, bank = self.book, self.book.bank
         hits: dict[int, set[str]] = {}
         for tid in plan:
             plan[tid].sort(key=lambda e: e[0])
+        seq: dict[int, list] = {}  # slot -> [(rows of self.b, betas)] in round order
         rnd = 0
         while True:
             todo = [(tid, plan[tid][rnd]) for tid in plan if len(plan[tid]) > rnd]
             if not todo:
                 break
             rnd += 1
-            slots, rws, betas = [], [], []
             for tid, (_, rr, beta) in todo:
                 tr = book.tracks[tid]
                 if len(tr.slots) > 1:
@@ -287,9 +320,7 @@ class _Sample:
                             ll[pos[s_]] = l_
                     book.reweight(tid, ll)
                 for s_ in tr.slots:
-                    slots.append(s_)
-                    rws.append(rr)
-                    betas.append(beta)
+                    seq.setdefault(s_, []).append((idx[rr], beta))
                 tr.updates += 1
                 # a weighted (JPDA) update is a hit when the track was more likely than not
                 # detected: 1 − β₀ ≥ ½
@@ -297,40 +328,9 @@ class _Sample:
                     hits.setdefault(tid, set()).update(self.sensor[idx[rr]])
                 if beta is None:
                     self.assignments.append((self.sid, int(self.rows[idx[rr[0]]]), tid))
-            self.apply(idx, np.asarray(slots), rws, betas, k, bank)
+        # A slot's entries are rounds 0, 1, … (pruned slots drop out, none joins later).
+        apply_updates(bank, self.packed, self.b.t_s, seq, self.problems)
         return hits
-
-    def apply(self, idx, slots, rws, betas, k, bank):
-        """Predict-and-update slots with their rows: plain updates (GNN) and weighted (JPDA)."""
-        t_row = np.asarray([self.b.t_s[idx[r[0]]] for r in rws])
-        dt = t_row - bank.t_s[slots]
-        plain = np.asarray([b is None for b in betas])
-        if plain.any():
-            sl, d = slots[plain], dt[plain]
-            ri = idx[[r[0] for r, p in zip(rws, plain, strict=True) if p]]
-            new, _, status = gating.chunked(
-                lambda sel: k["predict_update"](bank.get(sl[sel]), d[sel],
-                                                jax.tree.map(lambda a: a[ri[sel]], self.b)),
-                len(sl), CHUNK)
-            self.problems["update_singular"] += int((status == Status.SINGULAR).sum())
-            self.problems["update_non_finite"] += int((status == Status.NON_FINITE).sum())
-            bank.put(sl, new)
-        if not plain.all():
-            sl, d = slots[~plain], dt[~plain]
-            rw = [r for r, p in zip(rws, plain, strict=True) if not p]
-            bw = [b for b in betas if b is not None]
-            width = gating.bucket(max(len(r) for r in rw), 4)
-            ridx = np.asarray([np.resize(idx[r], width) for r in rw])
-            bet = np.zeros((len(sl), width + 1))
-            for i, b in enumerate(bw):
-                bet[i, : len(b)] = b
-            new = gating.chunked(
-                lambda sel: k["predict_update_weighted"](
-                    bank.get(sl[sel]), d[sel],
-                    jax.tree.map(lambda a: a[ridx[sel]], self.b), bet[sel]),
-                len(sl), CHUNK)
-            bank.put(sl, new)
-        bank.t_s[slots] = t_row
 
     # -- initiation --------------------------------------------------------------------------
     def initiate(self, free):

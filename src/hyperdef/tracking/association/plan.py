@@ -65,7 +65,17 @@ def plan_scan(pairs, *, platform, t_s, thr, dof, logw, is_firm, params):
     plat = platform[a_r]
     order = np.argsort(plat, kind="stable")
     shared = collections.Counter()
+    jpda = params.association == "jpda"
     for sel in np.split(order, np.flatnonzero(np.diff(plat[order])) + 1):
+        if len(sel) == 1 and not (jpda and is_firm(int(a_tid[sel[0]]))):
+            # One gated (track, row) pair on this platform, most platforms of most scans: no
+            # conflict and no shared evidence, so GNN takes it when cheaper than leaving both
+            # ends unassigned (gnn_assign's rule, without building its matrices).
+            r, half = a_r[sel[0]], 0.5 * thr[a_r[sel[0]]]
+            if agg["d2"][sel[0]] < half + half:
+                plan[int(a_tid[sel[0]])].append((t_s[r], [int(r)], None))
+                taken[r] = True
+            continue
         tids, ti = np.unique(a_tid[sel], return_inverse=True)
         rs, ri = np.unique(a_r[sel], return_inverse=True)
         tab = {c: np.full((len(tids), len(rs)), np.inf) for c in ("d2", "logdet")}
@@ -86,6 +96,8 @@ def plan_scan(pairs, *, platform, t_s, thr, dof, logw, is_firm, params):
             tiers = (~firm,)
         half = 0.5 * thr[rs]
         for tier in tiers:
+            if not tier.any():
+                continue  # nothing to assign (most scans have only firm or only new tracks)
             cost = np.where(tier[:, None] & ~taken[rs][None, :], tab["d2"], np.inf)
             a, m = gnn_assign(cost, half.max(), half)
             for i, j in zip(a, m, strict=True):
