@@ -1,3 +1,16 @@
-"""Shared test set-up: hyperdef enables float64 on import; tests rely on it everywhere."""
+"""Shared test set-up: hyperdef enables float64 on import; tests rely on it everywhere.
+
+Property tests draw their examples from a fixed seed (derandomize): the suite gives the same
+verdict on every run and machine, and a failure found once is found again. HYPOTHESIS_PROFILE=
+explore turns the random search back on for a deliberate hunt.
+"""
+
+import os
+
+from hypothesis import settings
 
 import hyperdef  # noqa: F401
+
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
