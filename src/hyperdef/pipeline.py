@@ -40,8 +40,11 @@ class RunResult:
 
 
 def simulate(scenario: Scenario, base_dir: Path | None = None, *,
-             sample_ids=None) -> RunResult:
-    """Run every stage for the given sample ids (default: 0 … samples−1); no file I/O."""
+             sample_ids=None, summarise: bool = True) -> RunResult:
+    """Run every stage for the given sample ids (default: 0 … samples−1); no file I/O.
+
+    summarise: also score and assess the first sample for the run summary (threat and sensor
+    rows, `assessment`). A campaign turns it off: it assesses every sample itself."""
     from hyperdef.assessment.summary import assess
     from hyperdef.assessment.track_scoring import score_tracks
     from hyperdef.sensors.observe import observe
@@ -67,13 +70,17 @@ def simulate(scenario: Scenario, base_dir: Path | None = None, *,
         truth = timed("threats", simulate_threats, scenario.threats, earth=earth,
                       atmosphere=scenario.atmosphere, t_grid_s=grid, seed=scenario.seed,
                       sample_ids=ids, epoch=epoch)
-        threat_rows = truth.summary(0)
         if scenario.sensors:
             observation = timed("sensors", observe, scenario.sensors, truth, epoch=epoch,
                                 earth=earth, seed=scenario.seed, scenario_dir=base_dir)
-            sensor_rows = observation.summary(truth, 0)
             trackset = timed("tracking", run_tracker, scenario.tracker.to_params(),
                              observation.detections, t_grid_s=grid, sample_ids=ids)
+    if not summarise:
+        return RunResult(scenario, epoch, ids, truth, observation, trackset, [], [], {}, timing)
+    if truth is not None:
+        threat_rows = truth.summary(0)
+        if observation is not None:
+            sensor_rows = observation.summary(truth, 0)
             scores = score_tracks(trackset, truth, observation.detections, sample_index=0)
             for row, score in zip(threat_rows, scores, strict=True):
                 row.update({k: v for k, v in score.items() if k != "threat"})

@@ -24,12 +24,15 @@ def sample_key(key, sample: int):
     return jax.random.fold_in(key, int(sample))
 
 
-def component_key(key, name: str):
-    """The stream of one named component (e.g. 'threat/glider-1', 'sensor/radar-a').
+def component_code(name: str) -> int:
+    """The int a component name folds in as: CRC-32 (31 bits), stable across Python runs
+    (unlike hash()). Jitted kernels take it as data to derive many components' keys at once."""
+    return zlib.crc32(name.encode()) & 0x7FFFFFFF
 
-    Names map to ints through CRC-32, which is stable across Python runs (unlike hash()).
-    """
-    return jax.random.fold_in(key, zlib.crc32(name.encode()) & 0x7FFFFFFF)
+
+def component_key(key, name: str):
+    """The stream of one named component (e.g. 'threat/glider-1', 'sensor/radar-a')."""
+    return jax.random.fold_in(key, component_code(name))
 
 
 def stream(seed: int, sample: int, name: str):

@@ -17,7 +17,6 @@ random to plot; `fail_sample` (a module variable) makes one sample raise, for th
 from __future__ import annotations
 
 import os
-import zlib
 
 import jax
 import jax.numpy as jnp
@@ -25,7 +24,7 @@ import numpy as np
 
 from hyperdef.constants import R_EARTH_MEAN_M
 from hyperdef.earth.distance import great_circle_m
-from hyperdef.random import root_key
+from hyperdef.random import component_code, root_key
 from hyperdef.scenario.base import draw
 
 FAIL_ENV = "HYPERDEF_STANDIN_FAIL_SAMPLE"
@@ -67,7 +66,7 @@ def warning_kernel(alt_m, speed_mps, d0_m, mast_m, k, t_s):
 def _keys(seed: int, ids, name: str):
     """(n,) keys component_key(sample_key(root_key(seed), id), name), vmapped over ids: the same
     fold_in chain as hyperdef.random, checked against it in test_plan.py."""
-    name_int = zlib.crc32(name.encode()) & 0x7FFFFFFF
+    name_int = component_code(name)
     root = root_key(seed)
     return jax.vmap(lambda s: jax.random.fold_in(jax.random.fold_in(root, s), name_int))(
         jnp.asarray(ids))

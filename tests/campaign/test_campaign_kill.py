@@ -9,6 +9,7 @@ of it outlives the test. The delays come from a seeded generator: a failure can 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -59,10 +60,8 @@ def _kill_at_random(campaign, out, rng: random.Random, *, chunks: int, workers: 
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):  # the group may be gone already
             os.killpg(proc.pid, signal.SIGKILL)  # Dask workers the driver had spawned
-        except ProcessLookupError:
-            pass
         if proc.poll() is None:
             proc.kill()
         proc.communicate(timeout=30)

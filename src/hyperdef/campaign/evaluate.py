@@ -81,4 +81,5 @@ def pipeline_rows(scenario, base_dir: Path | None, sample_ids) -> list[dict]:
     """Simulate one batch of samples (sample_ids: (n,) int) and return its rows."""
     from hyperdef.pipeline import simulate
 
-    return rows_of(simulate(scenario, base_dir, sample_ids=np.asarray(sample_ids)))
+    return rows_of(simulate(scenario, base_dir, sample_ids=np.asarray(sample_ids),
+                            summarise=False))

@@ -11,7 +11,6 @@ never an exception.
 from __future__ import annotations
 
 import functools
-import zlib
 from collections.abc import Sequence
 
 import jax
@@ -24,7 +23,7 @@ from hyperdef.dynamics.propagate import TOP_OF_ATMOSPHERE_M
 from hyperdef.earth.distance import geodesic_m
 from hyperdef.earth.geodetic import ecef_to_geodetic
 from hyperdef.earth.model import EarthModel
-from hyperdef.random import root_key
+from hyperdef.random import component_code, root_key
 from hyperdef.scenario.base import draw
 from hyperdef.status import Status
 from hyperdef.threats import heating
@@ -36,15 +35,6 @@ from hyperdef.time import Epoch
 # A guided vehicle that lands farther than this from its target could not reach it (the dive
 # guidance otherwise hits to well under a metre).
 MISS_TOLERANCE_M = 1_000.0
-
-
-def _name_code(name: str) -> int:
-    """The integer `hyperdef.random.component_key` folds in for a name (CRC-32, 31 bits).
-
-    Passing the code as data lets one compiled kernel derive every field's keys; a test checks
-    that the keys equal component_key's.
-    """
-    return zlib.crc32(name.encode()) & 0x7FFFFFFF
 
 
 @jax.jit
@@ -62,13 +52,13 @@ class Draws:
 
     def __init__(self, name: str, seed: int, sample_ids: np.ndarray):
         self.ids = np.asarray(sample_ids, np.int64)
-        self.base = _threat_keys(root_key(seed), jnp.asarray(self.ids), _name_code(
+        self.base = _threat_keys(root_key(seed), jnp.asarray(self.ids), component_code(
             f"threat/{name}"))
         self.invalid = np.zeros(self.ids.shape, bool)
 
     def keys(self, field: str):
         """(S,) keys of `field`: component_key(threat key, field) for every sample."""
-        return _field_keys(self.base, _name_code(field))
+        return _field_keys(self.base, component_code(field))
 
     def __call__(self, field: str, value, low=None, high=None, strict=True) -> np.ndarray:
         """(S,) draws of `value`; draws outside (low, high) mark the sample INVALID_INPUT."""
