@@ -47,10 +47,15 @@ def _rounds(bank, packed, t_s, seq, problems):
     """
     slots = np.fromiter(seq, dtype=np.int64, count=len(seq))
     n = np.asarray([len(v) for v in seq.values()])
-    width = bucket(int(n.max()), 4)
-    ri = np.zeros((len(slots), width), dtype=np.int64)
+    ri = np.zeros((len(slots), bucket(int(n.max()), 4)), dtype=np.int64)
     for i, v in enumerate(seq.values()):
         ri[i, : len(v)] = v
+    plain_rounds(bank, packed, t_s, slots, ri, n, problems, CHUNK)
+
+
+def plain_rounds(bank, packed, t_s, slots, ri, n, problems, chunk):
+    """Plain updates of slots (M,) with rows ri (M, W) (rounds r < n (M,) used, in order)."""
+    width = ri.shape[1]
     valid = np.arange(width) < n[:, None]
     t = t_s[ri]
     prev = np.concatenate([bank.t_s[slots][:, None], t[:, :-1]], axis=1)
@@ -58,7 +63,7 @@ def _rounds(bank, packed, t_s, seq, problems):
     new, status = chunked(
         lambda sel: bank.k["predict_update_rounds"](bank.get(slots[sel]), dt[sel], packed[ri[sel]],
                                                     valid[sel], np.int32(n[sel].max())),
-        len(slots), CHUNK)
+        len(slots), chunk)
     _count(status[valid], problems)
     bank.put(slots, new)
     bank.t_s[slots] = t[np.arange(len(slots)), n - 1]
@@ -93,3 +98,104 @@ def _round(bank, packed, t_s, slots, rws, betas, problems):
             len(sl), CHUNK)
         bank.put(sl, new)
     bank.t_s[slots] = t_row
+
+
+BATCH_CHUNK = 1024  # slots per update call in the batched tracker
+
+
+def _reweight(sl, slots, loglik, prune):
+    """Add per-slot log-likelihoods to a multi-hypothesis track; the slots that stay."""
+    lw = sl.logw[slots] + np.asarray(loglik)
+    lw = np.where(np.isfinite(lw), lw, -np.inf)
+    if not np.isfinite(lw).any():
+        return slots
+    lw -= np.max(lw) + np.log(np.sum(np.exp(lw - np.max(lw))))
+    sl.logw[slots] = lw
+    keep = np.exp(lw) >= prune
+    sl.release(slots[~keep])
+    return slots[keep]
+
+
+def apply_plan(st, plan, pairs):
+    """Apply a batched scan's plan (`association.plan.Plan`) to the tracker state `st`.
+
+    Per track the updates run in time order (platform order for equal times); a
+    range-parameterised track reweights and prunes its hypotheses before each (likelihoods from
+    the gate, so no update waits for another). Plain updates of every slot go in one kernel call
+    (`plain_rounds`), JPDA's weighted ones round by round (`apply_updates`).
+    returns: hit (R,) bool and hit sensors (R, n_sensors) per track row.
+    """
+    tr, sl, sm = st.tracks, st.slots, st.stream
+    hit = np.zeros(len(tr.alive), dtype=bool)
+    hit_sensors = np.zeros_like(tr.sensors)
+    if len(plan.track) == 0:
+        return hit, hit_sensors
+    order = np.lexsort((plan.platform, plan.t, plan.track))
+    g, row, wi = plan.track[order], plan.row[order], plan.weighted_index[order]
+    first = np.r_[True, g[1:] != g[:-1]]
+    rnd = np.arange(len(g)) - np.maximum.accumulate(np.where(first, np.arange(len(g)), 0))
+    np.add.at(tr.updates, g, 1)
+    plain = wi < 0
+    # a weighted (JPDA) update is a hit when the track was more likely than not detected
+    is_hit = plain.copy()
+    is_hit[~plain] = [plan.weighted[i][1][0] <= 0.5 for i in wi[~plain]]
+    hit[g[is_hit]] = True
+    hit_sensors[g[plain], sm.sensor[row[plain]]] = True
+    for e in np.flatnonzero(~plain & is_hit):
+        hit_sensors[g[e], sm.sensor[plan.weighted[wi[e]][0]]] = True
+    st.out.assign(tr.sample[g[plain]], sm.rows[row[plain]], tr.tid[g[plain]])
+    if plan.owner:  # rows a JPDA track took as its own (most likely association)
+        o_row, o_g = np.asarray(plan.owner, dtype=np.int64).T
+        st.out.assign(tr.sample[o_g], sm.rows[o_row], tr.tid[o_g])
+    # slot of every single-slot track; multi-slot tracks take their hypotheses' path below
+    live = np.flatnonzero(sl.track >= 0)
+    nslots = np.bincount(sl.track[live], minlength=len(tr.alive))
+    one = nslots[g] == 1
+    slot_of = np.full(len(tr.alive), -1, dtype=np.int64)
+    single = live[nslots[sl.track[live]] == 1]
+    slot_of[sl.track[single]] = single
+    e_slot, e_idx = [slot_of[g[one]]], [np.flatnonzero(one)]
+    for t in np.unique(g[~one]):
+        slots = sl.of_tracks(np.asarray([t]))
+        for e in np.flatnonzero(g == t):
+            if len(slots) > 1:
+                best = row[e] if plain[e] else plan.weighted[wi[e]][0][
+                    int(np.argmax(plan.weighted[wi[e]][1][1:]))]
+                m = (pairs["tid"] == t) & (pairs["r"] == best)
+                ll = np.full(len(slots), -np.inf)
+                pos = {s_: n for n, s_ in enumerate(slots)}
+                for s_, l_ in zip(pairs["slot"][m], pairs["loglik"][m], strict=True):
+                    if s_ in pos:
+                        ll[pos[s_]] = l_
+                slots = _reweight(sl, slots, ll, st.params.hypothesis_prune)
+            e_slot.append(slots)
+            e_idx.append(np.full(len(slots), e))
+    e_slot, e_idx = np.concatenate(e_slot), np.concatenate(e_idx)
+    # (slot, update) in round order; slots pruned after an update of theirs are gone already
+    keep = sl.track[e_slot] >= 0
+    e_slot, e_idx = e_slot[keep], e_idx[keep]
+    weighted_slot = np.isin(e_slot, e_slot[~plain[e_idx]])
+    _plain_batch(st, e_slot[~weighted_slot], e_idx[~weighted_slot], row, rnd)
+    seq = {}
+    for s_, e in zip(e_slot[weighted_slot], e_idx[weighted_slot], strict=True):
+        rows, beta = (np.asarray([row[e]]), None) if plain[e] else plan.weighted[wi[e]]
+        seq.setdefault(int(s_), []).append((rows, beta))
+    if seq:
+        apply_updates(sl, sm.packed, sm.t_s, seq, st.problems)
+    return hit, hit_sensors
+
+
+def _plain_batch(st, slot, e, row, rnd):
+    """Plain updates (slot, update e) pairs, rounds rnd[e], rows row[e], in one call."""
+    if len(slot) == 0:
+        return
+    order = np.lexsort((rnd[e], slot))
+    slot, e = slot[order], e[order]
+    first = np.r_[True, slot[1:] != slot[:-1]]
+    start = np.flatnonzero(first)
+    n = np.diff(np.r_[start, len(slot)])
+    col = np.arange(len(slot)) - np.repeat(start, n)
+    ri = np.zeros((len(start), bucket(int(n.max()), 4)), dtype=np.int64)
+    ri[np.repeat(np.arange(len(start)), n), col] = row[e]
+    plain_rounds(st.slots, st.stream.packed, st.stream.t_s, slot[start], ri, n, st.problems,
+                 BATCH_CHUNK)

@@ -126,3 +126,113 @@ def hypothesis_ranges(r_obs_ecef_m, u, params):
         return None
     h = p.single_sensor_hypotheses
     return r_min * (r_max / r_min) ** ((np.arange(h) + 0.5) / h)
+
+
+def ranges_batch(r_obs_ecef_m, u, params):
+    """`hypothesis_ranges` for n lines of sight at once: (n, H) ranges [m] and (n,) ok."""
+    p = params
+    n = len(u)
+    if p.single_sensor_ranges_m:
+        rng = np.broadcast_to(np.asarray(p.single_sensor_ranges_m, dtype=float),
+                              (n, len(p.single_sensor_ranges_m)))
+        return rng, np.ones(n, dtype=bool)
+    ou = np.einsum("nc,nc->n", r_obs_ecef_m, u)
+    oo = np.einsum("nc,nc->n", r_obs_ecef_m, r_obs_ecef_m)
+    lo, hi = (R_EARTH_MEAN_M + a for a in p.target_alt_band_m)
+    with np.errstate(invalid="ignore"):
+        d_out = np.sqrt(ou * ou - (oo - hi * hi))  # NaN where the ray misses the band's top
+        d_in = np.sqrt(ou * ou - (oo - lo * lo))
+    ok = np.isfinite(d_out) & (-ou + d_out > 0)
+    r_min = np.maximum(-ou - d_out, 1e3)
+    inner0 = -ou - d_in
+    r_max = np.where(np.isfinite(d_in) & (inner0 > 0), inner0, -ou + d_out)
+    ok &= r_max > r_min
+    h = p.single_sensor_hypotheses
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rng = r_min[:, None] * (r_max / r_min)[:, None] ** ((np.arange(h) + 0.5) / h)
+    return rng, ok
+
+
+def births_batch(st, free):
+    """New tracks (into the batched tracker state `st`) from the free stream rows `free`
+    (sorted by sample): `births`' decisions for every sample at once. Per sample the new tracks
+    are numbered in `births`' order: triangulated groups, radar rows, lone lines of sight."""
+    if len(free) == 0:
+        return
+    sm, p = st.stream, st.params
+    b, jit = sm.b, _initiators(p.init_speed_sigma_mps)
+    new = []  # (sample, category, order, x6 (H,6), P6 (H,6,6), members, logw (H,))
+    los = free[b.kind[free] == mb.KIND_LOS]
+    used = np.zeros(len(los), dtype=bool)
+    groups = []
+    s_los = sm.sample[los]
+    many = np.flatnonzero(np.bincount(s_los, minlength=len(sm.start)) >= 2)
+    for s in many:  # ray grouping is greedy per sample; only samples with 2+ free rays
+        sel = np.flatnonzero(s_los == s)
+        rows = los[sel]
+        for g in group_rays(b.r_obs_ecef_m[rows], b.z[rows, :3], b.sigma[rows, 0], b.t_s[rows],
+                            sm.platform[rows], gate_probability=p.gate_probability,
+                            min_parallax_rad=p.min_parallax_rad,
+                            tolerance_s=p.triangulation_tolerance_s):
+            groups.append(sel[g])
+    if groups:
+        width = bucket(max(len(g) for g in groups), 4)
+        rid = np.stack([np.resize(los[g], width) for g in groups])
+        valid = np.stack([np.arange(width) < len(g) for g in groups])
+        r, P, status = chunked(
+            lambda sel: jit["triangulate"](b.r_obs_ecef_m[rid[sel]], b.z[rid[sel], :3],
+                                           b.sigma[rid[sel], 0], valid[sel]),
+            len(groups), INIT_CHUNK)
+        v0 = p.init_speed_sigma_mps**2 * np.eye(3)
+        for n, g in enumerate(groups):
+            if status[n] != Status.OK:
+                continue
+            used[g] = True
+            P6 = np.zeros((6, 6))
+            P6[:3, :3], P6[3:, 3:] = P[n], v0
+            new.append((sm.sample[los[g[0]]], 0, n, np.r_[r[n], 0.0, 0.0, 0.0][None], P6[None],
+                        los[g], np.zeros(1)))
+    radar = free[b.kind[free] != mb.KIND_LOS]
+    if len(radar):
+        x6, P6 = chunked(lambda sel: jit["radar"](jax.tree.map(lambda a: a[radar[sel]], b)),
+                         len(radar), INIT_CHUNK)
+        new.extend((sm.sample[i], 1, i, x6[n][None], P6[n][None], np.asarray([i]), np.zeros(1))
+                   for n, i in enumerate(radar))
+    lone = los[~used]
+    if p.single_sensor_init and len(lone):
+        rng, ok = ranges_batch(b.r_obs_ecef_m[lone], b.z[lone, :3], p)
+        rows, rng = lone[ok], np.ascontiguousarray(rng[ok])
+        if len(rows):
+            x6, P6 = chunked(
+                lambda sel: jit["los"](jax.tree.map(lambda a: a[rows[sel]], b), rng[sel]),
+                len(rows), INIT_CHUNK)
+            h = rng.shape[1]
+            new.extend((sm.sample[i], 2, i, x6[n], P6[n], np.asarray([i]),
+                        np.full(h, -np.log(h))) for n, i in enumerate(rows))
+    _start(st, sorted(new, key=lambda e: e[:3]))
+
+
+def _start(st, new):
+    """Create the tracks of `new` births (sorted by sample, then `births`' order)."""
+    sm, tr = st.stream, st.tracks
+    ok = [e for e in new if np.isfinite(e[3]).all() and np.isfinite(e[4]).all()]
+    st.problems["non_finite_track"] += len(new) - len(ok)
+    if not ok:
+        return
+    s = np.asarray([e[0] for e in ok], dtype=np.int64)
+    rank = np.arange(len(s)) - np.searchsorted(s, s)  # position among the sample's births
+    rows = tr.add(len(ok))
+    tr.sample[rows] = s
+    tr.tid[rows] = st.next_id[s] + rank
+    np.add.at(st.next_id, s, 1)
+    first = np.asarray([e[5][0] for e in ok])
+    tr.born_t_s[rows] = tr.last_t_s[rows] = sm.t_s[first]
+    tr.events[rows] = tr.hits_first[rows] = tr.updates[rows] = 1
+    members = np.concatenate([e[5] for e in ok])
+    owner = np.repeat(np.arange(len(ok)), [len(e[5]) for e in ok])
+    tr.sensors[rows[owner], sm.sensor[members]] = True
+    h = np.asarray([len(e[3]) for e in ok])
+    slot_owner = np.repeat(rows, h)
+    st.slots.add(np.concatenate([e[3] for e in ok]), np.concatenate([e[4] for e in ok]),
+                 np.repeat(sm.t_s[first], h), np.concatenate([e[6] for e in ok]), slot_owner)
+    st.out.assign(s[owner], sm.rows[members], tr.tid[rows[owner]])

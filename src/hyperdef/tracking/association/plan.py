@@ -17,6 +17,7 @@ every platform (centralised measurement fusion, the updates then applied platfor
 from __future__ import annotations
 
 import collections
+import dataclasses
 import itertools
 
 import numpy as np
@@ -65,44 +66,9 @@ def plan_scan(pairs, *, platform, t_s, thr, dof, logw, is_firm, params):
     plat = platform[a_r]
     order = np.argsort(plat, kind="stable")
     shared = collections.Counter()
-    jpda = params.association == "jpda"
     for sel in np.split(order, np.flatnonzero(np.diff(plat[order])) + 1):
-        if len(sel) == 1 and not (jpda and is_firm(int(a_tid[sel[0]]))):
-            # One gated (track, row) pair on this platform, most platforms of most scans: no
-            # conflict and no shared evidence, so GNN takes it when cheaper than leaving both
-            # ends unassigned (gnn_assign's rule, without building its matrices).
-            r, half = a_r[sel[0]], 0.5 * thr[a_r[sel[0]]]
-            if agg["d2"][sel[0]] < half + half:
-                plan[int(a_tid[sel[0]])].append((t_s[r], [int(r)], None))
-                taken[r] = True
-            continue
-        tids, ti = np.unique(a_tid[sel], return_inverse=True)
-        rs, ri = np.unique(a_r[sel], return_inverse=True)
-        tab = {c: np.full((len(tids), len(rs)), np.inf) for c in ("d2", "logdet")}
-        tab["ll"] = np.full((len(tids), len(rs)), -np.inf)
-        for c in tab:
-            tab[c][ti, ri] = agg[c][sel]
-        g = np.isfinite(tab["d2"])
-        lone = g & (g.sum(axis=1) == 1)[:, None]
-        for j in np.flatnonzero(lone.sum(axis=0) > 1):
-            for pair in itertools.combinations(sorted(int(t) for t in tids[lone[:, j]]), 2):
-                shared[pair] += 1
-        firm = np.asarray([is_firm(int(t)) for t in tids])
-        tiers = (firm, ~firm)
-        if params.association == "jpda" and firm.any():
-            owner += _jpda(tids[firm], rs, {c: v[firm] for c, v in tab.items()}, plan,
-                           t_s=t_s, thr=thr, dof=dof, params=params)
-            taken[rs[g[firm].any(axis=0)]] = True
-            tiers = (~firm,)
-        half = 0.5 * thr[rs]
-        for tier in tiers:
-            if not tier.any():
-                continue  # nothing to assign (most scans have only firm or only new tracks)
-            cost = np.where(tier[:, None] & ~taken[rs][None, :], tab["d2"], np.inf)
-            a, m = gnn_assign(cost, half.max(), half)
-            for i, j in zip(a, m, strict=True):
-                plan[int(tids[i])].append((t_s[rs[j]], [int(rs[j])], None))
-                taken[rs[j]] = True
+        owner += plan_group(sel, a_tid, a_r, agg, taken=taken, plan=plan, shared=shared,
+                            t_s=t_s, thr=thr, dof=dof, is_firm=is_firm, params=params)
     return taken, plan, {pair for pair, k in shared.items() if k >= 2}, owner
 
 
@@ -123,3 +89,129 @@ def _jpda(tids, rs, tab, plan, *, t_s, thr, dof, params):
     best = np.argmax(beta[:, 1:], axis=0)
     return [(int(rs[j]), int(tids[best[j]]))
             for j in np.flatnonzero(beta[best, 1 + np.arange(len(rs))] > 0.5)]
+
+
+def plan_group(sel, a_tid, a_r, agg, *, taken, plan, shared, t_s, thr, dof, is_firm, params):
+    """Plan the gated (track, row) pairs `sel` of one platform (see `plan_scan`).
+
+    Fills taken (rows used), plan {tid: [(t, rows, betas)]} and shared (Counter of track pairs)
+    in place; returns the JPDA owner rows [(row, tid)].
+    """
+    owner = []
+    jpda = params.association == "jpda"
+    if len(sel) == 1 and not (jpda and is_firm(int(a_tid[sel[0]]))):
+        # One gated (track, row) pair on this platform, most platforms of most scans: no
+        # conflict and no shared evidence, so GNN takes it when cheaper than leaving both
+        # ends unassigned (gnn_assign's rule, without building its matrices).
+        r, half = a_r[sel[0]], 0.5 * thr[a_r[sel[0]]]
+        if agg["d2"][sel[0]] < half + half:
+            plan[int(a_tid[sel[0]])].append((t_s[r], [int(r)], None))
+            taken[r] = True
+        return owner
+    tids, ti = np.unique(a_tid[sel], return_inverse=True)
+    rs, ri = np.unique(a_r[sel], return_inverse=True)
+    tab = {c: np.full((len(tids), len(rs)), np.inf) for c in ("d2", "logdet")}
+    tab["ll"] = np.full((len(tids), len(rs)), -np.inf)
+    for c in tab:
+        tab[c][ti, ri] = agg[c][sel]
+    g = np.isfinite(tab["d2"])
+    lone = g & (g.sum(axis=1) == 1)[:, None]
+    for j in np.flatnonzero(lone.sum(axis=0) > 1):
+        for pair in itertools.combinations(sorted(int(t) for t in tids[lone[:, j]]), 2):
+            shared[pair] += 1
+    firm = np.asarray([is_firm(int(t)) for t in tids])
+    tiers = (firm, ~firm)
+    if jpda and firm.any():
+        owner += _jpda(tids[firm], rs, {c: v[firm] for c, v in tab.items()}, plan,
+                       t_s=t_s, thr=thr, dof=dof, params=params)
+        taken[rs[g[firm].any(axis=0)]] = True
+        tiers = (~firm,)
+    half = 0.5 * thr[rs]
+    for tier in tiers:
+        if not tier.any():
+            continue  # nothing to assign (most scans have only firm or only new tracks)
+        cost = np.where(tier[:, None] & ~taken[rs][None, :], tab["d2"], np.inf)
+        a, m = gnn_assign(cost, half.max(), half)
+        for i, j in zip(a, m, strict=True):
+            plan[int(tids[i])].append((t_s[rs[j]], [int(rs[j])], None))
+            taken[rs[j]] = True
+    return owner
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """A batched scan's association plan (all samples of the scan).
+
+    taken: (N,) bool stream rows used (not for initiation); per planned update e (E,): track
+    (track row), t (time [s]), platform, row (its first stream row), weighted (index into
+    `weighted`, −1 for a plain update); weighted: [(rows, betas)] JPDA updates; shared:
+    {(track row, track row)} pairs with shared evidence; owner: [(row, track row)] JPDA rows a
+    track produced with probability > ½.
+    """
+
+    taken: np.ndarray
+    track: np.ndarray
+    t: np.ndarray
+    platform: np.ndarray
+    row: np.ndarray
+    weighted_index: np.ndarray
+    weighted: list
+    shared: set
+    owner: list
+
+
+def _empty(n: int) -> Plan:
+    z = np.zeros(0, dtype=np.int64)
+    return Plan(np.zeros(n, dtype=bool), z, np.zeros(0), z, z, z, [], set(), [])
+
+
+def plan_batch(pairs, *, stream, logw, is_firm, params) -> Plan:
+    """Association plan of one batched scan: `plan_scan`'s decisions for every sample at once.
+
+    pairs: the gate's pair table over all samples (track rows as `tid`, stream rows as `r`);
+    stream: `tracking.stream.Stream`; logw: slot log-weights; is_firm: track row -> bool.
+    Platforms are coded per sample, so a platform group never mixes samples. Lone pairs (one
+    gated pair on a platform: most of them) are decided at once; conflicts one group at a time.
+    """
+    n = len(stream.t_s)
+    if pairs is None:
+        return _empty(n)
+    a_tid, a_r, agg = track_table(pairs, n, logw)
+    if len(a_tid) == 0:
+        return _empty(n)
+    taken = np.zeros(n, dtype=bool)
+    plat = stream.platform[a_r]
+    order = np.argsort(plat, kind="stable")
+    cuts = np.flatnonzero(np.diff(plat[order])) + 1
+    starts = np.r_[0, cuts]
+    size = np.diff(np.r_[starts, len(order)])
+    q = order[starts]
+    lone = size == 1
+    if params.association == "jpda":
+        lone &= ~np.asarray([is_firm(int(t)) for t in a_tid[q]], dtype=bool)
+    q = q[lone]
+    take = agg["d2"][q] < stream.thr[a_r[q]]  # d² below half + half the gate (gnn_assign)
+    q = q[take]
+    taken[a_r[q]] = True
+    plan = collections.defaultdict(list)
+    shared = collections.Counter()
+    owner = []
+    for g in np.flatnonzero(~lone):
+        sel = order[starts[g]:starts[g] + size[g]]
+        owner += plan_group(sel, a_tid, a_r, agg, taken=taken, plan=plan, shared=shared,
+                            t_s=stream.t_s, thr=stream.thr, dof=stream.dof, is_firm=is_firm,
+                            params=params)
+    track, row, weighted_index, weighted = [a_tid[q]], [a_r[q]], [np.full(len(q), -1)], []
+    for tid, entries in plan.items():
+        for _, rows, beta in entries:
+            track.append(np.asarray([tid]))
+            row.append(np.asarray([rows[0]]))
+            weighted_index.append(np.asarray([-1 if beta is None else len(weighted)]))
+            if beta is not None:
+                weighted.append((np.asarray(rows, dtype=np.int64), beta))
+    row = np.concatenate(row).astype(np.int64)
+    return Plan(taken=taken, track=np.concatenate(track).astype(np.int64), t=stream.t_s[row],
+                platform=stream.platform[row], row=row,
+                weighted_index=np.concatenate(weighted_index).astype(np.int64),
+                weighted=weighted, shared={pair for pair, k in shared.items() if k >= 2},
+                owner=owner)
