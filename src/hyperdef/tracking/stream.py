@@ -1,0 +1,143 @@
+"""The detections of every sample as one clean, ordered stream of scans (the tracker's input).
+
+Per sample, in the detections table's order: rows with an unknown kind or sensor, non-finite
+values, or a time earlier than a scan already seen (out-of-sequence, beyond `scan_tolerance_s`)
+are skipped and counted; the rest are sorted by time (stable). Every sample's rows then sit in
+one contiguous block of a single batch, so the tracker's stages work on all samples at once.
+
+A *scan* of a sample is its next detection and every later one within `scan_tolerance_s` of it.
+Platforms are coded per (sample, sensor, platform) in order of first appearance within the
+sample: a platform's detections of a scan form one assignment problem.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax
+import numpy as np
+import pandas as pd
+
+from hyperdef.measurement import batch as mb
+from hyperdef.tracking import gating
+
+REQUIRED_COLUMNS = (
+    "sample", "t_s", "sensor", "platform", "kind", "obs_x_m", "obs_y_m", "obs_z_m",
+    "obs_vx_mps", "obs_vy_mps", "obs_vz_mps", "obs_lat_rad", "obs_lon_rad", "los_x", "los_y",
+    "los_z", "sigma_ang_rad", "range_m", "az_rad", "el_rad", "range_rate_mps", "sigma_range_m",
+    "sigma_az_rad", "sigma_el_rad", "sigma_rr_mps",
+)
+
+_row_finite = jax.jit(jax.vmap(mb.row_finite))
+
+
+@dataclasses.dataclass
+class Stream:
+    """Clean rows of all samples, sample-major, time-sorted within a sample (N rows).
+
+    rows: (N,) positional row in the detections table; sample: (N,) sample index (0 … S−1);
+    start, stop: (S,) each sample's block [start, stop); b: MeasBatch of NumPy arrays;
+    packed: (N, 18) `measurement.batch.pack(b)`; sensor: (N,) sensor code into sensor_names;
+    platform: (N,) platform code, distinct per (sample, sensor, platform); dof, thr: (N,)
+    innovation dof and χ² gate; u: (N, 3) unit pointing rays (ECEF); sig_ang: (N,) angular 1σ
+    [rad] for the coarse gate.
+    """
+
+    rows: np.ndarray
+    sample: np.ndarray
+    start: np.ndarray
+    stop: np.ndarray
+    b: mb.MeasBatch
+    packed: np.ndarray
+    sensor: np.ndarray
+    sensor_names: np.ndarray
+    platform: np.ndarray
+    dof: np.ndarray
+    thr: np.ndarray
+    u: np.ndarray
+    sig_ang: np.ndarray
+
+    @property
+    def t_s(self) -> np.ndarray:
+        return self.b.t_s
+
+
+def check_columns(detections: pd.DataFrame) -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in detections.columns]
+    if missing:
+        raise ValueError(f"detections: missing columns {missing}; see the detections contract")
+
+
+def build_stream(detections: pd.DataFrame, sample_ids: np.ndarray, params, sensors,
+                 problems) -> Stream:
+    """Clean and order the detections of samples `sample_ids` (counts skipped rows in problems)."""
+    samples = np.asarray(detections["sample"], dtype=np.int64)
+    known = np.isin(samples, sample_ids)
+    problems["unknown_sample"] += int((~known).sum())
+    index = {int(s): i for i, s in enumerate(sample_ids)}
+    s_idx = np.full(len(samples), -1, dtype=np.int64)
+    s_idx[known] = [index[int(s)] for s in samples[known]] if known.any() else []
+    # Sample-major, table order within a sample (the order each sample's stream is read in).
+    pos = np.flatnonzero(known)
+    pos = pos[np.argsort(s_idx[pos], kind="stable")]
+    df = detections.iloc[pos]
+    kind = np.asarray(df["kind"], dtype=object)
+    ok = np.isin(kind, ["los", "radar"])
+    problems["unknown_kind"] += int((~ok).sum())
+    sensor = np.asarray(df["sensor"]).astype(str)
+    if sensors is not None:
+        bad = ok & ~np.isin(sensor, list(sensors))
+        problems["unknown_sensor"] += int(bad.sum())
+        ok &= ~bad
+    t = np.asarray(df["t_s"], dtype=float)
+    problems["nan_measurement"] += int((ok & ~np.isfinite(t)).sum())
+    ok &= np.isfinite(t)
+    sel = np.flatnonzero(ok)
+    batch = jax.tree.map(np.asarray, mb.from_detections(df.iloc[sel]))
+    finite = np.zeros(0, bool)
+    if len(sel):
+        finite = gating.chunked(lambda i: _row_finite(jax.tree.map(lambda a: a[i], batch)),
+                                len(sel), 1024)
+    problems["nan_measurement"] += int((~finite).sum())
+    ts, ss = t[sel], s_idx[pos][sel]
+    # Out of sequence: earlier than the latest finite time already read in the same sample.
+    seen = pd.Series(np.where(finite, ts, -np.inf)).groupby(ss).cummax().to_numpy()
+    late = finite & (ts < seen - params.scan_tolerance_s)
+    problems["out_of_order"] += int(late.sum())
+    keep = np.flatnonzero(finite & ~late)
+    keep = keep[np.lexsort((ts[keep], ss[keep]))]  # stable: table order breaks ties
+    b = jax.tree.map(lambda a: a[keep], batch)
+    sample = ss[keep]
+    names, sensor_code = np.unique(sensor[sel][keep], return_inverse=True)
+    plat = np.asarray(df["platform"], dtype=np.int64)[sel][keep]
+    platform = pd.MultiIndex.from_arrays([sample, sensor_code, plat]).factorize()[0] \
+        if len(keep) else np.zeros(0, np.int64)
+    n_s = len(sample_ids)
+    start = np.searchsorted(sample, np.arange(n_s), side="left")
+    stop = np.searchsorted(sample, np.arange(n_s), side="right")
+    dof = np.asarray(mb.dof(b.kind)) if len(keep) else np.zeros(0, int)
+    u = gating.measurement_rays(b.kind, b.z, b.r_obs_ecef_m, b.lat_obs_rad, b.lon_obs_rad) \
+        if len(keep) else np.zeros((0, 3))
+    sig = b.sigma
+    sig_ang = np.where(b.kind == mb.KIND_LOS, sig[:, 0], np.maximum(sig[:, 1], sig[:, 2]))
+    return Stream(rows=pos[sel][keep], sample=sample, start=start, stop=stop, b=b,
+                  packed=mb.pack(b), sensor=sensor_code.astype(np.int64), sensor_names=names,
+                  platform=np.asarray(platform, dtype=np.int64), dof=dof,
+                  thr=gating.gate_threshold(params.gate_probability, dof), u=u, sig_ang=sig_ang)
+
+
+def next_scans(stream: Stream, ptr: np.ndarray, samples: np.ndarray, tolerance_s: float):
+    """End (exclusive) of the scan starting at row ptr[s] of each sample in `samples`.
+
+    A scan is its first row and the following rows of the same sample within tolerance_s of it.
+    """
+    lo = ptr[samples]
+    end = stream.stop[samples]
+    t0 = stream.t_s[lo]
+    hi = lo + 1
+    while True:
+        more = hi < end
+        more[more] = stream.t_s[hi[more]] <= t0[more] + tolerance_s
+        if not more.any():
+            return hi
+        hi = hi + more
