@@ -26,6 +26,14 @@ def test_demo_writes_every_product(demo_run):
                  "report.html"):
         assert (out / name).exists(), name
     assert not list(out.parent.glob(".*partial")), "staging folder left behind"
+    assert not list(out.parent.glob(".*owner")), "staging owner file left behind"
+
+
+def test_demo_folder_is_one_a_later_run_may_replace(demo_run):
+    """Its manifest marks it a run folder and lists every entry in it (io/rundir.py)."""
+    from hyperdef.io.rundir import not_replaceable_reason
+
+    assert not_replaceable_reason(demo_run[0]) is None
 
 
 def test_demo_json_has_the_documented_keys(demo_run):
