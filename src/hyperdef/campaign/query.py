@@ -2,8 +2,10 @@
 
     hyperdef campaign query DIR "SELECT label, median(warning_time_s) FROM results GROUP BY 1"
 
-`results` reads the finished parts only (`parts/part-*.parquet`; temporaries never match), so a
-query during a run sees whole chunks and never a half-written one.
+`results` reads the parts the manifest records, each checked against its SHA-256 and row count
+first (hyperdef.campaign.integrity), so a query during a run sees whole chunks and never a
+half-written one, and a damaged store is refused with the file's name and the fix instead of a
+DuckDB error.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from hyperdef.campaign.store import MANIFEST, PARTS, StoreError
+from hyperdef.campaign.integrity import POINTS, StoreError, require_intact
 
 
 def _literal(path: Path) -> str:
@@ -21,23 +23,44 @@ def _literal(path: Path) -> str:
 
 
 def connect(folder: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the store's `results` and `points` views."""
+    """An in-memory DuckDB connection with the store's `results` and `points` views.
+
+    Raises StoreError when `folder` is not a store or any of its files is damaged."""
     folder = Path(folder)
-    if not (folder / MANIFEST).is_file():
-        raise StoreError(f"DIR {folder}: not a campaign store (no {MANIFEST}); give the --out "
-                         "folder of `hyperdef campaign run`")
+    parts = sorted(require_intact(folder).good)
     con = duckdb.connect(":memory:")
-    parts = sorted((folder / PARTS).glob("part-*.parquet"))
-    if parts:
-        files = "[" + ", ".join(_literal(p) for p in parts) + "]"
-        con.execute(f"CREATE VIEW results AS SELECT * FROM read_parquet({files}, "
-                    "union_by_name = true)")
-    else:  # a store with no finished chunk yet: an empty view, so queries still parse
-        con.execute("CREATE VIEW results AS SELECT NULL::BIGINT AS point, NULL::BIGINT AS "
-                    "sample WHERE false")
-    con.execute(f"CREATE VIEW points AS SELECT * FROM read_parquet("
-                f"{_literal(folder / 'points.parquet')})")
+    try:
+        if parts:
+            files = "[" + ", ".join(_literal(p) for p in parts) + "]"
+            con.execute(f"CREATE VIEW results AS SELECT * FROM read_parquet({files}, "
+                        "union_by_name = true)")
+        else:  # a store with no finished chunk yet: an empty view, so queries still parse
+            con.execute("CREATE VIEW results AS SELECT NULL::BIGINT AS point, NULL::BIGINT AS "
+                        "sample WHERE false")
+        con.execute(f"CREATE VIEW points AS SELECT * FROM read_parquet("
+                    f"{_literal(folder / POINTS)})")
+    except duckdb.Error as exc:
+        con.close()
+        raise _store_error(folder, exc) from None
     return con
+
+
+def _store_error(folder: Path, exc: duckdb.Error) -> StoreError:
+    """A store file that changed after it was checked (or that DuckDB cannot read)."""
+    return StoreError(f"campaign store {folder}: a file could not be read ({type(exc).__name__}: "
+                      f"{str(exc).splitlines()[0]}); run `hyperdef campaign query` again, and if "
+                      f"it persists recompute it: `hyperdef campaign run CAMPAIGN --out {folder} "
+                      "--resume`")
+
+
+def _execute(con, folder: Path, sql: str):
+    """con.execute(sql) with read errors of the store's files turned into StoreError."""
+    try:
+        return con.execute(sql)
+    except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+        if str(folder) in str(exc):
+            raise _store_error(folder, exc) from None
+        raise
 
 
 def query(folder: Path, sql: str) -> pd.DataFrame:
@@ -48,7 +71,7 @@ def query(folder: Path, sql: str) -> pd.DataFrame:
     """
     con = connect(folder)
     try:
-        return con.execute(sql).df()
+        return _execute(con, Path(folder), sql).df()
     except duckdb.Error as exc:
         raise ValueError(f"query failed: {exc}") from None
     finally:
@@ -62,7 +85,8 @@ def results(folder: Path) -> pd.DataFrame:
     try:
         cols = [r[0] for r in con.execute("DESCRIBE results").fetchall()]
         order = ["point", "sample"] + (["threat"] if "threat" in cols else [])
-        return con.execute(f"SELECT * FROM results ORDER BY {', '.join(order)}").df()
+        return _execute(con, Path(folder),
+                        f"SELECT * FROM results ORDER BY {', '.join(order)}").df()
     finally:
         con.close()
 
@@ -104,6 +128,6 @@ def architecture_summary(folder: Path) -> pd.DataFrame:
         keys = ", ".join(["p.point", "p.label", "p.satellites"] + [f'p."{c}"' for c in params])
         sql = (f"SELECT {keys}, {', '.join(aggs)} FROM points p JOIN results r "
                f"ON r.point = p.point GROUP BY {keys} ORDER BY p.point")
-        return con.execute(sql).df()
+        return _execute(con, Path(folder), sql).df()
     finally:
         con.close()

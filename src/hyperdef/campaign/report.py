@@ -13,15 +13,15 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from hyperdef.campaign.integrity import read_manifest, require_intact
 from hyperdef.campaign.pareto import pareto_front
 from hyperdef.campaign.query import architecture_summary, results
-from hyperdef.campaign.store import MANIFEST, write_text_atomic
+from hyperdef.campaign.store import write_text_atomic
 
 MAX_OVERLAID = 8  # beyond this many architectures, box plots replace overlaid histograms
 FIGURES = (  # column, axis label, log axis
@@ -126,10 +126,10 @@ def write_campaign_report(folder: Path) -> Path:
 
     matplotlib.use("Agg")
     folder = Path(folder)
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
+    done = len(require_intact(folder).good)  # raises, naming the file, on a damaged store
     df = results(folder)
     summary = with_pareto(architecture_summary(folder))
-    done = len(list((folder / "parts").glob("part-*.parquet")))
     title = html.escape(str(manifest.get("campaign", "campaign")))
     state = "complete" if manifest.get("complete") else "<b>incomplete</b>"
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
