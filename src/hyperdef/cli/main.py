@@ -9,12 +9,14 @@ import typer
 
 from hyperdef.cli.campaign import campaign_app
 from hyperdef.cli.console import emit, err, fail
+from hyperdef.cli.design import design_cmd
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="hyperdef — sensing, tracking and warning against hypersonic threats.")
 DEMO_SCENARIO = "demo"
 
 app.add_typer(campaign_app, name="campaign")
+app.command("design")(design_cmd)
 
 
 @app.callback()

@@ -15,7 +15,8 @@ A variable whose gradient is zero at every start while others are not is reporte
 The gradient is verified at each count's base design (moved inside the box by 2h where it lies on
 a bound; at an optimum the gradient is ~0 and a relative error means nothing) against central
 finite differences with one Richardson step, D = (4·D(h/2) − D(h))/3, truncation O(h⁴), h = 1e-4
-in normalised units; the error is |g − D|/max(|g|, |D|) per variable.
+in normalised units; the error is |g − D|/max(|g|, |D|, 1e-9·max(1, |f|)) per variable (the
+floor is a thousand times the differences' round-off).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from hyperdef.design.study import DesignError, Study
 
 ZERO_GRADIENT_REL = 1e-12
 FD_STEP_U = 1e-4
+FD_FLOOR = 1e-9
 
 
 @dataclasses.dataclass
@@ -131,8 +133,11 @@ def gradient_check(vg, value, u: np.ndarray):
             e[i] = h
             return (float(value(c + e)) - float(value(c - e))) / (2 * h)
         fd[i] = (4 * central(FD_STEP_U / 2) - central(FD_STEP_U)) / 3
-    scale = np.maximum(np.maximum(np.abs(grad_u), np.abs(fd)), 1e-300)
-    return c, grad_u, fd, np.where((grad_u == 0) & (fd == 0), 0.0, np.abs(grad_u - fd) / scale)
+    # Below FD_FLOOR·max(1, |f|) per unit of u both derivatives are round-off (the differences
+    # resolve ~1e-16·|f|/h = 1e-12·|f|), so errors are measured against at least that floor.
+    floor = FD_FLOOR * max(1.0, abs(float(value(c))))
+    scale = np.maximum(np.maximum(np.abs(grad_u), np.abs(fd)), floor)
+    return c, grad_u, fd, np.abs(grad_u - fd) / scale
 
 
 def _optimize_count(study: Study, count: int, progress, warnings: list[str],
