@@ -105,7 +105,9 @@ def look_hazard(p_any, looks_per_step):
 
     looks_per_step n = Δt/frame_period: n ≥ 1 looks give 1 − (1 − p)^n; with fewer than one look
     per step the frame falls in a given step with probability n (frame phase averaged), n·p.
-    Both equal p at n = 1 (one frame per grid time, as hyperdef.sensors.params.frame_mask).
+    Both equal p at n = 1 (one frame per grid time, as hyperdef.sensors.params.frame_mask), but
+    their slopes in n differ there: the hazard has a kink at frame period = grid step, so keep a
+    frame-period design variable's bounds on one side of the step.
     """
     n = jnp.asarray(looks_per_step, jnp.float64)
     many = 1.0 - jnp.power(jnp.clip(1.0 - p_any, 0.0, 1.0), jnp.maximum(n, 1.0))

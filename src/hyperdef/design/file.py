@@ -46,6 +46,7 @@ BUILTIN = importlib.resources.files("hyperdef.design") / "builtin"
 FEASIBLE = {"alt_km": (100.0, 50000.0), "inc_deg": (0.0, 180.0), "raan_spread_deg": (0.0, 360.0),
             "phasing": (0.0, 1e6), "half_angle_deg": (0.0, 90.0), "nei_w_m2": (0.0, np.inf),
             "frame_period_s": (0.0, np.inf)}
+OPEN_BELOW = ("half_angle_deg", "nei_w_m2", "frame_period_s")  # the low end itself is invalid
 
 
 class Bounds(Model):
@@ -106,8 +107,7 @@ class DesignFile(Model):
             lo, hi = FEASIBLE[name]
             if not b.high > b.low:
                 raise ValueError(f"variables.{name}: high ({b.high}) must exceed low ({b.low})")
-            if b.high <= lo or b.low >= hi or (name == "nei_w_m2" and b.low <= 0.0) \
-                    or b.low < lo or b.high > hi:
+            if b.low < lo or b.high > hi or (name in OPEN_BELOW and b.low <= lo):
                 raise ValueError(
                     f"variables.{name}: bounds [{b.low}, {b.high}] leave the feasible range "
                     f"{_range(lo, hi)} (no valid design there); keep both bounds inside it")

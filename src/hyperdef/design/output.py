@@ -131,7 +131,8 @@ Exact objective {doc['objective_exact']:.6g} (smooth {doc['objective_surrogate']
 {doc['evaluations']} evaluations; gradient check max relative error
 {doc['gradient_check_max_rel_err']:.2e}.</p>
 {f'<ul>{warn}</ul>' if warn else ''}
-<h2>Objective vs iteration</h2><img alt="objective vs iteration" src="data:image/png;base64,{history}">
+<h2>Objective vs iteration</h2>
+<img alt="objective vs iteration" src="data:image/png;base64,{history}">
 <h2>Pareto front: cost vs objective across satellite counts</h2>
 <img alt="Pareto front" src="data:image/png;base64,{pareto}">
 <h2>Sensitivities at the best design</h2>
