@@ -41,3 +41,12 @@ def test_fold_probabilities_match_the_poisson_binomial_distribution():
             dist = poisson_binom(p[:, k, t])
             assert float(ge1[k, t]) == pytest.approx(dist.sf(0), abs=1e-13)
             assert float(ge2[k, t]) == pytest.approx(dist.sf(1), abs=1e-13)
+
+
+@pytest.mark.parametrize("period_s", [0.5, 2.0, 3.0, 7.5, 10.0, 25.0])
+def test_exact_frame_times_are_the_pipelines(period_s):
+    from hyperdef.design.problem import frame_times
+    from hyperdef.sensors.params import frame_mask
+
+    t = np.arange(0.0, 300.0, 2.0)
+    assert np.array_equal(frame_times(t, period_s), frame_mask(t, period_s))

@@ -11,7 +11,8 @@
 kernels (hyperdef.design.smooth); `exact_figures(design, problem)` evaluates the same figures with
 the hard kernels the scenario pipeline uses (hyperdef.sensors.geometry.access_cone and
 `background`, hyperdef.sensors.space_ir.snr_ir, the step Pd, hyperdef.sensors.stereo.parallax_rad
-and the frame times of hyperdef.sensors.params.frame_mask).
+and the frame times of hyperdef.sensors.params.frame_mask, restated in `frame_times` because
+that module reads scenario specs and these kernels take plain records only).
 
 Objectives (the figure's name, larger or smaller is better):
 coverage_ge1, coverage_ge2, stereo_coverage (maximize; area-time fractions of the corridor),
@@ -40,7 +41,6 @@ from hyperdef.design.layer import LayerDesign, LayerShape, SensorFixed, layer_po
 from hyperdef.design.smooth import Widths
 from hyperdef.earth.model import EarthModel
 from hyperdef.sensors.geometry import access_cone, background
-from hyperdef.sensors.params import frame_mask
 from hyperdef.sensors.pd import pd_step
 from hyperdef.sensors.space_ir import IRParams, snr_ir
 from hyperdef.sensors.stereo import parallax_rad
@@ -145,6 +145,14 @@ def ir_params_of(design: LayerDesign, fixed: SensorFixed) -> IRParams:
                     max_range_m=fixed.max_range_m, transmission=fixed.transmission)
 
 
+def frame_times(t_s, period_s: float) -> np.ndarray:
+    """(T,) bool: a frame at the first grid time of each interval [kΔ, (k+1)Δ) from t_s[0] — the
+    rule of hyperdef.sensors.params.frame_mask (tests/design check that the two agree)."""
+    t = np.asarray(t_s, np.float64)
+    k = np.floor((t - t[0]) / period_s + 1e-9)
+    return np.r_[True, k[1:] != k[:-1]]
+
+
 def exact_figure(name: str, design: LayerDesign, problem: Problem) -> float:
     """Figure `name` with the pipeline's hard kernels: access ∧ SNR ≥ threshold per look, the
     tracker's hard parallax gate, and frames at hyperdef.sensors.params.frame_mask times."""
@@ -166,6 +174,6 @@ def exact_figure(name: str, design: LayerDesign, problem: Problem) -> float:
         return (gamma >= problem.min_parallax_rad).astype(jnp.float64)
 
     def hazard_fn(p_any, t):
-        return p_any * jnp.asarray(frame_mask(np.asarray(t), float(design.frame_period_s)))
+        return p_any * jnp.asarray(frame_times(t, float(design.frame_period_s)))
 
     return float(_aggregate(name, p_fn, gate_fn, hazard_fn, problem, design))
