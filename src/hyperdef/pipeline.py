@@ -158,8 +158,10 @@ def metrics_rows(result: RunResult) -> list[dict]:
     return rows
 
 
-def run(scenario: Scenario, base_dir: Path | None, out: Path, *, command: str) -> dict:
-    """Simulate and write the run folder atomically; returns the summary document."""
+def run(scenario: Scenario, base_dir: Path | None, out: Path, *, command: str,
+        sensitivities: bool = False) -> dict:
+    """Simulate and write the run folder atomically; returns the summary document.
+    sensitivities: add hyperdef.design's smooth sensitivities (summary, report, own JSON)."""
     from hyperdef.report.html import write_report
 
     t0 = time.perf_counter()
@@ -173,6 +175,26 @@ def run(scenario: Scenario, base_dir: Path | None, out: Path, *, command: str) -
         write_manifest(tmp, manifest)
         # The report reads only the folder's files, so `hyperdef report` can rebuild it later.
         write_report(tmp)
+        if sensitivities:
+            sens = _add_sensitivities(result, base_dir, tmp)
     doc = summary(result, out)
+    if sensitivities:
+        doc["sensitivities"] = sens
     doc["wall_time_s"] = manifest["wall_time_s"]
     return doc
+
+
+def _add_sensitivities(result: RunResult, base_dir: Path | None, folder: Path) -> dict:
+    """sensitivities.json, a section in report.html and the summary's `sensitivities`."""
+    from hyperdef.design.run_edge import scenario_sensitivities, sensitivities_html
+
+    sens = scenario_sensitivities(result, base_dir)
+    (folder / "sensitivities.json").write_text(json.dumps(sens, indent=2) + "\n")
+    report = folder / "report.html"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("</body>", sensitivities_html(sens) + "\n</body>"),
+                      encoding="utf-8")
+    summ = json.loads((folder / "summary.json").read_text())
+    summ["sensitivities"] = sens
+    (folder / "summary.json").write_text(json.dumps(summ, indent=2) + "\n")
+    return sens

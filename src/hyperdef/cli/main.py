@@ -9,12 +9,14 @@ import typer
 
 from hyperdef.cli.campaign import campaign_app
 from hyperdef.cli.console import emit, err, fail
+from hyperdef.cli.design import design_cmd
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="hyperdef — sensing, tracking and warning against hypersonic threats.")
 DEMO_SCENARIO = "demo"
 
 app.add_typer(campaign_app, name="campaign")
+app.command("design")(design_cmd)
 
 
 @app.callback()
@@ -46,7 +48,7 @@ def info(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = F
 
 
 def _run(source: str, out: Path, seed: int | None, samples: int | None, as_json: bool,
-         command: str) -> dict:
+         command: str, sensitivities: bool = False) -> dict:
     from hyperdef.io.rundir import OutputFolderError
     from hyperdef.pipeline import run
     from hyperdef.scenario.errors import ScenarioError
@@ -58,7 +60,7 @@ def _run(source: str, out: Path, seed: int | None, samples: int | None, as_json:
         raise fail(str(exc)) from None
     try:
         with err.status(f"running scenario [bold]{scenario.name}[/] …", spinner="dots"):
-            doc = run(scenario, base, out, command=command)
+            doc = run(scenario, base, out, command=command, sensitivities=sensitivities)
     except OutputFolderError as exc:
         raise fail(str(exc)) from None
     if as_json:
@@ -90,9 +92,12 @@ def run_cmd(
     seed: Annotated[int | None, typer.Option("--seed", help="override the scenario seed")] = None,
     samples: Annotated[int | None, typer.Option("--samples", help="override samples")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    sensitivities: Annotated[bool, typer.Option(
+        "--sensitivities", help="add d(warning), d(first detection) per sensor parameter")] = False,
 ):
     """Run a scenario and write its run folder (nothing is written unless it succeeds)."""
-    _run(scenario, out, seed, samples, as_json, command=f"run {scenario}")
+    _run(scenario, out, seed, samples, as_json, command=f"run {scenario}",
+         sensitivities=sensitivities)
 
 
 @app.command()
