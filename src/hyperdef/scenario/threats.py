@@ -190,6 +190,17 @@ class Launch(Model):
         return self
 
 
+def _antipodal_aim(la: Launch) -> bool:
+    """True where a fixed (undispersed) lat/lon aim is exactly the site's antipode."""
+    pts = (la.lat_deg, la.lon_deg, getattr(la.aim, "lat_deg", None),
+           getattr(la.aim, "lon_deg", None))
+    if not all(isinstance(x, int | float) for x in pts):
+        return False  # no aim, a range/azimuth aim, or dispersed: checked per sample
+    lat, lon, alat, alon = (float(x) for x in pts)
+    dlon = (alon - lon) % 360.0
+    return abs(alat + lat) < 1e-9 and (abs(dlon - 180.0) < 1e-9 or abs(abs(lat) - 90.0) < 1e-9)
+
+
 class ConstantBank(Model):
     kind: Literal["constant_bank"]
     bank_deg: Annotated[Dispersed, _check(-89.0, 89.0, strict_low=False)]
@@ -300,4 +311,13 @@ class ThreatSpec(Model):
         if self.launch is not None and self.kind == "ballistic" and self.launch.aim is None \
                 and self.launch.boost is None:
             raise ValueError("an impulsive ballistic launch (no boost) needs launch.aim")
+        if self.launch is not None and self.kind == "ballistic" and self.launch.aim is None \
+                and self.launch.boost is not None and self.launch.boost.kick_deg is None \
+                and not self.launch.boost.pitch_programme:
+            raise ValueError("launch.boost: a ballistic launch on azimuth_deg without an aim "
+                             "needs kick_deg or pitch_programme (the burnout angle is solved "
+                             "only for an aim); give one of them, or give launch.aim")
+        if self.launch is not None and _antipodal_aim(self.launch):
+            raise ValueError("launch.aim: the aim is the launch site's antipode, which every "
+                             "azimuth reaches, so the launch plane is undefined; move the aim")
         return self

@@ -115,8 +115,10 @@ def _threat(spec, earth: EarthModel, atmosphere: str, grid: np.ndarray, seed: in
         status = np.where((status == Status.IMPACT) & ~(miss <= MISS_TOLERANCE_M),
                           Status.OUT_OF_REACH, status).astype(np.int32)
     landed = (status == Status.IMPACT) | (status == Status.OUT_OF_REACH)
-    impact = landed & np.all(np.isfinite(end[:, :3]), -1)
-    lat, lon, _ = (np.asarray(a) for a in ecef_to_geodetic(jnp.asarray(end[:, :3]), earth))
+    lat, lon, end_alt = (np.asarray(a) for a in ecef_to_geodetic(jnp.asarray(end[:, :3]),
+                                                                  earth))
+    # OUT_OF_REACH also ends flights still aloft at the grid's end: an impact needs the ground.
+    impact = landed & np.all(np.isfinite(end[:, :3]), -1) & (end_alt < 1.0)
     rng = _ground_range_m(jnp.asarray(np.where(bad[:, None], 0.0, phase.start_r)),
                           jnp.asarray(np.nan_to_num(end[:, :3])), earth)
     ok_rng = ~bad & np.all(np.isfinite(end[:, :3]), -1)
