@@ -41,7 +41,7 @@ def test_demo_json_has_the_documented_keys(demo_run):
     names = {t["name"] for t in doc["threats"]}
     assert names == {"glider", "mrbm"}
     for t in doc["threats"]:
-        for key in ("status", "flight_time_s", "ground_range_km", "max_alt_km", "max_speed_mps",
+        for key in ("status", "flight_time_s", "ground_track_km", "start_to_end_km", "max_alt_km", "max_speed_mps",
                     "max_temp_k", "impact", "first_firm_track_t_s", "custody_fraction",
                     "rmse_pos_m", "rmse_vel_mps", "nees_mean", "state_dim", "track_ids"):
             assert key in t, key

@@ -66,7 +66,8 @@ def make_truth() -> Truth:
         impact_lat_rad=o2(np.nan, ilat[1]), impact_lon_rad=o2(np.nan, ilon[1]),
         emissivity=o2(0.85, 0.85), emitting_area_m2=o2(1.0, 1.0), nose_radius_m=o2(0.05, 0.1),
         mass_kg=o2(1000.0, 1000.0), beta_kgpm2=o2(13000.0, 5000.0), lift_to_drag=o2(2.6, 0.0),
-        ir_band_m=(2.7e-6, 3.0e-6), ground_range_m=o2(3.0e6, 1.5e6))
+        ir_band_m=(2.7e-6, 3.0e-6), start_to_end_m=o2(3.0e6, 1.5e6),
+        ground_track_m=o2(3.1e6, 1.5e6))
 
 
 COLUMNS = ["sample", "t_s", "sensor", "platform", "kind", "obs_x_m", "obs_y_m", "obs_z_m",

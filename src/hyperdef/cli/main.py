@@ -74,7 +74,7 @@ def _print_headline(doc: dict) -> None:
     err.print(f"[bold green]done[/] in {doc['wall_time_s']:.1f} s → {doc['out']}")
     for t in doc["threats"]:
         err.print(f"  threat [bold]{t['name']}[/]: {t['status']}, "
-                  f"flight {t['flight_time_s']:.0f} s, range {t['ground_range_km']:.0f} km",
+                  f"flight {t['flight_time_s']:.0f} s, track {t['ground_track_km']:.0f} km",
                   highlight=False)
     for name, a in doc.get("assessment", {}).get("per_threat", {}).items():
         w = a.get("warning_time_s")

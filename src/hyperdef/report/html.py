@@ -97,7 +97,7 @@ def _summary_table(run: RunData) -> str:
         imp = a.get("predicted_impact")
         cells.append([
             _e(t.get("kind", "")), _e(t.get("status", "")),
-            _num(t.get("flight_time_s"), "{:.0f}"), _num(t.get("ground_range_km"), "{:.0f}"),
+            _num(t.get("flight_time_s"), "{:.0f}"), _num(t.get("ground_track_km"), "{:.0f}"),
             _num(a.get("first_detection_t_s"), "{:.0f}", none="never detected" if a else "—"),
             _num(a.get("first_firm_track_t_s"), "{:.0f}", none="never"),
             _num(a.get("warning_from_detection_s"), "{:.0f}"),
@@ -109,13 +109,14 @@ def _summary_table(run: RunData) -> str:
             (f"{imp['lat_deg']:.2f}°, {imp['lon_deg']:.2f}° ± {imp['sigma_km']:.0f} km"
              if imp else "—"),
             "<br>".join(f"{_e(k)}: {v:.0f}" for k, v in windows.items()) or "—",
+            _e(t.get("ir_model", "—")),
         ])
-    labels = ["kind", "status", "flight time [s]", "ground range [km]", "first detection [s]",
+    labels = ["kind", "status", "flight time [s]", "ground track flown [km]", "first detection [s]",
               "first firm track [s]", "warning from first detection [s]",
               "warning from first firm track [s]", "warning measured to", "custody fraction",
               "longest custody gap [s]", "track breaks", "track RMSE, position [m]",
               "NEES mean", "footprint area at t [km²]", "predicted impact (1σ)",
-              "engagement window [s]"]
+              "engagement window [s]", "infrared model (ir_w_sr)"]
     rows = [[_e(lab)] + [c[i] for c in cells] for i, lab in enumerate(labels)]
     return _table(["threat"] + names, rows, left=1)
 

@@ -190,6 +190,17 @@ class Launch(Model):
         return self
 
 
+def _antipodal_aim(la: Launch) -> bool:
+    """True where a fixed (undispersed) lat/lon aim is exactly the site's antipode."""
+    pts = (la.lat_deg, la.lon_deg, getattr(la.aim, "lat_deg", None),
+           getattr(la.aim, "lon_deg", None))
+    if not all(isinstance(x, int | float) for x in pts):
+        return False  # no aim, a range/azimuth aim, or dispersed: checked per sample
+    lat, lon, alat, alon = (float(x) for x in pts)
+    dlon = (alon - lon) % 360.0
+    return abs(alat + lat) < 1e-9 and (abs(dlon - 180.0) < 1e-9 or abs(abs(lat) - 90.0) < 1e-9)
+
+
 class ConstantBank(Model):
     kind: Literal["constant_bank"]
     bank_deg: Annotated[Dispersed, _check(-89.0, 89.0, strict_low=False)]
@@ -247,6 +258,49 @@ class Stop(Model):
     alt_km: PositiveFloat | None = None
 
 
+class BodyIR(Model):
+    """The panelled body of `ir_model: body` (hyperdef.threats.body_ir): a shipped geometry,
+    any of its values overridden, and the heating and material coefficients."""
+
+    geometry: Literal["reference_glider"] = Field(
+        "reference_glider", description="shipped body geometry (threats/data/PROVENANCE.md)")
+    nose_radius_m: PositiveFloat | None = Field(
+        None, description="nose radius [m]; default: the threat's nose_radius_m")
+    leading_edge_radius_m: PositiveFloat | None = Field(
+        None, description="leading-edge radius [m]; default: the geometry's")
+    leading_edge_sweep_deg: Annotated[float, Field(ge=0.0, lt=90.0)] | None = Field(
+        None, description="leading-edge sweep from the span axis [deg]; default: geometry's")
+    leading_edge_length_m: Annotated[float, Field(ge=0.0)] | None = Field(
+        None, description="length of each of the two leading edges [m]; default: geometry's")
+    length_m: PositiveFloat | None = Field(
+        None, description="body length, the acreage's running length [m]; default: geometry's")
+    windward_area_m2: Annotated[float, Field(ge=0.0)] | None = Field(
+        None, description="windward (lower) acreage [m²]; default: geometry's")
+    leeward_area_m2: Annotated[float, Field(ge=0.0)] | None = Field(
+        None, description="leeward (upper) acreage [m²]; default: geometry's")
+    windward_incidence_deg: Annotated[float, Field(ge=-45.0, le=45.0)] | None = Field(
+        None, description="lower surface's angle to the body axis, + into the flow [deg]")
+    leeward_incidence_deg: Annotated[float, Field(ge=-45.0, le=45.0)] | None = Field(
+        None, description="upper surface's angle to the body axis, + into the flow [deg]")
+    alpha_deg: Annotated[float, Field(ge=0.0, le=45.0)] = Field(
+        14.0, description="angle of attack the body flies at [deg] (Candler & Leyva 2022: "
+        "max L/D at 14°, laminar)")
+    material_limit_k: Annotated[float, Field(gt=0.0, le=5000.0)] = Field(
+        2200.0, description="surface temperature cap of the heat shield [K] (≈ 1 925 °C, the "
+        "HTV-2 skin temperature DARPA reported after flight 2)")
+    transition_reynolds: Annotated[float, Field(gt=0.0)] = Field(
+        1.0e7, description="running-length Reynolds number above which the acreage is "
+        "turbulent (smooth slender bodies in flight transition at 1e6–1e7)")
+
+
+def _default_ir_model(data):
+    """`ir_model` defaults to `body` for gliders and `stagnation` for the rest (the shipped
+    body is a glider; a re-entry vehicle or cruise missile has no shipped body yet)."""
+    if isinstance(data, dict) and data.get("ir_model") is None:
+        data = dict(data, ir_model="body" if data.get("kind") == "glide" else "stagnation")
+    return data
+
+
 class ThreatSpec(Model):
     """One threat. Defaults: emissivity 0.85 and the 2.69–2.95 µm band of Candler & Leyva (S&GS
     30(3), 2022); 1 m² emitting area (an assumption: the heated area seen by a sensor, expose and
@@ -266,6 +320,11 @@ class ThreatSpec(Model):
     emitting_area_m2: Positive = 1.0
     ir_band_um: tuple[PositiveFloat, PositiveFloat] = (2.69, 2.95)
     heating_k: PositiveFloat = SUTTON_GRAVES_K_AIR
+    ir_model: Literal["stagnation", "body"] = Field(
+        "stagnation", description="infrared model: 'stagnation' (the whole emitting area at "
+        "the cold-wall stagnation temperature, the literature's upper bound) or 'body' (panel "
+        "temperatures, intensity toward the viewer); default: body for gliders")
+    body: BodyIR = Field(BodyIR(), description="the body of ir_model: body")
     t0_s: Annotated[float, Field(ge=0.0)] = 0.0
     initial: Initial | None = None
     launch: Launch | None = None
@@ -274,6 +333,8 @@ class ThreatSpec(Model):
     cruise: Cruise | None = None
     stop: Stop = Stop()
     step_s: Annotated[float, Field(gt=0.0, le=10.0)] = 0.5
+
+    _ir_default = model_validator(mode="before")(_default_ir_model)
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -300,4 +361,13 @@ class ThreatSpec(Model):
         if self.launch is not None and self.kind == "ballistic" and self.launch.aim is None \
                 and self.launch.boost is None:
             raise ValueError("an impulsive ballistic launch (no boost) needs launch.aim")
+        if self.launch is not None and self.kind == "ballistic" and self.launch.aim is None \
+                and self.launch.boost is not None and self.launch.boost.kick_deg is None \
+                and not self.launch.boost.pitch_programme:
+            raise ValueError("launch.boost: a ballistic launch on azimuth_deg without an aim "
+                             "needs kick_deg or pitch_programme (the burnout angle is solved "
+                             "only for an aim); give one of them, or give launch.aim")
+        if self.launch is not None and _antipodal_aim(self.launch):
+            raise ValueError("launch.aim: the aim is the launch site's antipode, which every "
+                             "azimuth reaches, so the launch plane is undefined; move the aim")
         return self
