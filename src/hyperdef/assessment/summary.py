@@ -233,7 +233,8 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
 
         latest = prints[-1]["predicted_impact"] if prints else None
         result["per_threat"][name] = {
-            **{k: warn[k] for k in ("warning_time_s", "warning_from_detection_s", "warning_to")},
+            **{k: warn[k] for k in ("warning_time_s", "warning_from_detection_s", "warning_to",
+                                    "warning_missing")},
             "custody_fraction": cust["custody_fraction"],
             "longest_gap_s": cust["longest_gap_s"],
             "track_breaks": cust["track_breaks"],

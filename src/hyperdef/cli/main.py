@@ -76,8 +76,8 @@ def _print_headline(doc: dict) -> None:
                   highlight=False)
     for name, a in doc.get("assessment", {}).get("per_threat", {}).items():
         w = a.get("warning_time_s")
-        err.print(f"  {name}: warning {'never detected' if w is None else f'{w:.0f} s'}",
-                  highlight=False)
+        why = a.get("warning_missing") or "not available"
+        err.print(f"  {name}: warning {why if w is None else f'{w:.0f} s'}", highlight=False)
     report = Path(doc["out"]) / "report.html"
     if report.exists():
         err.print(f"  report: {report}")
