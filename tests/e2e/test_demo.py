@@ -93,5 +93,5 @@ def test_every_product_opens_with_the_plain_reader(demo_run):
     for name in ("detections.parquet", "metrics.parquet"):
         df = pd.read_parquet(out / name)
         assert len(df) == pq.read_table(out / name).num_rows > 0, name
-        n = duckdb.sql(f"SELECT count(*) FROM '{out / name}'").fetchone()[0]
+        n = duckdb.sql(f"SELECT count(*) FROM '{out / name}'").fetchall()[0][0]
         assert n == len(df), name
