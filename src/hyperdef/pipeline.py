@@ -107,19 +107,21 @@ def summary(result: RunResult, out: Path | None = None) -> dict:
 def write_run(result: RunResult, folder: Path) -> list[str]:
     """Write the run's data products into `folder`; returns the names written."""
     from hyperdef.io.czml import write_czml
+    from hyperdef.io.zarr import write_zarr
 
     folder = Path(folder)
+    epoch_iso = result.epoch.isoformat()
     written = []
     (folder / "scenario.resolved.yaml").write_text(dump_resolved(result.scenario))
     written.append("scenario.resolved.yaml")
     if result.truth is not None:
-        _to_zarr(result.truth.to_xarray(), folder / "truth.zarr")
+        write_zarr(result.truth.to_xarray(), folder / "truth.zarr", epoch_iso=epoch_iso)
         written.append("truth.zarr")
     if result.observation is not None:
         result.observation.detections.to_parquet(folder / "detections.parquet", index=False)
         written.append("detections.parquet")
     if result.trackset is not None:
-        _to_zarr(result.trackset.to_xarray(), folder / "tracks.zarr")
+        write_zarr(result.trackset.to_xarray(), folder / "tracks.zarr", epoch_iso=epoch_iso)
         written.append("tracks.zarr")
     pd.DataFrame(metrics_rows(result)).to_parquet(folder / "metrics.parquet", index=False)
     written.append("metrics.parquet")
@@ -136,12 +138,6 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
             hyperdef_version=hyperdef.__version__)
         written.append("scene.czml")
     return written
-
-
-def _to_zarr(ds, path: Path) -> None:
-    """Zarr format 2 with consolidated metadata: its string dtypes and layout are specified and
-    read by every Zarr implementation (format 3 has no specification for fixed-width strings)."""
-    ds.to_zarr(path, mode="w", zarr_format=2, consolidated=True)
 
 
 def metrics_rows(result: RunResult) -> list[dict]:

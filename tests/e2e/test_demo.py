@@ -88,3 +88,18 @@ def test_report_rebuilds_from_the_folder(demo_run):
     proc = hyperdef("report", out)
     assert proc.returncode == 0, proc.stderr
     assert (out / "report.html").stat().st_size > 10_000
+
+
+def test_every_product_opens_with_the_plain_reader(demo_run):
+    import duckdb
+    import pyarrow.parquet as pq
+
+    out, _ = demo_run
+    for name in ("truth.zarr", "tracks.zarr"):
+        ds = xr.open_zarr(out / name).load()  # no decode options
+        assert ds.sizes["time"] > 0, name
+    for name in ("detections.parquet", "metrics.parquet"):
+        df = pd.read_parquet(out / name)
+        assert len(df) == pq.read_table(out / name).num_rows > 0, name
+        n = duckdb.sql(f"SELECT count(*) FROM '{out / name}'").fetchall()[0][0]
+        assert n == len(df), name

@@ -78,8 +78,16 @@ def _print_headline(doc: dict) -> None:
                   highlight=False)
     for name, a in doc.get("assessment", {}).get("per_threat", {}).items():
         w = a.get("warning_time_s")
-        err.print(f"  {name}: warning {'never detected' if w is None else f'{w:.0f} s'}",
-                  highlight=False)
+        why = a.get("warning_missing") or "not available"
+        err.print(f"  {name}: warning {why if w is None else f'{w:.0f} s'}", highlight=False)
+        imp, areas = a.get("predicted_impact"), a.get("footprint_area_km2_at") or {}
+        if a.get("headline_footprint") == "reachable" and areas:
+            t_last, area = list(areas.items())[-1]
+            err.print(f"    reachable footprint at {t_last} s: {area:.3g} km² (it can still "
+                      "turn; no single impact point is quoted)", highlight=False)
+        elif imp:
+            err.print(f"    impact if no further manoeuvre (extrapolation): {imp['lat_deg']:.2f}°,"
+                      f" {imp['lon_deg']:.2f}° ± {imp['sigma_km']:.0f} km", highlight=False)
     report = Path(doc["out"]) / "report.html"
     if report.exists():
         err.print(f"  report: {report}")

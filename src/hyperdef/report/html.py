@@ -101,10 +101,11 @@ def _summary_table(run: RunData) -> str:
             _num(a.get("first_detection_t_s"), "{:.0f}", none="never detected" if a else "—"),
             _num(a.get("first_firm_track_t_s"), "{:.0f}", none="never"),
             _num(a.get("warning_from_detection_s"), "{:.0f}"),
-            _num(a.get("warning_time_s"), "{:.0f}"), _e(a.get("warning_to", "—")),
+            _num(a.get("warning_time_s"), "{:.0f}", none=_e(a.get("warning_missing") or "—")),
+            _e(a.get("warning_to", "—")),
             _num(a.get("custody_fraction"), "{:.2f}"), _num(a.get("longest_gap_s"), "{:.0f}"),
             _num(a.get("track_breaks"), "{:d}"), _num(t.get("rmse_pos_m"), "{:.0f}"),
-            _num(t.get("nees_mean"), "{:.2f}"),
+            _num(t.get("nees_mean"), "{:.2f}") + (" (6 dof)" if t.get("nees_mean") else ""),
             "<br>".join(f"{_e(k)} s: {v:.3g}" for k, v in areas.items()) or "—",
             (f"{imp['lat_deg']:.2f}°, {imp['lon_deg']:.2f}° ± {imp['sigma_km']:.0f} km"
              if imp else "—"),
@@ -115,7 +116,8 @@ def _summary_table(run: RunData) -> str:
               "first firm track [s]", "warning from first detection [s]",
               "warning from first firm track [s]", "warning measured to", "custody fraction",
               "longest custody gap [s]", "track breaks", "track RMSE, position [m]",
-              "NEES mean", "footprint area at t [km²]", "predicted impact (1σ)",
+              "NEES mean (of 6 dof)", "footprint area at t [km²] (gliders: reachable)",
+              "impact if no further manoeuvre (extrapolation, 1σ)",
               "engagement window [s]", "infrared model (ir_w_sr)"]
     rows = [[_e(lab)] + [c[i] for c in cells] for i, lab in enumerate(labels)]
     return _table(["threat"] + names, rows, left=1)
