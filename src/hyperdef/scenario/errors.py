@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import re
+import reprlib
 import types
 import typing
 
@@ -16,6 +18,23 @@ class ScenarioError(ValueError):
         self.source = source
         self.problems = problems
         super().__init__(f"{source}: invalid scenario\n" + "\n".join(f"  {p}" for p in problems))
+
+
+# Rejected values are shown cut to a few items and characters, and the cut happens before any
+# rendering: a value may be an alias-expanded structure far larger than its file.
+_SHOW = reprlib.Repr()
+_SHOW.maxlevel, _SHOW.maxstring, _SHOW.maxother, _SHOW.maxlong = 2, 60, 60, 60
+_SHOW.maxdict = _SHOW.maxlist = _SHOW.maxtuple = _SHOW.maxset = 4
+# A model check's message that starts with the key it is about ("confirm_m/confirm_n: …",
+# "sensors[0].frame_period_s: …") is reported at that key.
+_KEY_FIRST = re.compile(r"^([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*"
+                        r"(?:/[A-Za-z_]\w*)?): (.*)$", re.S)
+
+
+def shown(value) -> str:
+    """A bounded rendering of a rejected value (at most ~60 characters, work bounded too)."""
+    text = _SHOW.repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def field_path(loc: tuple) -> str:
@@ -79,10 +98,17 @@ def _describe(err: dict, root: type[BaseModel]) -> str:
     if kind == "missing":
         return f"{path}: required field is missing; add it"
     msg = err["msg"].removeprefix("Value error, ")
-    if "input" in err and kind not in ("model_type", "dict_type"):
-        shown = repr(err["input"])
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        return f"{path}: {msg[0].lower() + msg[1:]}, got {shown}"
+    match = _KEY_FIRST.match(msg) if kind == "value_error" else None
+    if match and isinstance(err.get("input"), dict):
+        # A whole-model check naming its key: report it there, without the model's contents.
+        head = match.group(1)
+        path = head if path == "(top level)" else f"{path}.{head}"
+        return f"{path}: {match.group(2)}"
+    whole_section = kind == "value_error" and isinstance(err.get("input"), dict)
+    if "input" in err and kind not in ("model_type", "dict_type") and not whole_section:
+        return f"{path}: {msg[0].lower() + msg[1:]}, got {shown(err['input'])}"
+    # A whole section failed a cross-field check: its contents are the file itself, so the
+    # message does not repeat them.
     return f"{path}: {msg[0].lower() + msg[1:]}"
 
 
