@@ -85,9 +85,10 @@ class WalkerSpec(Model):
 class OrbitSpec(Model):
     """One satellite's mean elements at the scenario epoch (a_km or alt_km = a − 6378.137 km)."""
 
-    a_km: _real(WGS84_A_M / 1e3, WGS84_A_M / 1e3 + MAX_ALT_KM, "km", why=_ORBIT) | None = \
+    # Only upper bounds here: the perigee check below says what is too low, and why.
+    a_km: _real(0.0, WGS84_A_M / 1e3 + MAX_ALT_KM, "km", low_open=True, why=_ORBIT) | None = \
         Field(None, description="Semi-major axis [km]; give this or alt_km.")
-    alt_km: _real(MIN_ALT_KM, MAX_ALT_KM, "km", why=_ORBIT) | None = Field(None, description=(
+    alt_km: _real(None, MAX_ALT_KM, "km", why=_ORBIT) | None = Field(None, description=(
         "Semi-major axis less the equatorial radius 6 378.137 km (WGS 84) [km]; give this or "
         "a_km."))
     e: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(0.0, description="Eccentricity [-].")
