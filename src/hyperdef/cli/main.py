@@ -9,16 +9,27 @@ import typer
 
 from hyperdef.cli.campaign import campaign_app
 from hyperdef.cli.console import emit, err, fail
+from hyperdef.cli.scenario import scenario_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="hyperdef — sensing, tracking and warning against hypersonic threats.")
 DEMO_SCENARIO = "demo"
 
 app.add_typer(campaign_app, name="campaign")
+app.add_typer(scenario_app, name="scenario")
+
+
+def _version(value: bool):
+    if value:
+        from hyperdef import __version__
+
+        print(f"hyperdef {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _setup():
+def _setup(_: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                           help="print the version and exit")] = False):
     """Persist JAX compilations between runs: most of a small run's time is first-call
     compilation, which the cache turns into a disk read (HYPERDEF_JAX_CACHE=0 turns it off)."""
     import os
