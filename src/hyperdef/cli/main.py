@@ -125,10 +125,13 @@ def coverage(
 ):
     """N-fold coverage of the scenario's space sensors at one target altitude."""
     from hyperdef.api import scenario_coverage
+    from hyperdef.cli.arguments import GRID, TARGET_ALT, option_problem
     from hyperdef.scenario.errors import ScenarioError
 
-    if alt_km < 0:
-        raise fail(f"--alt-km: must be >= 0, got {alt_km}")
+    problem = (option_problem("--alt-km", alt_km, TARGET_ALT)
+               or option_problem("--grid-deg", grid_deg, GRID))
+    if problem:
+        raise fail(problem)
     try:
         doc = scenario_coverage(scenario, alt_km=alt_km, grid_deg=grid_deg, figure=figure)
     except (ScenarioError, ValueError) as exc:
@@ -164,11 +167,14 @@ def view(
     """Show the run's 3-D scene on an offline Cesium globe (served on 127.0.0.1 only)."""
     import warnings
 
+    from hyperdef.cli.arguments import scene_time_problem
     from hyperdef.viewer import server as viewer_server
     from hyperdef.viewer.screenshot import screenshot as take_screenshot
 
     if not run_dir.is_dir():
         raise fail(f"RUN_DIR {run_dir}: no such folder")
+    if problem := scene_time_problem(run_dir, time_s):
+        raise fail(problem)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
