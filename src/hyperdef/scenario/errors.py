@@ -83,7 +83,7 @@ def _describe(err: dict, root: type[BaseModel]) -> str:
     loc = tuple(err["loc"])
     # Drop the discriminator tag pydantic inserts (sensors[0].radar.site -> sensors[0].site).
     loc_shown = tuple(p for i, p in enumerate(loc) if not (
-        i > 0 and isinstance(loc[i - 1], int) and isinstance(p, str) and _is_tag(root, loc[:i], p)))
+        i > 0 and isinstance(p, str) and _is_tag(root, loc[:i], p)))
     path = field_path(loc_shown) or "(top level)"
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -113,19 +113,62 @@ def _describe(err: dict, root: type[BaseModel]) -> str:
 
 
 def _is_tag(root, loc_before: tuple, part: str) -> bool:
-    """True when `part` is the tag pydantic put after a list index of a discriminated union."""
-    if len(loc_before) < 2 or not isinstance(loc_before[-2], str):
-        return False
-    owner = _model_at(root, loc_before[:-2])
-    field = owner.model_fields.get(loc_before[-2]) if owner is not None else None
+    """True when `part` is the tag pydantic put after a discriminated-union field (or after a
+    list index inside one): sensors[0].radar.site, sensors[0].field_of_regard.cone.…"""
+    if isinstance(loc_before[-1], int):
+        if len(loc_before) < 2 or not isinstance(loc_before[-2], str):
+            return False
+        name, owner_loc = loc_before[-2], loc_before[:-2]
+    else:
+        name, owner_loc = loc_before[-1], loc_before[:-1]
+    owner = _model_at(root, owner_loc)
+    field = owner.model_fields.get(name) if owner is not None else None
     members = _unwrap(field.annotation) if field is not None else []
     return any(_tag_matches(m, part) for m in members)
+
+
+# Names pydantic puts in an error location for the member of an untagged union it tried (a model
+# class, or a type such as `float` or `function-after[...]`); scenario keys are snake_case.
+_MEMBER = re.compile(r"^(?:[A-Z]\w*|float|int|str|bool|none|(?:function|constrained|lax|"
+                     r"json-or-python|nullable|literal|list|dict|tuple|union)[-\[].*)$")
+
+
+def _member_at(loc: tuple) -> int | None:
+    return next((i for i, p in enumerate(loc) if isinstance(p, str) and _MEMBER.match(p)), None)
+
+
+def _one_branch(errors: list[dict]) -> list[dict]:
+    """Keep, for each value that matched no member of a union, the errors of the member the
+    file most likely meant (fewest errors, then the most specific), without the member's name.
+
+    `beta_kgpm2: {mean: 1, sd: .inf}` then reads `beta_kgpm2.sd: … finite`, not also "not a
+    number" and "low is missing" from the other members of a dispersed number."""
+    while True:
+        groups: dict[tuple, dict[str, list[int]]] = {}
+        for idx, err in enumerate(errors):
+            i = _member_at(err["loc"])
+            if i is not None:
+                groups.setdefault(err["loc"][:i], {}).setdefault(err["loc"][i], []).append(idx)
+        if not groups:
+            return errors
+        drop: set[int] = set()
+        for members in groups.values():
+            best = min(members.values(), key=lambda ids: (
+                len(ids), -max(len(errors[j]["loc"]) for j in ids)))
+            drop.update(j for ids in members.values() if ids is not best for j in ids)
+        kept = []
+        for idx, err in enumerate(errors):
+            if idx in drop:
+                continue
+            i = _member_at(err["loc"])
+            kept.append(err if i is None else {**err, "loc": err["loc"][:i] + err["loc"][i + 1:]})
+        errors = kept
 
 
 def problems_of(exc: ValidationError, root: type[BaseModel]) -> list[str]:
     """One readable line per pydantic error, deduplicated, in file order."""
     seen: list[str] = []
-    for err in exc.errors():
+    for err in _one_branch([{**e, "loc": tuple(e["loc"])} for e in exc.errors()]):
         line = _describe(err, root)
         if line not in seen:
             seen.append(line)
