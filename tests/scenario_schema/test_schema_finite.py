@@ -10,12 +10,12 @@ import math
 
 import pytest
 import yaml
+from pydantic import ValidationError
+from schema_docs import builtin_doc, numeric_leaves, set_at, shown_path
 
 from hyperdef.campaign.schema import CampaignSpec
 from hyperdef.scenario.errors import ScenarioError
 from hyperdef.scenario.load import parse_yaml, validate
-from pydantic import ValidationError
-from schema_docs import builtin_doc, numeric_leaves, set_at, shown_path
 
 DEMO = builtin_doc("demo")
 LEAVES = list(numeric_leaves(DEMO))
