@@ -10,6 +10,7 @@ import typer
 from hyperdef.cli.campaign import campaign_app
 from hyperdef.cli.console import emit, err, fail
 from hyperdef.cli.design import design_cmd
+from hyperdef.cli.scenario import scenario_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="hyperdef — sensing, tracking and warning against hypersonic threats.")
@@ -17,10 +18,20 @@ DEMO_SCENARIO = "demo"
 
 app.add_typer(campaign_app, name="campaign")
 app.command("design")(design_cmd)
+app.add_typer(scenario_app, name="scenario")
+
+
+def _version(value: bool):
+    if value:
+        from hyperdef import __version__
+
+        print(f"hyperdef {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _setup():
+def _setup(_: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                           help="print the version and exit")] = False):
     """Persist JAX compilations between runs: most of a small run's time is first-call
     compilation, which the cache turns into a disk read (HYPERDEF_JAX_CACHE=0 turns it off)."""
     import os
@@ -127,10 +138,13 @@ def coverage(
 ):
     """N-fold coverage of the scenario's space sensors at one target altitude."""
     from hyperdef.api import scenario_coverage
+    from hyperdef.cli.arguments import GRID, TARGET_ALT, option_problem
     from hyperdef.scenario.errors import ScenarioError
 
-    if alt_km < 0:
-        raise fail(f"--alt-km: must be >= 0, got {alt_km}")
+    problem = (option_problem("--alt-km", alt_km, TARGET_ALT)
+               or option_problem("--grid-deg", grid_deg, GRID))
+    if problem:
+        raise fail(problem)
     try:
         doc = scenario_coverage(scenario, alt_km=alt_km, grid_deg=grid_deg, figure=figure)
     except (ScenarioError, ValueError) as exc:
@@ -166,11 +180,14 @@ def view(
     """Show the run's 3-D scene on an offline Cesium globe (served on 127.0.0.1 only)."""
     import warnings
 
+    from hyperdef.cli.arguments import scene_time_problem
     from hyperdef.viewer import server as viewer_server
     from hyperdef.viewer.screenshot import screenshot as take_screenshot
 
     if not run_dir.is_dir():
         raise fail(f"RUN_DIR {run_dir}: no such folder")
+    if problem := scene_time_problem(run_dir, time_s):
+        raise fail(problem)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
