@@ -106,6 +106,8 @@ def summary(result: RunResult, out: Path | None = None) -> dict:
 
 def write_run(result: RunResult, folder: Path) -> list[str]:
     """Write the run's data products into `folder`; returns the names written."""
+    from hyperdef.io.access import FILE as ACCESS_FILE
+    from hyperdef.io.access import access_table
     from hyperdef.io.czml import write_czml
 
     folder = Path(folder)
@@ -118,6 +120,9 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
     if result.observation is not None:
         result.observation.detections.to_parquet(folder / "detections.parquet", index=False)
         written.append("detections.parquet")
+        access_table(result.observation, result.truth).to_parquet(folder / ACCESS_FILE,
+                                                                  index=False)
+        written.append(ACCESS_FILE)
     if result.trackset is not None:
         _to_zarr(result.trackset.to_xarray(), folder / "tracks.zarr")
         written.append("tracks.zarr")

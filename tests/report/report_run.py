@@ -184,10 +184,21 @@ def scenario_dict() -> dict:
             "defended_areas": [AREA], "interceptors": [SITE]}
 
 
+def make_access() -> pd.DataFrame:
+    """Access intervals in access.parquet's columns: each sensor's geometry opens a little before
+    its first detection (access is the envelope of detection)."""
+    return pd.DataFrame({
+        "sample": [0, 0], "sensor": ["radar-a", "ir-layer"], "platform": [0, 0],
+        "threat": ["glider", "mrbm"], "start_t_s": [100.0, 100.0], "stop_t_s": [600.0, 450.0],
+        "duration_s": [500.0, 350.0], "min_range_m": [120e3, 1.1e6],
+        "max_elevation_rad": [0.6, 1.2]})
+
+
 def write_run(folder) -> dict:
     """Write the whole run folder; returns the summary document."""
     truth = make_truth()
     det = make_detections(truth)
+    make_access().to_parquet(folder / "access.parquet", index=False)
     tracks = make_trackset(truth)
     truth.to_xarray().to_zarr(folder / "truth.zarr", mode="w")
     det.to_parquet(folder / "detections.parquet", index=False)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from hyperdef.cli.access import access_cmd
 from hyperdef.cli.campaign import campaign_app
 from hyperdef.cli.console import emit, err, fail
 
@@ -15,6 +16,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 DEMO_SCENARIO = "demo"
 
 app.add_typer(campaign_app, name="campaign")
+app.command("access")(access_cmd)
 
 
 @app.callback()
