@@ -10,6 +10,7 @@ import typer
 from hyperdef.cli.access import access_cmd
 from hyperdef.cli.campaign import campaign_app
 from hyperdef.cli.console import emit, err, fail
+from hyperdef.cli.export import export_cmd
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="hyperdef — sensing, tracking and warning against hypersonic threats.")
@@ -17,6 +18,7 @@ DEMO_SCENARIO = "demo"
 
 app.add_typer(campaign_app, name="campaign")
 app.command("access")(access_cmd)
+app.command("export")(export_cmd)
 
 
 @app.callback()
