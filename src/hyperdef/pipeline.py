@@ -126,7 +126,11 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
     if result.trackset is not None:
         _to_zarr(result.trackset.to_xarray(), folder / "tracks.zarr")
         written.append("tracks.zarr")
-    pd.DataFrame(metrics_rows(result)).to_parquet(folder / "metrics.parquet", index=False)
+    extra = {}
+    if result.trackset is not None and result.truth is not None:
+        extra = write_consistency(result, folder)
+        written += ["set_metrics.parquet", "nis.parquet"]
+    pd.DataFrame(metrics_rows(result, extra)).to_parquet(folder / "metrics.parquet", index=False)
     written.append("metrics.parquet")
     (folder / "summary.json").write_text(json.dumps(summary(result), indent=2) + "\n")
     written.append("summary.json")
@@ -149,13 +153,33 @@ def _to_zarr(ds, path: Path) -> None:
     ds.to_zarr(path, mode="w", zarr_format=2, consolidated=True)
 
 
-def metrics_rows(result: RunResult) -> list[dict]:
-    """metrics.parquet rows: one per threat (sample 0 in a plain run), flat columns."""
+def write_consistency(result: RunResult, folder: Path) -> dict:
+    """set_metrics.parquet (OSPA/GOSPA over time) and nis.parquet (NIS per update) for every
+    sample; returns sample 0's scalars for metrics.parquet."""
+    from hyperdef.io import run_metrics as rm
+
+    sets = rm.set_metrics(result.trackset, result.truth)
+    sets.to_parquet(folder / "set_metrics.parquet", index=False)
+    cv = result.scenario.tracker.motion_params.get("cv", {})
+    nis = rm.nis_table(result.trackset, result.observation.detections,
+                       q_m2ps3=cv.get("q_m2ps3", 100.0))
+    nis.to_parquet(folder / "nis.parquet", index=False)
+    first = int(result.sample_ids[0])
+    mine = sets[sets["sample"] == first]
+    return {"ospa_mean_m": float(mine["ospa_m"].mean()),
+            "gospa_mean_m": float(mine["gospa_m"].mean()),
+            **rm.nis_summary(nis[nis["sample"] == first])}
+
+
+def metrics_rows(result: RunResult, extra: dict | None = None) -> list[dict]:
+    """metrics.parquet rows: one per threat (sample 0 in a plain run), flat columns; `extra`
+    adds the run-level set and consistency scalars of that sample to every row."""
     rows = []
     per_threat = result.assessment.get("per_threat", {})
     for row in result.threat_rows:
         flat = {k: v for k, v in row.items() if not isinstance(v, dict | list)}
         flat["sample"] = int(result.sample_ids[0])
+        flat.update(extra or {})
         for k, v in per_threat.get(row["name"], {}).items():
             if not isinstance(v, dict | list):
                 flat[f"assess_{k}"] = v

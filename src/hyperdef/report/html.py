@@ -15,6 +15,7 @@ from pathlib import Path
 from hyperdef.report import (
     access_figures,
     assessment_figures,
+    consistency_figures,
     figures,
     snr_figures,
     tracking_figures,
@@ -183,7 +184,8 @@ def render(run: RunData) -> str:
     figs = [figures.ground_tracks(run), figures.flight_profiles(run),
             figures.access_timeline(run), access_figures.access_gantt(run),
             snr_figures.snr_vs_time(run), tracking_figures.track_error(run),
-            tracking_figures.nees(run), assessment_figures.footprints(run),
+            tracking_figures.nees(run), consistency_figures.set_metrics(run),
+            consistency_figures.nis(run), assessment_figures.footprints(run),
             assessment_figures.engagement(run)]
     made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     epoch = sc.get("epoch", "")
