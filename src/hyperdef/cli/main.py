@@ -9,6 +9,7 @@ import typer
 
 from hyperdef.cli.access import access_cmd
 from hyperdef.cli.campaign import campaign_app
+from hyperdef.cli.compare import compare_cmd
 from hyperdef.cli.console import emit, err, fail
 from hyperdef.cli.export import export_cmd
 
@@ -19,6 +20,7 @@ DEMO_SCENARIO = "demo"
 app.add_typer(campaign_app, name="campaign")
 app.command("access")(access_cmd)
 app.command("export")(export_cmd)
+app.command("compare")(compare_cmd)
 
 
 @app.callback()
