@@ -106,6 +106,8 @@ def summary(result: RunResult, out: Path | None = None) -> dict:
 
 def write_run(result: RunResult, folder: Path) -> list[str]:
     """Write the run's data products into `folder`; returns the names written."""
+    from hyperdef.io.access import FILE as ACCESS_FILE
+    from hyperdef.io.access import access_table
     from hyperdef.io.czml import write_czml
     from hyperdef.io.zarr import write_zarr
 
@@ -120,10 +122,17 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
     if result.observation is not None:
         result.observation.detections.to_parquet(folder / "detections.parquet", index=False)
         written.append("detections.parquet")
+        access_table(result.observation, result.truth).to_parquet(folder / ACCESS_FILE,
+                                                                  index=False)
+        written.append(ACCESS_FILE)
     if result.trackset is not None:
         write_zarr(result.trackset.to_xarray(), folder / "tracks.zarr", epoch_iso=epoch_iso)
         written.append("tracks.zarr")
-    pd.DataFrame(metrics_rows(result)).to_parquet(folder / "metrics.parquet", index=False)
+    extra = {}
+    if result.trackset is not None and result.truth is not None:
+        extra = write_consistency(result, folder)
+        written += ["set_metrics.parquet", "nis.parquet"]
+    pd.DataFrame(metrics_rows(result, extra)).to_parquet(folder / "metrics.parquet", index=False)
     written.append("metrics.parquet")
     (folder / "summary.json").write_text(json.dumps(summary(result), indent=2) + "\n")
     written.append("summary.json")
@@ -140,13 +149,33 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
     return written
 
 
-def metrics_rows(result: RunResult) -> list[dict]:
-    """metrics.parquet rows: one per threat (sample 0 in a plain run), flat columns."""
+def write_consistency(result: RunResult, folder: Path) -> dict:
+    """set_metrics.parquet (OSPA/GOSPA over time) and nis.parquet (NIS per update) for every
+    sample; returns sample 0's scalars for metrics.parquet."""
+    from hyperdef.io import run_metrics as rm
+
+    sets = rm.set_metrics(result.trackset, result.truth)
+    sets.to_parquet(folder / "set_metrics.parquet", index=False)
+    cv = result.scenario.tracker.motion_params.get("cv", {})
+    nis = rm.nis_table(result.trackset, result.observation.detections,
+                       q_m2ps3=cv.get("q_m2ps3", 100.0))
+    nis.to_parquet(folder / "nis.parquet", index=False)
+    first = int(result.sample_ids[0])
+    mine = sets[sets["sample"] == first]
+    return {"ospa_mean_m": float(mine["ospa_m"].mean()),
+            "gospa_mean_m": float(mine["gospa_m"].mean()),
+            **rm.nis_summary(nis[nis["sample"] == first])}
+
+
+def metrics_rows(result: RunResult, extra: dict | None = None) -> list[dict]:
+    """metrics.parquet rows: one per threat (sample 0 in a plain run), flat columns; `extra`
+    adds the run-level set and consistency scalars of that sample to every row."""
     rows = []
     per_threat = result.assessment.get("per_threat", {})
     for row in result.threat_rows:
         flat = {k: v for k, v in row.items() if not isinstance(v, dict | list)}
         flat["sample"] = int(result.sample_ids[0])
+        flat.update(extra or {})
         for k, v in per_threat.get(row["name"], {}).items():
             if not isinstance(v, dict | list):
                 flat[f"assess_{k}"] = v

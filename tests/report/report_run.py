@@ -185,11 +185,40 @@ def scenario_dict() -> dict:
             "defended_areas": [AREA], "interceptors": [SITE]}
 
 
+def make_access() -> pd.DataFrame:
+    """Access intervals in access.parquet's columns: each sensor's geometry opens a little before
+    its first detection (access is the envelope of detection)."""
+    return pd.DataFrame({
+        "sample": [0, 0], "sensor": ["radar-a", "ir-layer"], "platform": [0, 0],
+        "threat": ["glider", "mrbm"], "start_t_s": [100.0, 100.0], "stop_t_s": [600.0, 450.0],
+        "duration_s": [500.0, 350.0], "min_range_m": [120e3, 1.1e6],
+        "max_elevation_rad": [0.6, 1.2]})
+
+
+def make_nis(detections: pd.DataFrame, seed=5) -> pd.DataFrame:
+    """NIS rows in nis.parquet's columns: χ²(dof) draws for every detection after the first."""
+    from hyperdef.assessment.accuracy import chi2_bounds
+
+    d = detections.iloc[1:]
+    dof = np.where(d["kind"] == "los", 2, 4)
+    lo, hi = zip(*(chi2_bounds(int(m)) for m in dof), strict=True)
+    return pd.DataFrame({"sample": d["sample"].to_numpy(), "t_s": d["t_s"].to_numpy(),
+                         "track": d["truth_id"].to_numpy(), "sensor": d["sensor"].to_numpy(),
+                         "kind": d["kind"].to_numpy(), "dof": dof,
+                         "nis": np.random.default_rng(seed).chisquare(dof),
+                         "nis_lo95": lo, "nis_hi95": hi})
+
+
 def write_run(folder) -> dict:
     """Write the whole run folder; returns the summary document."""
+    from hyperdef.io.run_metrics import set_metrics
+
     truth = make_truth()
     det = make_detections(truth)
+    make_access().to_parquet(folder / "access.parquet", index=False)
+    make_nis(det).to_parquet(folder / "nis.parquet", index=False)
     tracks = make_trackset(truth)
+    set_metrics(tracks, truth).to_parquet(folder / "set_metrics.parquet", index=False)
     truth.to_xarray().to_zarr(folder / "truth.zarr", mode="w")
     det.to_parquet(folder / "detections.parquet", index=False)
     tracks.to_xarray().to_zarr(folder / "tracks.zarr", mode="w")

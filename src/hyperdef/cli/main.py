@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
+from hyperdef.cli.access import access_cmd
 from hyperdef.cli.campaign import campaign_app
+from hyperdef.cli.compare import compare_cmd
 from hyperdef.cli.console import emit, err, fail
 from hyperdef.cli.design import design_cmd
+from hyperdef.cli.export import export_cmd
 from hyperdef.cli.scenario import scenario_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -19,6 +22,9 @@ DEMO_SCENARIO = "demo"
 app.add_typer(campaign_app, name="campaign")
 app.command("design")(design_cmd)
 app.add_typer(scenario_app, name="scenario")
+app.command("access")(access_cmd)
+app.command("export")(export_cmd)
+app.command("compare")(compare_cmd)
 
 
 def _version(value: bool):

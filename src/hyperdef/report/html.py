@@ -12,7 +12,14 @@ import html
 import json
 from pathlib import Path
 
-from hyperdef.report import assessment_figures, figures, tracking_figures
+from hyperdef.report import (
+    access_figures,
+    assessment_figures,
+    consistency_figures,
+    figures,
+    snr_figures,
+    tracking_figures,
+)
 from hyperdef.report.rundata import FILES, RunData, load_run
 
 CSS = """
@@ -178,8 +185,10 @@ def render(run: RunData) -> str:
     sc = run.scenario or {}
     title = sc.get("name") or (run.summary or {}).get("scenario") or run.folder.name
     figs = [figures.ground_tracks(run), figures.flight_profiles(run),
-            figures.access_timeline(run), tracking_figures.track_error(run),
-            tracking_figures.nees(run), assessment_figures.footprints(run),
+            figures.access_timeline(run), access_figures.access_gantt(run),
+            snr_figures.snr_vs_time(run), tracking_figures.track_error(run),
+            tracking_figures.nees(run), consistency_figures.set_metrics(run),
+            consistency_figures.nis(run), assessment_figures.footprints(run),
             assessment_figures.engagement(run)]
     made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     epoch = sc.get("epoch", "")
