@@ -106,22 +106,33 @@ def summary(result: RunResult, out: Path | None = None) -> dict:
 
 def write_run(result: RunResult, folder: Path) -> list[str]:
     """Write the run's data products into `folder`; returns the names written."""
+    from hyperdef.io.access import FILE as ACCESS_FILE
+    from hyperdef.io.access import access_table
     from hyperdef.io.czml import write_czml
+    from hyperdef.io.zarr import write_zarr
 
     folder = Path(folder)
+    epoch_iso = result.epoch.isoformat()
     written = []
     (folder / "scenario.resolved.yaml").write_text(dump_resolved(result.scenario))
     written.append("scenario.resolved.yaml")
     if result.truth is not None:
-        _to_zarr(result.truth.to_xarray(), folder / "truth.zarr")
+        write_zarr(result.truth.to_xarray(), folder / "truth.zarr", epoch_iso=epoch_iso)
         written.append("truth.zarr")
     if result.observation is not None:
         result.observation.detections.to_parquet(folder / "detections.parquet", index=False)
         written.append("detections.parquet")
+        access_table(result.observation, result.truth).to_parquet(folder / ACCESS_FILE,
+                                                                  index=False)
+        written.append(ACCESS_FILE)
     if result.trackset is not None:
-        _to_zarr(result.trackset.to_xarray(), folder / "tracks.zarr")
+        write_zarr(result.trackset.to_xarray(), folder / "tracks.zarr", epoch_iso=epoch_iso)
         written.append("tracks.zarr")
-    pd.DataFrame(metrics_rows(result)).to_parquet(folder / "metrics.parquet", index=False)
+    extra = {}
+    if result.trackset is not None and result.truth is not None:
+        extra = write_consistency(result, folder)
+        written += ["set_metrics.parquet", "nis.parquet"]
+    pd.DataFrame(metrics_rows(result, extra)).to_parquet(folder / "metrics.parquet", index=False)
     written.append("metrics.parquet")
     (folder / "summary.json").write_text(json.dumps(summary(result), indent=2) + "\n")
     written.append("summary.json")
@@ -138,19 +149,33 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
     return written
 
 
-def _to_zarr(ds, path: Path) -> None:
-    """Zarr format 2 with consolidated metadata: its string dtypes and layout are specified and
-    read by every Zarr implementation (format 3 has no specification for fixed-width strings)."""
-    ds.to_zarr(path, mode="w", zarr_format=2, consolidated=True)
+def write_consistency(result: RunResult, folder: Path) -> dict:
+    """set_metrics.parquet (OSPA/GOSPA over time) and nis.parquet (NIS per update) for every
+    sample; returns sample 0's scalars for metrics.parquet."""
+    from hyperdef.io import run_metrics as rm
+
+    sets = rm.set_metrics(result.trackset, result.truth)
+    sets.to_parquet(folder / "set_metrics.parquet", index=False)
+    cv = result.scenario.tracker.motion_params.get("cv", {})
+    nis = rm.nis_table(result.trackset, result.observation.detections,
+                       q_m2ps3=cv.get("q_m2ps3", 100.0))
+    nis.to_parquet(folder / "nis.parquet", index=False)
+    first = int(result.sample_ids[0])
+    mine = sets[sets["sample"] == first]
+    return {"ospa_mean_m": float(mine["ospa_m"].mean()),
+            "gospa_mean_m": float(mine["gospa_m"].mean()),
+            **rm.nis_summary(nis[nis["sample"] == first])}
 
 
-def metrics_rows(result: RunResult) -> list[dict]:
-    """metrics.parquet rows: one per threat (sample 0 in a plain run), flat columns."""
+def metrics_rows(result: RunResult, extra: dict | None = None) -> list[dict]:
+    """metrics.parquet rows: one per threat (sample 0 in a plain run), flat columns; `extra`
+    adds the run-level set and consistency scalars of that sample to every row."""
     rows = []
     per_threat = result.assessment.get("per_threat", {})
     for row in result.threat_rows:
         flat = {k: v for k, v in row.items() if not isinstance(v, dict | list)}
         flat["sample"] = int(result.sample_ids[0])
+        flat.update(extra or {})
         for k, v in per_threat.get(row["name"], {}).items():
             if not isinstance(v, dict | list):
                 flat[f"assess_{k}"] = v
@@ -158,8 +183,10 @@ def metrics_rows(result: RunResult) -> list[dict]:
     return rows
 
 
-def run(scenario: Scenario, base_dir: Path | None, out: Path, *, command: str) -> dict:
-    """Simulate and write the run folder atomically; returns the summary document."""
+def run(scenario: Scenario, base_dir: Path | None, out: Path, *, command: str,
+        sensitivities: bool = False) -> dict:
+    """Simulate and write the run folder atomically; returns the summary document.
+    sensitivities: add hyperdef.design's smooth sensitivities (summary, report, own JSON)."""
     from hyperdef.report.html import write_report
 
     t0 = time.perf_counter()
@@ -173,6 +200,26 @@ def run(scenario: Scenario, base_dir: Path | None, out: Path, *, command: str) -
         write_manifest(tmp, manifest)
         # The report reads only the folder's files, so `hyperdef report` can rebuild it later.
         write_report(tmp)
+        if sensitivities:
+            sens = _add_sensitivities(result, base_dir, tmp)
     doc = summary(result, out)
+    if sensitivities:
+        doc["sensitivities"] = sens
     doc["wall_time_s"] = manifest["wall_time_s"]
     return doc
+
+
+def _add_sensitivities(result: RunResult, base_dir: Path | None, folder: Path) -> dict:
+    """sensitivities.json, a section in report.html and the summary's `sensitivities`."""
+    from hyperdef.design.run_edge import scenario_sensitivities, sensitivities_html
+
+    sens = scenario_sensitivities(result, base_dir)
+    (folder / "sensitivities.json").write_text(json.dumps(sens, indent=2) + "\n")
+    report = folder / "report.html"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("</body>", sensitivities_html(sens) + "\n</body>"),
+                      encoding="utf-8")
+    summ = json.loads((folder / "summary.json").read_text())
+    summ["sensitivities"] = sens
+    (folder / "summary.json").write_text(json.dumps(summ, indent=2) + "\n")
+    return sens

@@ -32,7 +32,7 @@ _WHY = {
     Status.STOP_ALTITUDE: "reached the requested stop altitude",
     Status.BELOW_HORIZON: "below the horizon",
     Status.SINGULAR: "a matrix was singular",
-    Status.OUT_OF_REACH: "the aim point is beyond the vehicle's reach",
+    Status.OUT_OF_REACH: "the aim point or release state is beyond the vehicle's reach",
     Status.INVALID_INPUT: "an input was invalid",
 }
 

@@ -139,3 +139,34 @@ def test_arrival_needs_the_threat_below_the_ceiling_or_its_impact_inside():
     # Stop the flight well short; an impact point inside the circle arrives at the impact time.
     fly2 = fly & (t < 100)
     assert arrival_time_s(t, lat, lon, alt, fly2, impact=(123.0, 0.0, np.pi), **kw) == 123.0
+
+
+def test_warning_says_why_it_is_missing():
+    assert warning_times(10.0, 20.0, {}, 100.0)["warning_missing"] is None
+    assert warning_times(None, None, {}, 100.0)["warning_missing"] == "never detected"
+    assert warning_times(4.0, None, {}, 100.0)["warning_missing"] == (
+        "detected from 4 s but never firmly tracked")
+    assert "no defended-area arrival or impact" in warning_times(
+        2.0, 4.0, {"A": None}, None)["warning_missing"]
+
+
+def test_cli_headline_does_not_call_a_tracked_threat_undetected(capsys):
+    from hyperdef.cli.main import _print_headline
+
+    doc = {"wall_time_s": 1.0, "out": "nowhere", "threats": [], "assessment": {"per_threat": {
+        "glider": {"warning_time_s": None, **{k: v for k, v in warning_times(
+            2.0, 4.0, {}, None).items() if k == "warning_missing"}},
+        "mrbm": {"warning_time_s": 300.0, "warning_missing": None,
+                 "headline_footprint": "impact_ellipse_95",
+                 "predicted_impact": {"lat_deg": 20.0, "lon_deg": 170.0, "sigma_km": 3.0}},
+        "hgv": {"warning_time_s": 100.0, "headline_footprint": "reachable",
+                "footprint_area_km2_at": {"60": 2.0e5},
+                "predicted_impact": {"lat_deg": 1.0, "lon_deg": 2.0, "sigma_km": 50.0}}}}}
+    _print_headline(doc)
+    err = capsys.readouterr().err
+    assert "never detected" not in err
+    assert "glider: warning firmly tracked from 4 s" in err
+    assert "mrbm: warning 300 s" in err
+    assert "impact if no further manoeuvre (extrapolation): 20.00°, 170.00° ± 3 km" in err
+    # a glider's headline is where it can reach, never a no-manoeuvre impact point
+    assert "reachable footprint at 60 s: 2e+05 km²" in err and "1.00°, 2.00°" not in err

@@ -256,3 +256,25 @@ def test_coast_positions_match_independent_integration():
     ref = sol.sol(grid[live] - 20.0)[:3].T
     assert np.max(np.linalg.norm(pos[live] - ref, axis=1)) < 50.0
     assert np.all(np.isnan(pos[grid - 20.0 > t_imp + 2.0]))  # nothing after the impact
+
+
+def test_footprint_rings_across_the_antimeridian_have_only_short_edges():
+    # A 95 % impact ellipse centred 0.2° west of the antimeridian, 300 × 100 km: its vertices
+    # lie on both sides. A planar reader joins consecutive vertices with straight edges, so no
+    # edge may span ≥ 180° of longitude (stored as +179.9/−179.9 it spans 359.8°).
+    pred = {"lat_deg": 10.0, "lon_deg": 179.8, "cov_en_km2": [[(150 / 2.45) ** 2, 0.0],
+                                                              [0.0, (50 / 2.45) ** 2]]}
+    ring, area = fp.ellipse_polygon(pred)
+    lon = np.array([v[1] for v in ring])
+    assert lon.max() > 180.0  # it does cross
+    assert np.abs(np.diff(np.append(lon, lon[0]))).max() < 10.0
+    # same shape and area as the same ellipse away from the seam (π·a·b for a, b ≈ 150, 50 km)
+    ring0, area0 = fp.ellipse_polygon({**pred, "lon_deg": 0.0})
+    assert abs(area - area0) < 1e-6 * area0
+    assert abs(ground.polygon_area_km2(ring) - ground.polygon_area_km2(ring0)) < 1e-3 * area0
+    # a star polygon about an origin on the seam, points on both sides
+    lat = np.radians(np.array([10.0, 11.0, 9.0, 10.0]))
+    lon = np.radians(np.array([-179.0, 179.5, -179.5, 178.8]))
+    star = ground.star_polygon(lat, lon, np.radians(10.0), np.radians(179.9), 36)
+    slon = np.array([v[1] for v in star])
+    assert np.abs(np.diff(np.append(slon, slon[0]))).max() < 10.0

@@ -1,5 +1,6 @@
 """score_tracks on a hand-built TrackSet whose every figure is known in closed form."""
 
+import dataclasses
 import json
 import types
 
@@ -7,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from hyperdef.assessment.track_scoring import score_tracks, track_threats
+from hyperdef.status import Status
 from hyperdef.tracking.trackset import TrackSet
 
 
@@ -54,9 +56,12 @@ def build():
 def test_scores_by_majority_vote():
     ts, truth, det = build()
     a, b = score_tracks(ts, truth, det)
-    assert a == {"threat": "a", "first_firm_track_t_s": 3.0, "custody_fraction": 7 / 10,
-                 "rmse_pos_m": 10.0, "rmse_vel_mps": 0.0, "nees_mean": 1.0, "state_dim": 6,
-                 "track_ids": [0]}
+    assert {k: a[k] for k in ("threat", "first_firm_track_t_s", "custody_fraction",
+                              "rmse_pos_m", "rmse_vel_mps", "nees_mean", "nees_dof",
+                              "state_dim", "track_ids")} == {
+        "threat": "a", "first_firm_track_t_s": 3.0, "custody_fraction": 7 / 10,
+        "rmse_pos_m": 10.0, "rmse_vel_mps": 0.0, "nees_mean": 1.0, "nees_dof": 6,
+        "state_dim": 6, "track_ids": [0]}
     # threat b: in flight 6 steps (t = 2..7), firm at t = 4, 5 → 2/6; velocity 3 m/s off with
     # σ = 3 m/s on that axis → NEES = 1
     assert b["track_ids"] == [5] and b["first_firm_track_t_s"] == 4.0
@@ -80,3 +85,31 @@ def test_never_tracked_gives_none():
     for sc in score_tracks(ts, truth, det):
         assert sc["first_firm_track_t_s"] is None and sc["rmse_pos_m"] is None
         assert sc["custody_fraction"] == 0.0 and sc["track_ids"] == []
+
+
+def test_accuracy_by_phase_with_median_and_p90():
+    # Threat a: speed grows for t = 0..4 (boost), then holds; it impacts at t = 9 (terminal =
+    # the last 60 s: every non-boost step here, so use a 10-step flight with a long grid below).
+    ts, truth, det = build()
+    T = len(truth.t_s)
+    t = np.arange(T, dtype=float) * 20.0  # 0..180 s: terminal is t > 180 − 60 = 120 s
+    v = truth.v_ecef_mps.copy()
+    v[0, 0, :5, 0] = [600.0, 700.0, 800.0, 900.0, 1000.0]
+    x = ts.x.copy()
+    x[0, 0, 3:, 3:] = v[0, 0, 3:]
+    x[0, 0, 8:, 0] += 90.0  # 100 m error in the last two steps only
+    ts = dataclasses.replace(ts, t_s=t, x=x)
+    truth = types.SimpleNamespace(**{**vars(truth), "t_s": t, "v_ecef_mps": v,
+                                     "status": np.array([[Status.IMPACT, Status.OK]]),
+                                     "t_end_s": np.array([[180.0, np.nan]])})
+    a, _ = score_tracks(ts, truth, det)
+    # held t = 60..180 s: boost until the speed stops growing (index 4 = 80 s): 60, 80 s;
+    # terminal: 140, 160, 180 s; midcourse: 100, 120 s
+    assert (a["held_steps_boost"], a["held_steps_midcourse"], a["held_steps_terminal"]) == (
+        2, 2, 3)
+    assert a["pos_err_median_m_boost"] == 10.0 and a["pos_err_median_m_midcourse"] == 10.0
+    # terminal errors 10, 100, 100 m: median 100, p90 (linear, Hyndman & Fan type 7) 100
+    assert a["pos_err_median_m_terminal"] == 100.0 and a["pos_err_p90_m_terminal"] == 100.0
+    assert a["nees_mean_midcourse"] == 1.0 and a["nees_dof"] == 6
+    # the overall RMSE is ruled by two steps: √((5·100 + 2·10⁴)/7) ≈ 54 m, 5× the 10 m median
+    assert abs(a["rmse_pos_m"] - np.sqrt((5 * 100 + 2 * 1e4) / 7)) < 1e-9

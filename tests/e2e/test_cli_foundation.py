@@ -75,3 +75,11 @@ def test_discriminated_union_paths_drop_the_tag(tmp_path):
     proc = hyperdef("run", path, "--out", tmp_path / "o")
     assert proc.returncode != 0
     assert "sensors[0].max_range_km" in proc.stderr, proc.stderr
+
+
+def test_run_refuses_the_working_folder_before_any_work(tmp_path):
+    (tmp_path / "thesis.tex").write_text("years of work")
+    proc = hyperdef("run", "demo", "--out", ".", cwd=tmp_path)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "--out .: names the working folder" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis.tex"]

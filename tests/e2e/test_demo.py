@@ -26,6 +26,14 @@ def test_demo_writes_every_product(demo_run):
                  "report.html"):
         assert (out / name).exists(), name
     assert not list(out.parent.glob(".*partial")), "staging folder left behind"
+    assert not list(out.parent.glob(".*owner")), "staging owner file left behind"
+
+
+def test_demo_folder_is_one_a_later_run_may_replace(demo_run):
+    """Its manifest marks it a run folder and lists every entry in it (io/rundir.py)."""
+    from hyperdef.io.rundir import not_replaceable_reason
+
+    assert not_replaceable_reason(demo_run[0]) is None
 
 
 def test_demo_json_has_the_documented_keys(demo_run):
@@ -33,7 +41,7 @@ def test_demo_json_has_the_documented_keys(demo_run):
     names = {t["name"] for t in doc["threats"]}
     assert names == {"glider", "mrbm"}
     for t in doc["threats"]:
-        for key in ("status", "flight_time_s", "ground_range_km", "max_alt_km", "max_speed_mps",
+        for key in ("status", "flight_time_s", "ground_track_km", "start_to_end_km", "max_alt_km", "max_speed_mps",
                     "max_temp_k", "impact", "first_firm_track_t_s", "custody_fraction",
                     "rmse_pos_m", "rmse_vel_mps", "nees_mean", "state_dim", "track_ids"):
             assert key in t, key
@@ -80,3 +88,18 @@ def test_report_rebuilds_from_the_folder(demo_run):
     proc = hyperdef("report", out)
     assert proc.returncode == 0, proc.stderr
     assert (out / "report.html").stat().st_size > 10_000
+
+
+def test_every_product_opens_with_the_plain_reader(demo_run):
+    import duckdb
+    import pyarrow.parquet as pq
+
+    out, _ = demo_run
+    for name in ("truth.zarr", "tracks.zarr"):
+        ds = xr.open_zarr(out / name).load()  # no decode options
+        assert ds.sizes["time"] > 0, name
+    for name in ("detections.parquet", "metrics.parquet"):
+        df = pd.read_parquet(out / name)
+        assert len(df) == pq.read_table(out / name).num_rows > 0, name
+        n = duckdb.sql(f"SELECT count(*) FROM '{out / name}'").fetchall()[0][0]
+        assert n == len(df), name

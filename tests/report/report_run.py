@@ -66,7 +66,8 @@ def make_truth() -> Truth:
         impact_lat_rad=o2(np.nan, ilat[1]), impact_lon_rad=o2(np.nan, ilon[1]),
         emissivity=o2(0.85, 0.85), emitting_area_m2=o2(1.0, 1.0), nose_radius_m=o2(0.05, 0.1),
         mass_kg=o2(1000.0, 1000.0), beta_kgpm2=o2(13000.0, 5000.0), lift_to_drag=o2(2.6, 0.0),
-        ir_band_m=(2.7e-6, 3.0e-6), ground_range_m=o2(3.0e6, 1.5e6))
+        ir_band_m=(2.7e-6, 3.0e-6), start_to_end_m=o2(3.0e6, 1.5e6),
+        ground_track_m=o2(3.1e6, 1.5e6))
 
 
 COLUMNS = ["sample", "t_s", "sensor", "platform", "kind", "obs_x_m", "obs_y_m", "obs_z_m",
@@ -184,11 +185,40 @@ def scenario_dict() -> dict:
             "defended_areas": [AREA], "interceptors": [SITE]}
 
 
+def make_access() -> pd.DataFrame:
+    """Access intervals in access.parquet's columns: each sensor's geometry opens a little before
+    its first detection (access is the envelope of detection)."""
+    return pd.DataFrame({
+        "sample": [0, 0], "sensor": ["radar-a", "ir-layer"], "platform": [0, 0],
+        "threat": ["glider", "mrbm"], "start_t_s": [100.0, 100.0], "stop_t_s": [600.0, 450.0],
+        "duration_s": [500.0, 350.0], "min_range_m": [120e3, 1.1e6],
+        "max_elevation_rad": [0.6, 1.2]})
+
+
+def make_nis(detections: pd.DataFrame, seed=5) -> pd.DataFrame:
+    """NIS rows in nis.parquet's columns: χ²(dof) draws for every detection after the first."""
+    from hyperdef.assessment.accuracy import chi2_bounds
+
+    d = detections.iloc[1:]
+    dof = np.where(d["kind"] == "los", 2, 4)
+    lo, hi = zip(*(chi2_bounds(int(m)) for m in dof), strict=True)
+    return pd.DataFrame({"sample": d["sample"].to_numpy(), "t_s": d["t_s"].to_numpy(),
+                         "track": d["truth_id"].to_numpy(), "sensor": d["sensor"].to_numpy(),
+                         "kind": d["kind"].to_numpy(), "dof": dof,
+                         "nis": np.random.default_rng(seed).chisquare(dof),
+                         "nis_lo95": lo, "nis_hi95": hi})
+
+
 def write_run(folder) -> dict:
     """Write the whole run folder; returns the summary document."""
+    from hyperdef.io.run_metrics import set_metrics
+
     truth = make_truth()
     det = make_detections(truth)
+    make_access().to_parquet(folder / "access.parquet", index=False)
+    make_nis(det).to_parquet(folder / "nis.parquet", index=False)
     tracks = make_trackset(truth)
+    set_metrics(tracks, truth).to_parquet(folder / "set_metrics.parquet", index=False)
     truth.to_xarray().to_zarr(folder / "truth.zarr", mode="w")
     det.to_parquet(folder / "detections.parquet", index=False)
     tracks.to_xarray().to_zarr(folder / "tracks.zarr", mode="w")

@@ -32,8 +32,8 @@ def test_report_opens_with_every_figure_and_no_console_error(chromium, tmp_path)
         broken = browser.evaluate("document.body.getAttribute('data-images-broken')")
         png = browser.screenshot_png()
         errors, requests = list(browser.console_errors), list(browser.requests)
-    assert total == 7 and broken == "0"
-    assert len(widths) == 7 and min(widths) > 0  # every embedded PNG decoded
+    assert total == 11 and broken == "0"
+    assert len(widths) == 11 and min(widths) > 0  # every embedded PNG decoded
     assert errors == []
     # Offline by construction: the page asked for itself and its data: URIs, nothing else.
     assert all(u.startswith(("file:", "data:")) for u in requests), requests

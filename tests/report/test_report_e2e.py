@@ -31,5 +31,5 @@ def test_pipeline_run_folder_and_report(tmp_path):
     m = per["mrbm"]
     assert m["warning_to"] == "impact" and m["predicted_impact"] is not None
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 7 and '<p class="note">' not in html
+    assert html.count("data:image/png;base64,") == 11 and '<p class="note">' not in html
     assert "Incomplete run folder" not in html

@@ -61,7 +61,7 @@ def test_zero_or_negative_noise(value):
     assert "sensors[0].los_noise_urad: los_noise_urad must be > 0" in _problems(
         {**IR, "los_noise_urad": value})
     noise = {**RADAR["noise"], "range_m": value}
-    assert "sensors[0].noise: range_m must be > 0" in _problems({**RADAR, "noise": noise})
+    assert "sensors[0].noise.range_m: must be > 0" in _problems({**RADAR, "noise": noise})
 
 
 def test_unknown_kind_lists_choices():

@@ -92,7 +92,7 @@ def test_boosted_missiles_hit_the_aim_point(missiles):
 def test_aim_beyond_the_booster_is_out_of_reach(missiles):
     tr = missiles
     assert tr.status[0, 3] == Status.OUT_OF_REACH
-    assert tr.ground_range_m[0, 3] < 6000e3  # it flew, and fell short
+    assert tr.ground_track_m[0, 3] < 6000e3  # it flew, and fell short
     assert np.isfinite(tr.impact_lat_rad[0, 3])
 
 

@@ -64,7 +64,7 @@ def test_eggers_range_to_the_ground(eggers_truth):
         speed = tr.speed_mps[0, o]
         vf = speed[np.isfinite(speed)][-1]
         s_formula, _ = _eggers(v0, vf)
-        ratio = tr.ground_range_m[0, o] / s_formula
+        ratio = tr.ground_track_m[0, o] / s_formula
         # REFERENCES.md: a correct numerical glide lands at or beyond the closed form, within
         # about +6 % (the formula ignores the phugoid and the final fall).
         assert 1.0 <= ratio <= 1.06, (v0, ratio)

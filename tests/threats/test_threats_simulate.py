@@ -69,7 +69,8 @@ def test_truth_contract(truth):
     rows = truth.summary(0)
     json.dumps(rows, allow_nan=False)
     assert [r["name"] for r in rows] == [sp.name for sp in _specs()]
-    assert set(rows[0]) == {"name", "kind", "status", "flight_time_s", "ground_range_km",
+    assert set(rows[0]) == {"name", "kind", "status", "flight_time_s", "ground_track_km",
+                            "start_to_end_km", "ir_model",
                             "max_alt_km", "max_speed_mps", "max_temp_k", "impact"}
 
 
@@ -112,7 +113,8 @@ def test_manoeuvres_and_late_start(truth):
     assert abs(lat(0)) < 1e-6
     assert lat(2) < -1.0
     # A symmetric weave keeps the mean heading: it lands near the equator, short of straight flight.
-    assert abs(lat(1)) < 1.0 and rows["weaver"]["ground_range_km"] < rows["glider"]["ground_range_km"]
+    assert abs(lat(1)) < 1.0 and (rows["weaver"]["start_to_end_km"]
+                                 < rows["glider"]["start_to_end_km"])
     late = truth.in_flight[0, 3]
     assert not late[GRID < 301.0].any() and late[GRID >= 302.0][0]
     assert truth.t_start_s[0, 3] == 301.0

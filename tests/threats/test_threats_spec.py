@@ -23,9 +23,9 @@ def _with(**changes):
 
 
 @pytest.mark.parametrize(("threat", "path", "words"), [
-    (_with(mass_kg=-3.0), "threats[0].mass_kg", "must be > 0"),
-    (_with(beta_kgpm2=-1.0), "threats[0].beta_kgpm2", "must be > 0"),
-    (_with(beta_kgpm2={"low": -5.0, "high": 10.0}), "threats[0].beta_kgpm2", "low and high"),
+    (_with(mass_kg=-3.0), "threats[0].mass_kg", "must be >= 0.1"),
+    (_with(beta_kgpm2=-1.0), "threats[0].beta_kgpm2", "must be >= 10"),
+    (_with(beta_kgpm2={"low": -5.0, "high": 10.0}), "threats[0].beta_kgpm2", "low must be"),
     (_with(lift_to_drag=0.0), "threats[0].lift_to_drag", "must be > 0"),
     (_with(initial=dict(GLIDER["initial"], alt_km=-1.0)), "threats[0].initial.alt_km", ">= 0"),
     (_with(initial=dict(GLIDER["initial"], speed_mps=12000.0)), "threats[0].initial",

@@ -139,3 +139,48 @@ def test_opens_the_browser_when_asked(run_dir, fake_dist, monkeypatch):
     url, server = srv.serve(run_dir[0], port=0)
     server.stop()
     assert opened == [url]
+
+
+def request_host(port, path, host):
+    """One request with the Host header a rebinding page (or a browser) would send."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", path, skip_host=True)
+        if host is not None:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("host", [
+    "evil.example:{port}", "evil.example", "127.0.0.1.nip.io:{port}", "localhost.evil:{port}",
+    "127.0.0.2:{port}", "0.0.0.0:{port}", "127.0.0.1:1{port}", "", None,
+])
+def test_foreign_host_names_are_refused(served, host):
+    """DNS rebinding: the browser connects to 127.0.0.1 but sends the attacker's host name."""
+    _, _, port, _ = served
+    for path in ("/run/scene.czml", "/", "/run-info.json"):
+        status, body = request_host(port, path, None if host is None else host.format(port=port))
+        assert status == 403 and b"czml" not in body.lower(), (host, path)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}",
+                                  "[::1]:{port}", "127.0.0.1", "localhost"])
+def test_loopback_host_names_are_served(served, host):
+    _, _, port, folder = served
+    status, body = request_host(port, "/run/scene.czml", host.format(port=port))
+    assert status == 200 and body == (folder / "scene.czml").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "truth.zarr/.zattrs", "metrics.parquet",
+                                  "scenario.resolved.yaml", "report.html"])
+def test_only_the_scene_of_the_run_folder_is_served(served, name):
+    _, _, port, folder = served
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("run data the page does not need")
+    status, _, body = request(port, f"/run/{name}")
+    assert status == 404 and b"run data" not in body

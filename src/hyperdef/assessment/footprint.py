@@ -36,7 +36,13 @@ import dataclasses
 import numpy as np
 
 from hyperdef.assessment.flyout import FlightOptions, VehicleClass, fly_to_ground
-from hyperdef.assessment.ground import from_local_km, polygon_area_km2, star_polygon, to_local_km
+from hyperdef.assessment.ground import (
+    continuous_ring,
+    from_local_km,
+    polygon_area_km2,
+    star_polygon,
+    to_local_km,
+)
 from hyperdef.earth.geodetic import ecef_to_geodetic
 from hyperdef.earth.model import WGS84, EarthModel
 
@@ -130,7 +136,7 @@ def ellipse_polygon(prediction: dict, *, chi2: float = CHI2_2DOF_95, n: int = 48
     lat, lon = from_local_km(en, np.radians(prediction["lat_deg"]),
                              np.radians(prediction["lon_deg"]))
     area = float(np.pi * chi2 * np.sqrt(max(np.linalg.det(c), 0.0)))
-    return np.degrees(np.stack([lat, lon], axis=-1)).tolist(), area
+    return continuous_ring(np.degrees(np.stack([lat, lon], axis=-1))), area
 
 
 def bank_schedules(vehicle: VehicleClass, options: FootprintOptions) -> np.ndarray:

@@ -76,7 +76,25 @@ def star_polygon(lat_rad, lon_rad, lat0_rad, lon0_rad, bins: int):
     if gaps[widest] > np.pi:  # the fan does not surround the origin: close it through the origin
         ring = ring[widest + 1:] + ring[:widest + 1]
         ring.insert(0, [float(np.degrees(lat0_rad)), float(np.degrees(lon0_rad))])
-    return ring
+    return continuous_ring(ring)
+
+
+def continuous_ring(ring) -> list:
+    """The ring [[lat_deg, lon_deg], …] with longitudes unwrapped so that consecutive vertices
+    (and the closing edge) differ by less than 180°; the first vertex keeps its value.
+
+    A ring across the antimeridian stored as 179.5, −179.5 is read by every planar consumer
+    (matplotlib, GeoJSON tools, a CZML polygon) as an edge all the way round the Earth, and the
+    footprint is drawn over the wrong hemisphere. With continuous longitudes (179.5, 180.5) the
+    edge is the short one; angles differ by whole turns only, so the geometry is unchanged.
+    Valid for rings that do not enclose a pole (footprints span at most a few thousand km).
+    """
+    p = np.asarray(ring, np.float64).reshape(-1, 2)
+    if len(p) == 0:
+        return []
+    lon = np.degrees(np.unwrap(np.radians(p[:, 1])))
+    lon += p[0, 1] - lon[0]
+    return [[float(a), float(b)] for a, b in zip(p[:, 0], lon, strict=True)]
 
 
 def _centre(lat_deg, lon_deg):

@@ -8,8 +8,10 @@ returns a JSON-safe dict (None, never NaN) with
 - per_threat: {name: warning_time_s, warning_from_detection_s, warning_to, custody_fraction,
   longest_gap_s, track_breaks, first_detection_t_s, first_firm_track_t_s, detection
   ("detected" | "never detected"), footprint_area_km2_at {"<t_s>": km²}, predicted_impact
-  {lat_deg, lon_deg, sigma_km} | None, engagement_window_s {site: s}, defended_area_arrival_t_s
-  {area: t | None}};
+  {lat_deg, lon_deg, sigma_km} | None with predicted_impact_basis (always a no-manoeuvre
+  extrapolation, and labelled so), headline_footprint ("reachable" for a glider: it can turn),
+  footprints_withheld [{t_s, reason}] (estimates that failed `quality.QualityGate`),
+  engagement_window_s {site: s}, defended_area_arrival_t_s {area: t | None}, warning_missing;
 - footprints: [{threat, t_s, kind ("reachable" | "impact_ellipse_95"), polygon [[lat, lon], …],
   area_km2, predicted_impact}];
 - timelines: {threat: custody intervals (see `custody.custody`)};
@@ -32,6 +34,7 @@ from hyperdef.assessment import custody as cu
 from hyperdef.assessment import engagement as en
 from hyperdef.assessment import footprint as fp
 from hyperdef.assessment.flyout import VehicleClass, coast
+from hyperdef.assessment.quality import QualityGate, withheld_reason
 from hyperdef.assessment.warning import arrival_time_s, warning_times
 from hyperdef.earth.geodetic import ecef_to_geodetic
 from hyperdef.status import Status
@@ -49,6 +52,7 @@ class AssessOptions:
     fallback_lift_to_drag: float = 2.6  # when the truth has no single L/D (aero tables)
     fallback_beta_kgpm2: float = 5000.0
     footprint: fp.FootprintOptions = fp.FootprintOptions()
+    quality: QualityGate = QualityGate()  # track-derived products need a converged estimate
 
 
 def json_safe(value):
@@ -100,15 +104,24 @@ def _footprint_indices(t_s, holder, opts: AssessOptions) -> list[int]:
     return idx
 
 
-def _footprints(name, kind, t_s, x, P, holder_cols, vehicle, atmosphere, earth, opts):
-    """Footprints of one threat at its footprint times; x (K,T,6), P (K,T,6,6) of the sample."""
+EXTRAPOLATION = "no-manoeuvre extrapolation (unpowered coast at zero bank)"
+
+
+def _footprints(name, kind, t_s, x, P, holder_cols, vehicle, atmosphere, earth, opts,
+                withheld=None):
+    """Footprints of one threat at its footprint times; x (K,T,6), P (K,T,6,6) of the sample.
+    Times whose estimate fails the quality gate are appended to `withheld` (t_s, reason)."""
     out = []
+    withheld = [] if withheld is None else withheld
     if kind == "cruise":  # powered flight: an unpowered prediction would mislead
         return out
     for i in _footprint_indices(t_s, holder_cols, opts):
         k = int(holder_cols[i])
         x6, P6 = x[k, i], P[k, i]
-        if not (np.all(np.isfinite(x6)) and np.all(np.isfinite(P6))):
+        why = "track estimate not finite" if not np.all(np.isfinite(x6)) else withheld_reason(
+            P6, opts.quality)
+        if why is not None:
+            withheld.append({"t_s": float(t_s[i]), "reason": why})
             continue
         pred = fp.predict_impact(x6, P6, vehicle, atmosphere=atmosphere, earth=earth,
                                  options=opts.footprint)
@@ -123,7 +136,8 @@ def _footprints(name, kind, t_s, x, P, holder_cols, vehicle, atmosphere, earth, 
                 continue
             (poly, area), what = fp.ellipse_polygon(pred), "impact_ellipse_95"
         out.append({"threat": name, "t_s": float(t_s[i]), "kind": what, "polygon": poly,
-                    "area_km2": area, "predicted_impact": pred})
+                    "area_km2": area, "predicted_impact": pred,
+                    "predicted_impact_basis": EXTRAPOLATION})
     return out
 
 
@@ -208,14 +222,14 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
 
         # Track columns of this threat's holder: map ids to columns of the TrackSet arrays.
         cols = np.full(len(t_s), -1, np.int64)
-        prints, engage = [], {}
+        prints, engage, withheld = [], {}, []
         if trackset is not None and (holder >= 0).any():
             col_of = {int(tid): c for c, tid in enumerate(np.asarray(trackset.track_ids))}
             cols = np.asarray([col_of[int(h)] if h >= 0 else -1 for h in holder], np.int64)
             x, P = np.asarray(trackset.x)[s], np.asarray(trackset.P)[s]
             vehicle = _vehicle(truth, s, o, options)
             prints = _footprints(name, truth.kinds[o], t_s, x, P, cols, vehicle, atmosphere,
-                                 earth, options)
+                                 earth, options, withheld)
             if sites:
                 pos = _predicted_positions(t_s, x, cols, vehicle, atmosphere, earth, options)
                 t_fly = t_s[fly] if fly.any() else t_s
@@ -233,7 +247,8 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
 
         latest = prints[-1]["predicted_impact"] if prints else None
         result["per_threat"][name] = {
-            **{k: warn[k] for k in ("warning_time_s", "warning_from_detection_s", "warning_to")},
+            **{k: warn[k] for k in ("warning_time_s", "warning_from_detection_s", "warning_to",
+                                    "warning_missing")},
             "custody_fraction": cust["custody_fraction"],
             "longest_gap_s": cust["longest_gap_s"],
             "track_breaks": cust["track_breaks"],
@@ -243,6 +258,12 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
             "footprint_area_km2_at": {f"{f['t_s']:g}": f["area_km2"] for f in prints},
             "predicted_impact": ({k: latest[k] for k in ("lat_deg", "lon_deg", "sigma_km")}
                                  if latest else None),
+            # A glider can turn: its reachable footprint is the headline, and the impact point
+            # is only where it would land if it stopped manoeuvring.
+            "predicted_impact_basis": EXTRAPOLATION,
+            "headline_footprint": ("reachable" if truth.kinds[o] == "glide"
+                                   else "impact_ellipse_95"),
+            "footprints_withheld": withheld,
             "engagement_window_s": {k: v["window_s"] for k, v in engage.items()},
             "defended_area_arrival_t_s": arrivals,
         }

@@ -78,7 +78,9 @@ def warning_times(first_detection_t_s, first_firm_track_t_s, arrivals: dict,
       impact_t_s: impact time [s] or None (no impact in the simulated time).
     Returns:
       JSON-safe dict: warning_time_s (from first firm track), warning_from_detection_s,
-      warning_to ("defended_area:<name>", "impact" or "none"), event_t_s.
+      warning_to ("defended_area:<name>", "impact" or "none"), event_t_s, and
+      warning_missing: None when warning_time_s is a number, else why it is missing (see
+      `missing_reason`).
     """
     reached = {k: v for k, v in arrivals.items() if v is not None and math.isfinite(v)}
     if reached:
@@ -94,4 +96,22 @@ def warning_times(first_detection_t_s, first_firm_track_t_s, arrivals: dict,
 
     return {"warning_time_s": lead(first_firm_track_t_s),
             "warning_from_detection_s": lead(first_detection_t_s),
-            "warning_to": to, "event_t_s": event}
+            "warning_to": to, "event_t_s": event,
+            "warning_missing": missing_reason(first_detection_t_s, first_firm_track_t_s, event)}
+
+
+def missing_reason(first_detection_t_s, first_firm_track_t_s, event_t_s) -> str | None:
+    """Why a threat has no warning time, in words an analyst can quote; None when it has one.
+
+    The three causes are distinct findings: the sensors never saw it; they saw it but the
+    tracker never held a firm track (a tracking, not a sensing, gap); or it was tracked but
+    neither reached a defended area nor impacted inside the simulated time (extend duration_s).
+    """
+    if first_detection_t_s is None:
+        return "never detected"
+    if first_firm_track_t_s is None:
+        return (f"detected from {first_detection_t_s:.0f} s but never firmly tracked")
+    if event_t_s is None:
+        return (f"firmly tracked from {first_firm_track_t_s:.0f} s; no defended-area arrival "
+                "or impact within the simulated time")
+    return None

@@ -13,19 +13,19 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from hyperdef.campaign.integrity import read_manifest, require_intact
 from hyperdef.campaign.pareto import pareto_front
-from hyperdef.campaign.query import architecture_summary, results
-from hyperdef.campaign.store import MANIFEST, write_text_atomic
+from hyperdef.campaign.query import WARNING_STATS, architecture_summary, results
+from hyperdef.campaign.store import write_text_atomic
 
 MAX_OVERLAID = 8  # beyond this many architectures, box plots replace overlaid histograms
 FIGURES = (  # column, axis label, log axis
-    ("warning_time_s", "warning time [s] (never detected: not shown, see table)", False),
+    ("warning_time_s", "warning time [s] (samples without warning at 0 s)", False),
     ("custody_fraction", "custody fraction of flight time", False),
     ("rmse_m", "track position RMSE [m]", True),
 )
@@ -40,7 +40,9 @@ def _png(fig) -> str:
 def _distribution(df: pd.DataFrame, column: str, xlabel: str, log: bool) -> str | None:
     import matplotlib.pyplot as plt
 
-    groups = [(label, g[column].dropna().to_numpy(np.float64))
+    # Warning: a sample without one is plotted at 0 s, the population of the table's quantiles.
+    fill = 0.0 if column == "warning_time_s" else np.nan
+    groups = [(label, g[column].fillna(fill).to_numpy(np.float64))
               for label, g in df.groupby("label", sort=False)]
     groups = [(lab, v[np.isfinite(v) & ((v > 0) if log else True)]) for lab, v in groups]
     if not any(v.size for _, v in groups):
@@ -126,10 +128,10 @@ def write_campaign_report(folder: Path) -> Path:
 
     matplotlib.use("Agg")
     folder = Path(folder)
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
+    done = len(require_intact(folder).good)  # raises, naming the file, on a damaged store
     df = results(folder)
     summary = with_pareto(architecture_summary(folder))
-    done = len(list((folder / "parts").glob("part-*.parquet")))
     title = html.escape(str(manifest.get("campaign", "campaign")))
     state = "complete" if manifest.get("complete") else "<b>incomplete</b>"
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
@@ -139,7 +141,9 @@ def write_campaign_report(folder: Path) -> Path:
              f"{manifest.get('chunks')} · {state} · hyperdef "
              f"{html.escape(str(manifest.get('hyperdef_version')))}</p>"]
     parts.append("<h2>Per-architecture summary</h2>" + _table(summary))
-    parts.append("<p class='note'>warning_median_s counts a never-detected sample as 0 s; "
+    stats = "; ".join(f"{k}: {v}" for k, v in WARNING_STATS.items() if k in summary.columns)
+    parts.append(f"<p class='note'>Every statistic is over all rows of a point (sample × "
+                 f"threat): {html.escape(stats)}. custody_mean counts a missing custody as 0. "
                  "pareto marks points no other point beats in satellites (fewer), median "
                  "warning and mean custody (more) at once. Samples share their threat draws "
                  "across architectures (same seed and sample id).</p>")

@@ -189,10 +189,13 @@ def run_campaign(source, out: Path, *, samples: int | None = None, workers: int 
             client = stack.enter_context(dask_client(
                 workers=workers, scheduler=scheduler, connect_timeout_s=connect_timeout_s))
         store = Store.open(out, plan, resume=resume, evaluator=_name_of(evaluate))
+        # On failure, save the records of the parts stored so far and release the store.
+        stack.push(lambda kind, exc, tb: store.close() if kind is not None else None)
         done = store.completed()
         pending = [c for c in plan.chunks if c.name not in done]
         session = {"started_utc": _now(), "mode": mode, "resumed": resume,
-                   "chunks_pending": len(pending), "chunks_skipped": len(done)}
+                   "chunks_pending": len(pending), "chunks_skipped": len(done),
+                   "parts_repaired": store.repaired}
         store.record_session(session)
         samples_done = sum(c.samples for c in plan.chunks if c.name in done)
         if pending and client is None and workers > 0:
@@ -220,10 +223,12 @@ def run_campaign(source, out: Path, *, samples: int | None = None, workers: int 
                     "rows_written": rows})
     store.manifest["sessions"][-1] = session
     store.finish()
+    store.close()
     return {
         "campaign": plan.spec.name, "out": str(out), "mode": mode, "complete": True,
         "points": len(plan.points), "samples": plan.samples, "runs": plan.runs,
         "chunks": len(plan.chunks), "chunks_run": len(pending), "chunks_skipped": len(done),
+        "parts_repaired": store.repaired,
         "rows_written": rows, "wall_time_s": round(wall, 3),
         "compute_time_s": round(compute, 3),
         "samples_per_s": round(run_samples / compute, 3) if run_samples and compute > 0 else None,

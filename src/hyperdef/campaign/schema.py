@@ -29,14 +29,17 @@ kernels; sweep parameters change the scenario itself, one variant per point.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from hyperdef.scenario.base import Model
+from hyperdef.scenario.base import FiniteAny, Model, Name, Text
 
 MAX_POINTS = 100_000  # a sweep beyond this is a mistake, not a study (checked before expanding)
-Overrides = dict[str, Any]
+KeyPath = Annotated[str, Field(min_length=1, max_length=500)]
+# Free-form values are checked for NaN/inf here; their meaning is checked when they are applied
+# to the scenario and the result validated as one.
+Overrides = Annotated[dict[KeyPath, FiniteAny], Field(max_length=1_000)]
 
 
 class CampaignError(ValueError):
@@ -51,8 +54,9 @@ class CampaignError(ValueError):
 class Option(Model):
     """One labelled choice of a bundled parameter: several scenario changes that go together."""
 
-    label: Annotated[str, Field(min_length=1)]
-    set: Overrides
+    label: Name = Field(description="Label of this choice in results and reports.")
+    set: Overrides = Field(description=(
+        "Scenario changes of this choice: dotted path → value (see the module docstring)."))
 
 
 class Parameter(Model):
@@ -62,14 +66,20 @@ class Parameter(Model):
     when `log`), in a Latin hypercube a continuous draw. `integer` rounds to the nearest integer.
     """
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
-    path: str | None = None
-    values: Annotated[list[Any], Field(min_length=1)] | None = None
-    options: Annotated[list[Option], Field(min_length=1)] | None = None
-    range: tuple[float, float] | None = None
-    levels: Annotated[int, Field(ge=2)] | None = None
-    log: bool = False
-    integer: bool = False
+    name: Annotated[Name, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] = Field(description=(
+        "Axis name (an identifier): a column of the results."))
+    path: KeyPath | None = Field(None, description=(
+        "Dotted scenario path the axis sets, e.g. sensors.layer.nei_w_m2 (values and range)."))
+    values: Annotated[list[FiniteAny], Field(min_length=1, max_length=10_000)] | None = Field(
+        None, description="Discrete values of the path, in the field's own unit.")
+    options: Annotated[list[Option], Field(min_length=1, max_length=1_000)] | None = Field(
+        None, description="Labelled choices, each a bundle of scenario changes.")
+    range: tuple[float, float] | None = Field(None, description=(
+        "[low, high] of a numeric axis, in the field's own unit."))
+    levels: Annotated[int, Field(ge=2, le=10_000)] | None = Field(None, description=(
+        "Evenly spaced values of a factorial range."))
+    log: bool = Field(False, description="Space a range geometrically (needs low > 0).")
+    integer: bool = Field(False, description="Round range values to the nearest integer.")
 
     @model_validator(mode="after")
     def _one_kind(self):
@@ -105,9 +115,13 @@ class Parameter(Model):
 class Sweep(Model):
     """The architecture axes and how points are chosen from them."""
 
-    design: Literal["factorial", "lhs"] = "factorial"
-    points: Annotated[int, Field(ge=1, le=MAX_POINTS)] | None = None  # lhs only
-    parameters: list[Parameter] = []
+    design: Literal["factorial", "lhs"] = Field("factorial", description=(
+        "factorial: every combination; lhs: a Latin hypercube of `points` points (McKay, "
+        "Beckman & Conover, Technometrics 21(2), 1979)."))
+    points: Annotated[int, Field(ge=1, le=MAX_POINTS)] | None = Field(None, description=(
+        "Number of Latin-hypercube points (lhs only)."))
+    parameters: Annotated[list[Parameter], Field(max_length=100)] = Field([], description=(
+        "The sweep axes."))
 
     @model_validator(mode="after")
     def _design(self):
@@ -133,17 +147,25 @@ class Sweep(Model):
 class CampaignSpec(Model):
     """A whole campaign file (see the module docstring)."""
 
-    schema_version: Literal[1] = 1
-    name: Annotated[str, Field(min_length=1)] = "campaign"
-    description: str = ""
-    scenario: str | dict[str, Any]
-    seed: Annotated[int, Field(ge=0)] = 0
-    samples: Annotated[int, Field(ge=1, le=10_000_000)] = 100
-    batch_size: Annotated[int, Field(ge=1, le=100_000)] = 16
-    chunk_size: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
-    max_runs: Annotated[int, Field(ge=1)] = 200_000
-    set: Overrides = {}
-    sweep: Sweep = Sweep()
+    schema_version: Literal[1] = Field(1, description="Version of the campaign file format.")
+    name: Name = Field("campaign", description="Campaign name; shown in reports.")
+    description: Text = Field("", description="Free text shown in reports.")
+    scenario: KeyPath | Annotated[dict[str, FiniteAny], Field(max_length=1_000)] = Field(
+        description=("The base scenario: a built-in name, a path relative to this file, or "
+                     "the scenario itself inline."))
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = Field(0, description=(
+        "Campaign seed: every sample's random streams derive from it."))
+    samples: Annotated[int, Field(ge=1, le=10_000_000)] = Field(100, description=(
+        "Monte Carlo samples per architecture point (sample 0 is the nominal case)."))
+    batch_size: Annotated[int, Field(ge=1, le=100_000)] = Field(16, description=(
+        "Samples per call of the batched kernels (a fixed array shape)."))
+    chunk_size: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(None, description=(
+        "Samples per stored part, a multiple of batch_size; omitted: 4 × batch_size."))
+    max_runs: Annotated[int, Field(ge=1, le=10**12)] = Field(200_000, description=(
+        "Points × samples above this need --yes (a guard against a mistyped sweep)."))
+    set: Overrides = Field({}, description=(
+        "Scenario changes applied to every point: dotted path → value."))
+    sweep: Sweep = Field(Sweep(), description="Architecture sweep: design and axes.")
 
     @model_validator(mode="after")
     def _chunking(self):

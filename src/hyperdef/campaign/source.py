@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from hyperdef.campaign.schema import CampaignError, CampaignSpec
 from hyperdef.scenario.errors import ScenarioError, problems_of
 from hyperdef.scenario.load import BUILTIN, parse_yaml, resolve_source
+from hyperdef.scenario.yaml_limits import read_text
 
 
 def builtin_campaigns() -> list[str]:
@@ -25,8 +26,12 @@ def builtin_campaigns() -> list[str]:
 def read_campaign(source: str | Path) -> tuple[CampaignSpec, str, Path | None, str]:
     """(spec, file text, folder relative paths resolve against, name for messages)."""
     path = Path(source)
-    if path.is_file():
-        text, base, where = path.read_text(encoding="utf-8"), path.resolve().parent, str(source)
+    if path.exists():
+        try:
+            text = read_text(path, str(source))
+        except ScenarioError as exc:
+            raise CampaignError(exc.source, exc.problems) from None
+        base, where = path.resolve().parent, str(source)
     elif str(source) in builtin_campaigns():
         text = (BUILTIN / f"campaign_{source}.yaml").read_text(encoding="utf-8")
         base, where = None, f"built-in campaign {source}"
@@ -57,7 +62,7 @@ def read_scenario(scenario: str | dict, campaign_dir: Path | None,
     local = campaign_dir / scenario if campaign_dir is not None else None
     try:
         if local is not None and local.is_file():
-            text, base = local.read_text(encoding="utf-8"), local.resolve().parent
+            text, base = read_text(local, scenario), local.resolve().parent
         else:
             text, base = resolve_source(scenario)
         return parse_yaml(text, scenario), base

@@ -122,11 +122,12 @@ def report_cmd(
 @campaign_app.command("query")
 def query_cmd(
     store: Annotated[Path, typer.Argument(help="a campaign store folder")],
-    sql: Annotated[str, typer.Argument(help='SQL over the views `results` and `points`')],
+    sql: Annotated[str, typer.Argument(
+        help="SQL over the views `results`, `points` and `summary`")],
     as_json: Annotated[bool, typer.Option("--json", help="print records as JSON")] = False,
     csv: Annotated[bool, typer.Option("--csv", help="print CSV")] = False,
 ):
-    """Answer SQL over a store with DuckDB (views: results, points)."""
+    """Answer SQL over a store with DuckDB (views: results, points, summary)."""
     from hyperdef.campaign.query import query
     from hyperdef.campaign.store import StoreError
 
@@ -145,3 +146,30 @@ def query_cmd(
         for row in df.itertuples(index=False):
             table.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
         Console().print(table)
+
+
+@campaign_app.command("summary")
+def summary_cmd(
+    store: Annotated[Path, typer.Argument(help="a campaign store folder")],
+    as_json: Annotated[bool, typer.Option("--json", help="print one object per point")] = False,
+):
+    """Per-point statistics; warning quantiles count samples without warning as 0 s."""
+    from hyperdef.campaign.query import WARNING_STATS, architecture_summary
+    from hyperdef.campaign.store import StoreError
+
+    try:
+        df = architecture_summary(store)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        emit(json.loads(df.to_json(orient="records")))
+        return
+    from rich.table import Table
+
+    table = Table(*map(str, df.columns))
+    for row in df.itertuples(index=False):
+        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+    Console().print(table)
+    for name, meaning in WARNING_STATS.items():
+        if name in df.columns:
+            err.print(f"  {name}: {meaning}", highlight=False)

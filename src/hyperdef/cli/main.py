@@ -7,18 +7,37 @@ from typing import Annotated
 
 import typer
 
+from hyperdef.cli.access import access_cmd
 from hyperdef.cli.campaign import campaign_app
+from hyperdef.cli.compare import compare_cmd
 from hyperdef.cli.console import emit, err, fail
+from hyperdef.cli.design import design_cmd
+from hyperdef.cli.export import export_cmd
+from hyperdef.cli.scenario import scenario_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="hyperdef — sensing, tracking and warning against hypersonic threats.")
 DEMO_SCENARIO = "demo"
 
 app.add_typer(campaign_app, name="campaign")
+app.command("design")(design_cmd)
+app.add_typer(scenario_app, name="scenario")
+app.command("access")(access_cmd)
+app.command("export")(export_cmd)
+app.command("compare")(compare_cmd)
+
+
+def _version(value: bool):
+    if value:
+        from hyperdef import __version__
+
+        print(f"hyperdef {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _setup():
+def _setup(_: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                           help="print the version and exit")] = False):
     """Persist JAX compilations between runs: most of a small run's time is first-call
     compilation, which the cache turns into a disk read (HYPERDEF_JAX_CACHE=0 turns it off)."""
     import os
@@ -46,7 +65,7 @@ def info(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = F
 
 
 def _run(source: str, out: Path, seed: int | None, samples: int | None, as_json: bool,
-         command: str) -> dict:
+         command: str, sensitivities: bool = False) -> dict:
     from hyperdef.io.rundir import OutputFolderError
     from hyperdef.pipeline import run
     from hyperdef.scenario.errors import ScenarioError
@@ -58,7 +77,7 @@ def _run(source: str, out: Path, seed: int | None, samples: int | None, as_json:
         raise fail(str(exc)) from None
     try:
         with err.status(f"running scenario [bold]{scenario.name}[/] …", spinner="dots"):
-            doc = run(scenario, base, out, command=command)
+            doc = run(scenario, base, out, command=command, sensitivities=sensitivities)
     except OutputFolderError as exc:
         raise fail(str(exc)) from None
     if as_json:
@@ -72,12 +91,20 @@ def _print_headline(doc: dict) -> None:
     err.print(f"[bold green]done[/] in {doc['wall_time_s']:.1f} s → {doc['out']}")
     for t in doc["threats"]:
         err.print(f"  threat [bold]{t['name']}[/]: {t['status']}, "
-                  f"flight {t['flight_time_s']:.0f} s, range {t['ground_range_km']:.0f} km",
+                  f"flight {t['flight_time_s']:.0f} s, track {t['ground_track_km']:.0f} km",
                   highlight=False)
     for name, a in doc.get("assessment", {}).get("per_threat", {}).items():
         w = a.get("warning_time_s")
-        err.print(f"  {name}: warning {'never detected' if w is None else f'{w:.0f} s'}",
-                  highlight=False)
+        why = a.get("warning_missing") or "not available"
+        err.print(f"  {name}: warning {why if w is None else f'{w:.0f} s'}", highlight=False)
+        imp, areas = a.get("predicted_impact"), a.get("footprint_area_km2_at") or {}
+        if a.get("headline_footprint") == "reachable" and areas:
+            t_last, area = list(areas.items())[-1]
+            err.print(f"    reachable footprint at {t_last} s: {area:.3g} km² (it can still "
+                      "turn; no single impact point is quoted)", highlight=False)
+        elif imp:
+            err.print(f"    impact if no further manoeuvre (extrapolation): {imp['lat_deg']:.2f}°,"
+                      f" {imp['lon_deg']:.2f}° ± {imp['sigma_km']:.0f} km", highlight=False)
     report = Path(doc["out"]) / "report.html"
     if report.exists():
         err.print(f"  report: {report}")
@@ -90,9 +117,12 @@ def run_cmd(
     seed: Annotated[int | None, typer.Option("--seed", help="override the scenario seed")] = None,
     samples: Annotated[int | None, typer.Option("--samples", help="override samples")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    sensitivities: Annotated[bool, typer.Option(
+        "--sensitivities", help="add d(warning), d(first detection) per sensor parameter")] = False,
 ):
     """Run a scenario and write its run folder (nothing is written unless it succeeds)."""
-    _run(scenario, out, seed, samples, as_json, command=f"run {scenario}")
+    _run(scenario, out, seed, samples, as_json, command=f"run {scenario}",
+         sensitivities=sensitivities)
 
 
 @app.command()
@@ -114,10 +144,13 @@ def coverage(
 ):
     """N-fold coverage of the scenario's space sensors at one target altitude."""
     from hyperdef.api import scenario_coverage
+    from hyperdef.cli.arguments import GRID, TARGET_ALT, option_problem
     from hyperdef.scenario.errors import ScenarioError
 
-    if alt_km < 0:
-        raise fail(f"--alt-km: must be >= 0, got {alt_km}")
+    problem = (option_problem("--alt-km", alt_km, TARGET_ALT)
+               or option_problem("--grid-deg", grid_deg, GRID))
+    if problem:
+        raise fail(problem)
     try:
         doc = scenario_coverage(scenario, alt_km=alt_km, grid_deg=grid_deg, figure=figure)
     except (ScenarioError, ValueError) as exc:
@@ -153,11 +186,14 @@ def view(
     """Show the run's 3-D scene on an offline Cesium globe (served on 127.0.0.1 only)."""
     import warnings
 
+    from hyperdef.cli.arguments import scene_time_problem
     from hyperdef.viewer import server as viewer_server
     from hyperdef.viewer.screenshot import screenshot as take_screenshot
 
     if not run_dir.is_dir():
         raise fail(f"RUN_DIR {run_dir}: no such folder")
+    if problem := scene_time_problem(run_dir, time_s):
+        raise fail(problem)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -30,7 +30,12 @@ META_ID = "hyperdef"
 THREAT_RGB = {"glide": (255, 90, 40), "ballistic": (255, 215, 0), "cruise": (230, 80, 230)}
 RGB = {"threat": (255, 255, 255), "satellite": (120, 200, 255), "radar": (90, 230, 120),
        "access": (0, 255, 255), "track": (255, 255, 255), "footprint": (255, 60, 60),
-       "area": (60, 140, 255), "interceptor": (40, 220, 160)}
+       "area": (60, 140, 255), "interceptor": (40, 220, 160), "IR field of regard": (255, 170, 60)}
+#: Legend row → the entity-id prefix whose presence puts it in the legend.
+LEGEND_PREFIX = {"satellite": "sat/", "radar": "radar/", "access": "access/", "track": "track/",
+                 "footprint": "footprint/", "area": "area/", "interceptor": "interceptor/",
+                 "IR field of regard": "for/"}
+MEAN_EARTH_RADIUS_M = 6371008.8  # IUGG mean radius R1 (Moritz, Geodetic Reference System 1980)
 SPACE_ALT_M = 100e3  # a platform above the Kármán line is drawn as a satellite, below as a site
 
 
@@ -176,6 +181,42 @@ def _platform_ids(name, kind, r_ecef_m):
     return ids, in_space
 
 
+def footprint_radius_m(alt_m, half_angle_rad, earth_radius_m=MEAN_EARTH_RADIUS_M):
+    """Ground radius [m] (arc along a spherical Earth) of a nadir cone seen from altitude alt_m.
+
+    Nadir angle η, angular radius of the Earth ρ (sin ρ = R/(R+h)), elevation at the edge ε
+    (cos ε = sin η / sin ρ), Earth central angle λ = 90° − η − ε (Wertz & Larson, Space Mission
+    Analysis and Design, 3rd ed., 1999, §5.2); a cone wider than the Earth's disc (η ≥ ρ) is
+    limited by the horizon, λ = 90° − ρ. alt_m, half_angle_rad: (...) broadcast; returns (...).
+    """
+    rho = np.arcsin(earth_radius_m / (earth_radius_m + np.asarray(alt_m, np.float64)))
+    eta = np.minimum(np.asarray(half_angle_rad, np.float64), rho)
+    eps = np.arccos(np.clip(np.sin(eta) / np.sin(rho), -1.0, 1.0))
+    return earth_radius_m * (np.pi / 2 - eta - eps)
+
+
+def _for_packets(clk, name, spec, r_ecef_m, ids):
+    """The ground footprint of each satellite's nadir-cone field of regard, following it."""
+    from hyperdef.earth.geodetic import ecef_to_geodetic, geodetic_to_ecef
+
+    fov = getattr(spec, "field_of_regard", None)
+    if fov is None or getattr(fov, "kind", None) != "cone" or fov.pointing != "nadir":
+        return []  # box or staring fields of regard are not drawn
+    lat, lon, alt = (np.asarray(a) for a in ecef_to_geodetic(r_ecef_m))
+    sub = np.asarray(geodetic_to_ecef(lat, lon, np.zeros_like(alt)))
+    radius = footprint_radius_m(np.nanmedian(alt, axis=-1), np.radians(fov.half_angle_deg))
+    everywhere = np.ones(len(clk.t_s), bool)
+    return [{"id": f"for/{name}/{p}", "name": f"{ids[p]} field of regard",
+             "position": clk.position(sub[p], everywhere, degree=5),
+             "ellipse": {"semiMajorAxis": float(radius[p]), "semiMinorAxis": float(radius[p]),
+                         "height": 0, "fill": True, "granularity": 0.02,
+                         "material": {"solidColor": {"color": _rgba(RGB["IR field of regard"],
+                                                                    35)}},
+                         "outline": True,
+                         "outlineColor": _rgba(RGB["IR field of regard"], 160)}}
+            for p in range(len(ids)) if np.isfinite(radius[p])]
+
+
 def _sensor_packets(clk, name, spec, r_ecef_m, ids, in_space):
     packets = []
     everywhere = np.ones(len(clk.t_s), bool)
@@ -188,7 +229,9 @@ def _sensor_packets(clk, name, spec, r_ecef_m, ids, in_space):
         if in_space:
             a_m = float(np.nanmean(np.linalg.norm(r_m, axis=-1)))
             half_period_s = np.pi * np.sqrt(a_m**3 / GM_M3PS2)
-            base.update(point={"pixelSize": 6, "color": _rgba(RGB["satellite"])},
+            # Labelled on hover only (the viewer shows it): dozens of names would hide the scene.
+            label = _label(base["name"], RGB["satellite"]) | {"show": False}
+            base.update(point={"pixelSize": 6, "color": _rgba(RGB["satellite"])}, label=label,
                         path={"width": 1, "leadTime": half_period_s, "trailTime": half_period_s,
                               "resolution": 60,
                               "material": {"solidColor": {"color": _rgba(RGB["satellite"], 110)}}})
@@ -312,10 +355,12 @@ def _sites(items, kind, fill_alpha, radius_key):
     return packets
 
 
-def _legend():
-    rows = [(f"threat: {k}", c) for k, c in THREAT_RGB.items()]
-    rows += [(k, RGB[k]) for k in ("satellite", "radar", "access", "track", "footprint", "area",
-                                   "interceptor")]
+def _legend(packets, threat_kinds):
+    """Legend rows for the kinds present in the scene only."""
+    rows = [(f"threat: {k}", c) for k, c in THREAT_RGB.items() if k in threat_kinds]
+    ids = [str(p.get("id", "")) for p in packets]
+    rows += [(k, RGB[k]) for k, prefix in LEGEND_PREFIX.items()
+             if any(i.startswith(prefix) for i in ids)]
     return json.dumps([{"label": label, "rgb": list(rgb)} for label, rgb in rows])
 
 
@@ -343,7 +388,7 @@ def write_czml(path, *, epoch, truth, observation=None, trackset=None, sensors=(
                           "step": "SYSTEM_CLOCK_MULTIPLIER"}}
     meta = {"id": META_ID, "name": "hyperdef run",
             "properties": {"hyperdef_version": str(hyperdef_version), "epoch_utc": clk.iso,
-                           "sample_index": s, "legend": _legend()}}
+                           "sample_index": s}}
     packets = [meta, *_threats(clk, truth, s)]
     specs = {spec.name: spec for spec in sensors}
     if observation is not None:
@@ -352,6 +397,8 @@ def write_czml(path, *, epoch, truth, observation=None, trackset=None, sensors=(
             spec = specs.get(name)
             ids, in_space = _platform_ids(name, _spec_kind(spec), r_ecef_m)
             packets += _sensor_packets(clk, name, spec, r_ecef_m, ids, in_space)
+            if in_space:
+                packets += _for_packets(clk, name, spec, r_ecef_m, ids)
             if name in observation.detected:
                 packets += _access(clk, truth, s, name, np.asarray(observation.detected[name]),
                                    r_ecef_m, ids)
@@ -360,6 +407,7 @@ def write_czml(path, *, epoch, truth, observation=None, trackset=None, sensors=(
     packets += _footprints(clk, footprints)
     packets += _sites(defended_areas, "area", 60, "radius_km")
     packets += _sites(interceptors, "interceptor", 0, "max_range_km")
+    meta["properties"]["legend"] = _legend(packets, set(truth.kinds))
     ids = [p["id"] for p in packets]
     if len(set(ids)) != len(ids):
         dup = sorted({i for i in ids if ids.count(i) > 1})

@@ -12,6 +12,7 @@ from pathlib import Path
 import jax
 
 import hyperdef
+from hyperdef.io.rundir import RUN_FORMAT
 
 LIBRARIES = (
     "jax", "jaxlib", "numpy", "scipy", "pandas", "pydantic", "xarray", "zarr", "pyarrow",
@@ -32,6 +33,7 @@ def library_versions() -> dict[str, str | None]:
 def build_manifest(*, seed: int, samples: int, wall_s: float, command: str,
                    outputs: list[str], extra: dict | None = None) -> dict:
     return {
+        "format": RUN_FORMAT,  # what lets a later run replace this folder (io/rundir.py)
         "hyperdef_version": hyperdef.__version__,
         "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": command,

@@ -50,6 +50,8 @@ def encode_png(fig) -> str:
 def needs_note(run: RunData, *names) -> str | None:
     """A note naming the missing inputs, or None when all are there."""
     attr = {"truth.zarr": "truth", "tracks.zarr": "tracks", "detections.parquet": "detections",
+            "access.parquet": "access", "set_metrics.parquet": "set_metrics",
+            "nis.parquet": "nis",
             "summary.json": "summary", "scenario.resolved.yaml": "scenario"}
     gone = [n for n in names if getattr(run, attr[n]) is None]
     if not gone:

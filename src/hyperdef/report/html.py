@@ -12,7 +12,14 @@ import html
 import json
 from pathlib import Path
 
-from hyperdef.report import assessment_figures, figures, tracking_figures
+from hyperdef.report import (
+    access_figures,
+    assessment_figures,
+    consistency_figures,
+    figures,
+    snr_figures,
+    tracking_figures,
+)
 from hyperdef.report.rundata import FILES, RunData, load_run
 
 CSS = """
@@ -97,25 +104,28 @@ def _summary_table(run: RunData) -> str:
         imp = a.get("predicted_impact")
         cells.append([
             _e(t.get("kind", "")), _e(t.get("status", "")),
-            _num(t.get("flight_time_s"), "{:.0f}"), _num(t.get("ground_range_km"), "{:.0f}"),
+            _num(t.get("flight_time_s"), "{:.0f}"), _num(t.get("ground_track_km"), "{:.0f}"),
             _num(a.get("first_detection_t_s"), "{:.0f}", none="never detected" if a else "—"),
             _num(a.get("first_firm_track_t_s"), "{:.0f}", none="never"),
             _num(a.get("warning_from_detection_s"), "{:.0f}"),
-            _num(a.get("warning_time_s"), "{:.0f}"), _e(a.get("warning_to", "—")),
+            _num(a.get("warning_time_s"), "{:.0f}", none=_e(a.get("warning_missing") or "—")),
+            _e(a.get("warning_to", "—")),
             _num(a.get("custody_fraction"), "{:.2f}"), _num(a.get("longest_gap_s"), "{:.0f}"),
             _num(a.get("track_breaks"), "{:d}"), _num(t.get("rmse_pos_m"), "{:.0f}"),
-            _num(t.get("nees_mean"), "{:.2f}"),
+            _num(t.get("nees_mean"), "{:.2f}") + (" (6 dof)" if t.get("nees_mean") else ""),
             "<br>".join(f"{_e(k)} s: {v:.3g}" for k, v in areas.items()) or "—",
             (f"{imp['lat_deg']:.2f}°, {imp['lon_deg']:.2f}° ± {imp['sigma_km']:.0f} km"
              if imp else "—"),
             "<br>".join(f"{_e(k)}: {v:.0f}" for k, v in windows.items()) or "—",
+            _e(t.get("ir_model", "—")),
         ])
-    labels = ["kind", "status", "flight time [s]", "ground range [km]", "first detection [s]",
+    labels = ["kind", "status", "flight time [s]", "ground track flown [km]", "first detection [s]",
               "first firm track [s]", "warning from first detection [s]",
               "warning from first firm track [s]", "warning measured to", "custody fraction",
               "longest custody gap [s]", "track breaks", "track RMSE, position [m]",
-              "NEES mean", "footprint area at t [km²]", "predicted impact (1σ)",
-              "engagement window [s]"]
+              "NEES mean (of 6 dof)", "footprint area at t [km²] (gliders: reachable)",
+              "impact if no further manoeuvre (extrapolation, 1σ)",
+              "engagement window [s]", "infrared model (ir_w_sr)"]
     rows = [[_e(lab)] + [c[i] for c in cells] for i, lab in enumerate(labels)]
     return _table(["threat"] + names, rows, left=1)
 
@@ -175,8 +185,10 @@ def render(run: RunData) -> str:
     sc = run.scenario or {}
     title = sc.get("name") or (run.summary or {}).get("scenario") or run.folder.name
     figs = [figures.ground_tracks(run), figures.flight_profiles(run),
-            figures.access_timeline(run), tracking_figures.track_error(run),
-            tracking_figures.nees(run), assessment_figures.footprints(run),
+            figures.access_timeline(run), access_figures.access_gantt(run),
+            snr_figures.snr_vs_time(run), tracking_figures.track_error(run),
+            tracking_figures.nees(run), consistency_figures.set_metrics(run),
+            consistency_figures.nis(run), assessment_figures.footprints(run),
             assessment_figures.engagement(run)]
     made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     epoch = sc.get("epoch", "")

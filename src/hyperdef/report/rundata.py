@@ -16,13 +16,21 @@ import numpy as np
 #: Files of a run folder the report reads, and what each one feeds.
 FILES = {
     "truth.zarr": "ground tracks, flight profiles, track errors and NEES",
-    "detections.parquet": "the sensor access timeline",
+    "detections.parquet": "the sensor access timeline and SNR against time",
+    "access.parquet": "geometric access beside detections and firm tracks",
+    "set_metrics.parquet": "OSPA and GOSPA over time",
+    "nis.parquet": "NIS with its chi-square bounds",
     "tracks.zarr": "track errors and NEES",
     "metrics.parquet": "the per-threat metrics table",
     "summary.json": "the summary table, custody, footprints and engagement windows",
     "manifest.json": "versions, seed and timing",
     "scenario.resolved.yaml": "sensor sites, defended areas, interceptor sites",
 }
+
+
+#: Products a run writes only when it has both threats and sensors.
+SENSOR_PRODUCTS = ("detections.parquet", "tracks.zarr", "access.parquet", "set_metrics.parquet",
+                   "nis.parquet")
 
 
 @dataclasses.dataclass
@@ -33,6 +41,9 @@ class RunData:
     truth: object = None  # xarray.Dataset (sample, object, time)
     tracks: object = None  # xarray.Dataset (sample, track, time, comp[, comp2])
     detections: object = None  # pandas.DataFrame (the detections contract)
+    access: object = None  # pandas.DataFrame (hyperdef.io.access columns)
+    set_metrics: object = None  # pandas.DataFrame (hyperdef.io.run_metrics.SET_COLUMNS)
+    nis: object = None  # pandas.DataFrame (hyperdef.io.run_metrics.NIS_COLUMNS)
     metrics: object = None  # pandas.DataFrame
     summary: dict | None = None
     manifest: dict | None = None
@@ -76,6 +87,8 @@ def load_run(folder) -> RunData:
     run = RunData(folder)
     attrs = {"scenario.resolved.yaml": "scenario", "truth.zarr": "truth",
              "tracks.zarr": "tracks", "detections.parquet": "detections",
+             "access.parquet": "access", "set_metrics.parquet": "set_metrics",
+             "nis.parquet": "nis",
              "metrics.parquet": "metrics", "summary.json": "summary", "manifest.json": "manifest"}
     for name, attr in attrs.items():
         path = folder / name
@@ -99,9 +112,9 @@ def _by_design(scenario: dict | None, name: str) -> str | None:
         return None
     if name == "truth.zarr" and not scenario.get("threats"):
         return "the scenario has no threats"
-    if name in ("detections.parquet", "tracks.zarr") and not scenario.get("sensors"):
+    if name in SENSOR_PRODUCTS and not scenario.get("sensors"):
         return "the scenario has no sensors"
-    if name in ("detections.parquet", "tracks.zarr") and not scenario.get("threats"):
+    if name in SENSOR_PRODUCTS and not scenario.get("threats"):
         return "the scenario has no threats"
     return None
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import re
+import reprlib
 import types
 import typing
 
@@ -16,6 +18,23 @@ class ScenarioError(ValueError):
         self.source = source
         self.problems = problems
         super().__init__(f"{source}: invalid scenario\n" + "\n".join(f"  {p}" for p in problems))
+
+
+# Rejected values are shown cut to a few items and characters, and the cut happens before any
+# rendering: a value may be an alias-expanded structure far larger than its file.
+_SHOW = reprlib.Repr()
+_SHOW.maxlevel, _SHOW.maxstring, _SHOW.maxother, _SHOW.maxlong = 2, 60, 60, 60
+_SHOW.maxdict = _SHOW.maxlist = _SHOW.maxtuple = _SHOW.maxset = 4
+# A model check's message that starts with the key it is about ("confirm_m/confirm_n: …",
+# "sensors[0].frame_period_s: …") is reported at that key.
+_KEY_FIRST = re.compile(r"^([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*"
+                        r"(?:/[A-Za-z_]\w*)?): (.*)$", re.S)
+
+
+def shown(value) -> str:
+    """A bounded rendering of a rejected value (at most ~60 characters, work bounded too)."""
+    text = _SHOW.repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def field_path(loc: tuple) -> str:
@@ -64,7 +83,7 @@ def _describe(err: dict, root: type[BaseModel]) -> str:
     loc = tuple(err["loc"])
     # Drop the discriminator tag pydantic inserts (sensors[0].radar.site -> sensors[0].site).
     loc_shown = tuple(p for i, p in enumerate(loc) if not (
-        i > 0 and isinstance(loc[i - 1], int) and isinstance(p, str) and _is_tag(root, loc[:i], p)))
+        i > 0 and isinstance(p, str) and _is_tag(root, loc[:i], p)))
     path = field_path(loc_shown) or "(top level)"
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -79,27 +98,77 @@ def _describe(err: dict, root: type[BaseModel]) -> str:
     if kind == "missing":
         return f"{path}: required field is missing; add it"
     msg = err["msg"].removeprefix("Value error, ")
-    if "input" in err and kind not in ("model_type", "dict_type"):
-        shown = repr(err["input"])
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        return f"{path}: {msg[0].lower() + msg[1:]}, got {shown}"
+    match = _KEY_FIRST.match(msg) if kind == "value_error" else None
+    if match and isinstance(err.get("input"), dict):
+        # A whole-model check naming its key: report it there, without the model's contents.
+        head = match.group(1)
+        path = head if path == "(top level)" else f"{path}.{head}"
+        return f"{path}: {match.group(2)}"
+    whole_section = kind == "value_error" and isinstance(err.get("input"), dict)
+    if "input" in err and kind not in ("model_type", "dict_type") and not whole_section:
+        return f"{path}: {msg[0].lower() + msg[1:]}, got {shown(err['input'])}"
+    # A whole section failed a cross-field check: its contents are the file itself, so the
+    # message does not repeat them.
     return f"{path}: {msg[0].lower() + msg[1:]}"
 
 
 def _is_tag(root, loc_before: tuple, part: str) -> bool:
-    """True when `part` is the tag pydantic put after a list index of a discriminated union."""
-    if len(loc_before) < 2 or not isinstance(loc_before[-2], str):
-        return False
-    owner = _model_at(root, loc_before[:-2])
-    field = owner.model_fields.get(loc_before[-2]) if owner is not None else None
+    """True when `part` is the tag pydantic put after a discriminated-union field (or after a
+    list index inside one): sensors[0].radar.site, sensors[0].field_of_regard.cone.…"""
+    if isinstance(loc_before[-1], int):
+        if len(loc_before) < 2 or not isinstance(loc_before[-2], str):
+            return False
+        name, owner_loc = loc_before[-2], loc_before[:-2]
+    else:
+        name, owner_loc = loc_before[-1], loc_before[:-1]
+    owner = _model_at(root, owner_loc)
+    field = owner.model_fields.get(name) if owner is not None else None
     members = _unwrap(field.annotation) if field is not None else []
     return any(_tag_matches(m, part) for m in members)
+
+
+# Names pydantic puts in an error location for the member of an untagged union it tried (a model
+# class, or a type such as `float` or `function-after[...]`); scenario keys are snake_case.
+_MEMBER = re.compile(r"^(?:[A-Z]\w*|float|int|str|bool|none|(?:function|constrained|lax|"
+                     r"json-or-python|nullable|literal|list|dict|tuple|union)[-\[].*)$")
+
+
+def _member_at(loc: tuple) -> int | None:
+    return next((i for i, p in enumerate(loc) if isinstance(p, str) and _MEMBER.match(p)), None)
+
+
+def _one_branch(errors: list[dict]) -> list[dict]:
+    """Keep, for each value that matched no member of a union, the errors of the member the
+    file most likely meant (fewest errors, then the most specific), without the member's name.
+
+    `beta_kgpm2: {mean: 1, sd: .inf}` then reads `beta_kgpm2.sd: … finite`, not also "not a
+    number" and "low is missing" from the other members of a dispersed number."""
+    while True:
+        groups: dict[tuple, dict[str, list[int]]] = {}
+        for idx, err in enumerate(errors):
+            i = _member_at(err["loc"])
+            if i is not None:
+                groups.setdefault(err["loc"][:i], {}).setdefault(err["loc"][i], []).append(idx)
+        if not groups:
+            return errors
+        drop: set[int] = set()
+        for members in groups.values():
+            best = min(members.values(), key=lambda ids: (
+                len(ids), -max(len(errors[j]["loc"]) for j in ids)))
+            drop.update(j for ids in members.values() if ids is not best for j in ids)
+        kept = []
+        for idx, err in enumerate(errors):
+            if idx in drop:
+                continue
+            i = _member_at(err["loc"])
+            kept.append(err if i is None else {**err, "loc": err["loc"][:i] + err["loc"][i + 1:]})
+        errors = kept
 
 
 def problems_of(exc: ValidationError, root: type[BaseModel]) -> list[str]:
     """One readable line per pydantic error, deduplicated, in file order."""
     seen: list[str] = []
-    for err in exc.errors():
+    for err in _one_branch([{**e, "loc": tuple(e["loc"])} for e in exc.errors()]):
         line = _describe(err, root)
         if line not in seen:
             seen.append(line)

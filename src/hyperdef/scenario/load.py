@@ -1,7 +1,8 @@
-"""Read a scenario: a path or a built-in name → YAML (safe_load) → validated `Scenario`.
+"""Read a scenario: a path or a built-in name → YAML (safe loader) → validated `Scenario`.
 
 `!!python/...` tags and any other non-plain YAML are refused: a scenario file is data, and loading
-one must never run code.
+one must never run code. Size, nesting, alias expansion and text length are bounded
+(hyperdef.scenario.yaml_limits), so no file can exhaust memory or the stack.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 
 from hyperdef.scenario.errors import ScenarioError, problems_of
 from hyperdef.scenario.schema import Scenario
+from hyperdef.scenario.yaml_limits import load_bounded, read_text
 
 BUILTIN = importlib.resources.files("hyperdef.scenario") / "builtin"
 
@@ -27,8 +29,8 @@ def builtin_names() -> list[str]:
 def resolve_source(source: str | Path) -> tuple[str, Path | None]:
     """(YAML text, folder relative paths resolve against) for a path or a built-in name."""
     path = Path(source)
-    if path.is_file():
-        return path.read_text(encoding="utf-8"), path.resolve().parent
+    if path.exists():
+        return read_text(path, str(source)), path.resolve().parent
     name = str(source)
     if name in builtin_names():
         return (BUILTIN / f"{name}.yaml").read_text(encoding="utf-8"), None
@@ -39,7 +41,7 @@ def resolve_source(source: str | Path) -> tuple[str, Path | None]:
 
 def parse_yaml(text: str, source: str = "<scenario>") -> dict:
     try:
-        data = yaml.safe_load(text)
+        data = load_bounded(text, source)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"

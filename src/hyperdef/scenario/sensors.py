@@ -3,7 +3,8 @@
 Each item is a `SpaceIRSpec` (`kind: space_ir`) or a `RadarSpec` (`kind: radar`); `SensorSpec` is
 the discriminated union of the two. Angles and distances are in degrees and km here (file units)
 and converted to SI when the sensor is built. Every number in a built-in sensor set is notional
-(see `sensor_set`), chosen from the public figures in shared/REFERENCES.md.
+(see `sensor_set`), chosen from public figures
+(SDA tracking-layer sizes, SBIRS/DSP-class thresholds; see each built-in file's header).
 
 Built-in sensor sets live in `scenario/builtin/<name>.yaml` (each a runnable scenario, so
 `hyperdef coverage tranche1` works); `SENSOR_SETS[name]` is the list of sensor dicts of one.
@@ -20,32 +21,46 @@ import yaml
 from pydantic import Field, field_validator, model_validator
 
 from hyperdef.constants import WGS84_A_M
-from hyperdef.scenario.base import Model
+from hyperdef.scenario.base import Model, Name
+from hyperdef.scenario.bounds import Bounds
+from hyperdef.scenario.radar import RadarSpec, one_of
 
-Lat = Annotated[float, Field(ge=-90.0, le=90.0)]
-Lon = Annotated[float, Field(ge=-180.0, le=360.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+__all__ = ["RadarSpec", "SensorSpec", "SpaceIRSpec", "sensor_set", "SENSOR_SETS"]
+
+
+def _real(low=None, high=None, unit="", **kw):
+    return Annotated[float, Bounds(low, high, unit, **kw)]
+
+
+
+
+Lat = _real(-90.0, 90.0, "deg")
+Lon = _real(-180.0, 360.0, "deg")
+AngleDeg = _real(-360.0, 360.0, "deg")
 MIN_ALT_KM = 100.0
+# Orbits studied here stay below 50 000 km (geostationary is 35 786 km above the equator).
+MAX_ALT_KM = 50_000.0
+_ORBIT = "geostationary orbit is 35 786 km up"
 SENSOR_SET_NAMES = ("tranche0", "tranche1", "geo-ew", "radars")
 
 
-def _one_of(model, names: tuple[str, ...], what: str):
-    given = [n for n in names if getattr(model, n) is not None]
-    if len(given) != 1:
-        shown = ", ".join(given) if given else "none"
-        raise ValueError(f"give exactly one of {', '.join(names)} for {what} (got {shown})")
-
-
 class WalkerSpec(Model):
-    """Walker pattern i:T/P/F (hyperdef.sensors.walker)."""
+    """Walker pattern i:T/P/F (hyperdef.sensors.walker; Walker, J. Br. Interplanet. Soc. 1984)."""
 
-    total: Annotated[int, Field(ge=1)]
-    planes: Annotated[int, Field(ge=1)]
-    phasing: Annotated[int, Field(ge=0)] = 0
-    alt_km: float
-    inc_deg: Annotated[float, Field(ge=0.0, le=180.0)]
-    raan0_deg: float = 0.0
-    pattern: Literal["delta", "star"] = "delta"
+    total: Annotated[int, Field(ge=1, le=10_000)] = Field(description=(
+        "Total number of satellites T."))
+    planes: Annotated[int, Field(ge=1, le=1_000)] = Field(description=(
+        "Number of equally spaced orbital planes P (divides total)."))
+    phasing: Annotated[int, Field(ge=0, le=999)] = Field(0, description=(
+        "Relative phasing F between adjacent planes, 0..planes-1."))
+    alt_km: float = Field(description=(
+        f"Circular orbit altitude above the equatorial radius [km], {MIN_ALT_KM:g} to "
+        f"{MAX_ALT_KM:g}."))
+    inc_deg: _real(0.0, 180.0, "deg") = Field(description="Orbit inclination [deg].")
+    raan0_deg: AngleDeg = Field(0.0, description=(
+        "Right ascension of the first plane's ascending node [deg]."))
+    pattern: Literal["delta", "star"] = Field("delta", description=(
+        "delta: planes spread over 360° of RAAN; star: over 180°."))
 
     @field_validator("alt_km")
     @classmethod
@@ -53,7 +68,7 @@ class WalkerSpec(Model):
         if v < MIN_ALT_KM:
             raise ValueError(f"alt_km must be >= {MIN_ALT_KM:g} km (lower orbits decay within "
                              "hours); raise it")
-        return v
+        return Bounds(MIN_ALT_KM, MAX_ALT_KM, "km", why=_ORBIT).check(v)
 
     @model_validator(mode="after")
     def _pattern(self):
@@ -70,17 +85,21 @@ class WalkerSpec(Model):
 class OrbitSpec(Model):
     """One satellite's mean elements at the scenario epoch (a_km or alt_km = a − 6378.137 km)."""
 
-    a_km: Positive | None = None
-    alt_km: float | None = None
-    e: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
-    inc_deg: Annotated[float, Field(ge=0.0, le=180.0)]
-    raan_deg: float = 0.0
-    argp_deg: float = 0.0
-    mean_anomaly_deg: float = 0.0
+    # Only upper bounds here: the perigee check below says what is too low, and why.
+    a_km: _real(0.0, WGS84_A_M / 1e3 + MAX_ALT_KM, "km", low_open=True, why=_ORBIT) | None = \
+        Field(None, description="Semi-major axis [km]; give this or alt_km.")
+    alt_km: _real(None, MAX_ALT_KM, "km", why=_ORBIT) | None = Field(None, description=(
+        "Semi-major axis less the equatorial radius 6 378.137 km (WGS 84) [km]; give this or "
+        "a_km."))
+    e: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(0.0, description="Eccentricity [-].")
+    inc_deg: _real(0.0, 180.0, "deg") = Field(description="Inclination [deg].")
+    raan_deg: AngleDeg = Field(0.0, description="Right ascension of the ascending node [deg].")
+    argp_deg: AngleDeg = Field(0.0, description="Argument of perigee [deg].")
+    mean_anomaly_deg: AngleDeg = Field(0.0, description="Mean anomaly at the epoch [deg].")
 
     @model_validator(mode="after")
     def _perigee(self):
-        _one_of(self, ("a_km", "alt_km"), "the orbit size")
+        one_of(self, ("a_km", "alt_km"), "the orbit size")
         perigee_km = self.a_m * (1.0 - self.e) / 1e3 - WGS84_A_M / 1e3
         if perigee_km < MIN_ALT_KM:
             raise ValueError(f"perigee altitude is {perigee_km:.1f} km; it must be >= "
@@ -95,43 +114,53 @@ class OrbitSpec(Model):
 class GeoSpec(Model):
     """Geostationary satellites at the given longitudes (east positive)."""
 
-    lons_deg: Annotated[list[Lon], Field(min_length=1)]
+    lons_deg: Annotated[list[Lon], Field(min_length=1, max_length=1_000)] = Field(description=(
+        "Sub-satellite longitudes, east positive [deg]."))
 
 
 class AimPoint(Model):
     """A fixed point on the Earth the sensor stares at."""
 
-    lat_deg: Lat
-    lon_deg: Lon
-    alt_m: float = 0.0
+    lat_deg: Lat = Field(description="Geodetic latitude of the stare point [deg].")
+    lon_deg: Lon = Field(description="Longitude of the stare point, east positive [deg].")
+    alt_m: _real(-500.0, 100_000.0, "m") = Field(0.0, description=(
+        "Altitude of the stare point above the ellipsoid [m]."))
 
 
 class ConeFOR(Model):
     """Conical field of regard of half-angle half_angle_deg about the boresight."""
 
-    kind: Literal["cone"] = "cone"
-    half_angle_deg: Annotated[float, Field(gt=0.0, le=180.0)]
-    pointing: Literal["nadir"] | AimPoint = "nadir"
+    kind: Literal["cone"] = Field("cone", description="Field-of-regard shape tag.")
+    half_angle_deg: _real(0.0, 180.0, "deg", low_open=True) = Field(description=(
+        "Half-angle of the cone about the boresight [deg]."))
+    pointing: Literal["nadir"] | AimPoint = Field("nadir", description=(
+        "Boresight: `nadir` or a stare point {lat_deg, lon_deg, alt_m}."))
 
 
 class BoxFOR(Model):
     """Rectangular field of regard: ±half_x_deg along-track (or north), ±half_y_deg across."""
 
-    kind: Literal["box"]
-    half_x_deg: Annotated[float, Field(gt=0.0, lt=90.0)]
-    half_y_deg: Annotated[float, Field(gt=0.0, lt=90.0)]
-    pointing: Literal["nadir"] | AimPoint = "nadir"
+    kind: Literal["box"] = Field(description="Field-of-regard shape tag.")
+    half_x_deg: _real(0.0, 90.0, "deg", low_open=True, high_open=True) = Field(description=(
+        "Half-width along track (or north when staring) [deg]."))
+    half_y_deg: _real(0.0, 90.0, "deg", low_open=True, high_open=True) = Field(description=(
+        "Half-width across track (or east when staring) [deg]."))
+    pointing: Literal["nadir"] | AimPoint = Field("nadir", description=(
+        "Boresight: `nadir` or a stare point {lat_deg, lon_deg, alt_m}."))
 
 
 FieldOfRegard = Annotated[ConeFOR | BoxFOR, Field(discriminator="kind")]
+Multiplier = _real(0.0, 1e6, low_open=True)
 
 
 class Clutter(Model):
     """Noise-equivalent irradiance multipliers per background (≥ 1 means noisier than space)."""
 
-    space: Positive = 1.0
-    limb: Positive = 3.0
-    earth: Positive = 2.0
+    space: Multiplier = Field(1.0, description="NEI multiplier against cold space [-].")
+    limb: Multiplier = Field(3.0, description="NEI multiplier against the bright limb [-] "
+                                              "(notional).")
+    earth: Multiplier = Field(2.0, description="NEI multiplier against the Earth [-] "
+                                               "(notional).")
 
 
 class SpaceIRSpec(Model):
@@ -147,29 +176,53 @@ class SpaceIRSpec(Model):
     omitted = limited by the Earth only), grazing_alt_km (lowest ray altitude), max_range_km;
     limb_top_km is the top of the bright limb (notional 100 km) for the background class; clutter
     multiplies NEI per background. frame_period_s: one frame per period on the scenario grid
-    (omitted = every grid time). los_noise_urad: 1σ angular noise per axis.
+    (omitted = every grid time; never shorter than the scenario step). los_noise_urad: 1σ
+    angular noise per axis.
     """
 
-    name: str
-    kind: Literal["space_ir"]
-    walker: WalkerSpec | None = None
-    tle_file: str | None = None
-    satellites: Annotated[list[OrbitSpec], Field(min_length=1)] | None = None
-    geo: GeoSpec | None = None
-    band_um: tuple[Positive, Positive] | None = None
-    nei_w_m2: Positive | None = None
-    threshold_w_sr: Positive | None = None
-    threshold_ref_range_km: Positive | None = None
-    snr_threshold: Positive = 5.0
-    pd_model: Literal["gaussian", "step"] = "gaussian"
-    frame_period_s: Positive | None = None
-    los_noise_urad: float = 20.0
-    field_of_regard: FieldOfRegard | None = None
-    grazing_alt_km: Annotated[float, Field(ge=0.0)] = 0.0
-    limb_top_km: Annotated[float, Field(ge=0.0)] = 100.0
-    clutter: Clutter = Clutter()
-    max_range_km: Positive | None = None
-    transmission: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+    name: Name = Field(description="Unique sensor name; used in outputs.")
+    kind: Literal["space_ir"] = Field(description="Sensor type tag.")
+    walker: WalkerSpec | None = Field(None, description=(
+        "A Walker constellation; one of walker, tle_file, satellites, geo."))
+    tle_file: Annotated[str, Field(min_length=1, max_length=4_096)] | None = Field(
+        None, description=("A two-line-element file, relative to the scenario file, or a "
+                           "built-in name; one of walker, tle_file, satellites, geo."))
+    satellites: Annotated[list[OrbitSpec], Field(min_length=1, max_length=10_000)] | None = \
+        Field(None, description=(
+            "Mean elements of each satellite; one of walker, tle_file, satellites, geo."))
+    geo: GeoSpec | None = Field(None, description=(
+        "Geostationary satellites; one of walker, tle_file, satellites, geo."))
+    band_um: tuple[_real(0.1, 100.0, "µm"), _real(0.1, 100.0, "µm")] | None = Field(
+        None, description=("Sensor band [low, high] [µm]; omitted: the threat model's own "
+                           "band."))
+    nei_w_m2: _real(0.0, 1.0, "W/m²", low_open=True) | None = Field(None, description=(
+        "Noise-equivalent irradiance [W/m²]; give this or threshold_w_sr."))
+    threshold_w_sr: _real(0.0, 1e9, "W/sr", low_open=True) | None = Field(None, description=(
+        "Literature-mode detection threshold on radiant intensity [W/sr] (SBIRS-class 6 kW/sr, "
+        "DSP-class 20 kW/sr, as assumed by Tracy & Wright, S&GS 28(3), 2020); give this or "
+        "nei_w_m2."))
+    threshold_ref_range_km: _real(0.0, 200_000.0, "km", low_open=True) | None = Field(
+        None, description="Range at which threshold_w_sr applies (inverse-square) [km].")
+    snr_threshold: _real(0.0, 1_000.0, low_open=True) = Field(5.0, description=(
+        "Detection SNR threshold [-]."))
+    pd_model: Literal["gaussian", "step"] = Field("gaussian", description=(
+        "Detection model: gaussian Pd = Φ(SNR − snr_threshold), or a step at the threshold."))
+    frame_period_s: _real(0.0, 3600.0, "s", low_open=True) | None = Field(None, description=(
+        "Time between frames [s], at least the scenario's step_s; omitted: every grid time."))
+    los_noise_urad: float = Field(20.0, description=(
+        "1σ angular noise per axis of a line of sight [µrad]."))
+    field_of_regard: FieldOfRegard | None = Field(None, description=(
+        "Cone or box field of regard; omitted: limited by the Earth only."))
+    grazing_alt_km: _real(0.0, 1_000.0, "km") = Field(0.0, description=(
+        "Lowest altitude a line of sight may pass over the Earth [km]."))
+    limb_top_km: _real(0.0, 1_000.0, "km") = Field(100.0, description=(
+        "Top of the bright limb for the background class [km] (notional)."))
+    clutter: Clutter = Field(Clutter(), description="NEI multipliers per background.")
+    max_range_km: _real(0.0, 200_000.0, "km", low_open=True,
+                        why="beyond the Moon's half-distance") | None = Field(None, description=(
+        "Maximum sensor-to-target range [km]; omitted: unlimited."))
+    transmission: Annotated[float, Field(gt=0.0, le=1.0)] = Field(1.0, description=(
+        "Atmospheric transmission τ along the line of sight [-]."))
 
     @field_validator("los_noise_urad")
     @classmethod
@@ -177,153 +230,14 @@ class SpaceIRSpec(Model):
         if not v > 0.0:
             raise ValueError("los_noise_urad must be > 0 (a perfect sensor breaks the "
                              "filters' covariance); give the 1-sigma angular noise in µrad")
-        return v
+        return Bounds(0.0, 1e5, "µrad", low_open=True).check(v)
 
     @model_validator(mode="after")
     def _choices(self):
-        _one_of(self, ("walker", "tle_file", "satellites", "geo"), "the constellation")
-        _one_of(self, ("nei_w_m2", "threshold_w_sr"), "the detection threshold")
+        one_of(self, ("walker", "tle_file", "satellites", "geo"), "the constellation")
+        one_of(self, ("nei_w_m2", "threshold_w_sr"), "the detection threshold")
         if self.band_um is not None and not self.band_um[1] > self.band_um[0]:
             raise ValueError(f"band_um must be [low, high] with high > low, got {self.band_um}")
-        return self
-
-
-class SiteSpec(Model):
-    lat_deg: Lat
-    lon_deg: Lon
-    alt_m: float = 0.0
-
-
-class ShipSpec(Model):
-    """A ship sailing a great circle from (lat, lon) with a start heading; alt_m = antenna."""
-
-    lat_deg: Lat
-    lon_deg: Lon
-    heading_deg: float = 0.0
-    speed_mps: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
-    alt_m: float = 0.0
-
-
-class RcsTable(Model):
-    """RCS against aspect (0° = nose-on, 180° = tail-on), interpolated linearly in dBsm."""
-
-    aspect_deg: Annotated[list[Annotated[float, Field(ge=0.0, le=180.0)]], Field(min_length=2)]
-    rcs_m2: Annotated[list[Positive], Field(min_length=2)]
-
-    @model_validator(mode="after")
-    def _table(self):
-        if len(self.aspect_deg) != len(self.rcs_m2):
-            raise ValueError("aspect_deg and rcs_m2 must have the same length")
-        if any(b <= a for a, b in zip(self.aspect_deg, self.aspect_deg[1:], strict=False)):
-            raise ValueError("aspect_deg must increase strictly")
-        return self
-
-
-class PowerAperture(Model):
-    """Search radar equation: SNR = P_avg·A·t·σ/(4π·Ω·k·T_s·L·R⁴) (Skolnik 2001, Eq. 2.63)."""
-
-    p_avg_w: Positive
-    aperture_m2: Positive
-    t_sys_k: Positive
-    search_solid_angle_sr: Positive
-    loss_db: Annotated[float, Field(ge=0.0)] = 0.0
-    frame_time_s: Positive | None = None  # default: the radar's scan_period_s
-
-
-class RadarEquationSpec(Model):
-    """Pulse radar equation: SNR = P_t·G²·λ²·σ·n/((4π)³·k·T_s·B·L·R⁴) (REFERENCES.md)."""
-
-    peak_power_w: Positive
-    gain_db: float
-    wavelength_m: Positive
-    t_sys_k: Positive
-    bandwidth_hz: Positive
-    loss_db: Annotated[float, Field(ge=0.0)] = 0.0
-    n_coherent: Annotated[int, Field(ge=1)] = 1
-
-
-class RadarNoise(Model):
-    """1-sigma measurement noises; angles in µrad or mrad (one of each)."""
-
-    range_m: float
-    az_urad: float | None = None
-    az_mrad: float | None = None
-    el_urad: float | None = None
-    el_mrad: float | None = None
-    range_rate_mps: float
-
-    @model_validator(mode="after")
-    def _positive(self):
-        _one_of(self, ("az_urad", "az_mrad"), "the azimuth noise")
-        _one_of(self, ("el_urad", "el_mrad"), "the elevation noise")
-        for key in ("range_m", "az_urad", "az_mrad", "el_urad", "el_mrad", "range_rate_mps"):
-            value = getattr(self, key)
-            if value is not None and not value > 0.0:
-                raise ValueError(f"{key} must be > 0, got {value}; give the 1-sigma noise")
-        return self
-
-    @property
-    def az_rad(self) -> float:
-        return self.az_urad * 1e-6 if self.az_urad is not None else self.az_mrad * 1e-3
-
-    @property
-    def el_rad(self) -> float:
-        return self.el_urad * 1e-6 if self.el_urad is not None else self.el_mrad * 1e-3
-
-
-class RadarSpec(Model):
-    """A ground or ship radar (hyperdef.sensors.radar).
-
-    Position: site or ship (great-circle course). Coverage: refraction_k (effective Earth radius
-    factor, 4/3), az_limits_deg [from, to] clockwise (omitted = all round), el_limits_deg,
-    min/max_range_km. Sensitivity, exactly one of: ref_range_km (SNR ref_snr_db on ref_rcs_m2 at
-    that range), power_aperture (search equation) or radar_equation (pulse equation). Target:
-    rcs_m2, constant or an aspect table. Detection: pd_model albersheim (n_pulses non-coherent)
-    / swerling1 / step (snr_threshold_db), pfa. Noise: 1σ range, az, el, range rate, plus the
-    monopulse thermal term when beamwidth_mrad is given. false_alarms_per_scan: Poisson mean per
-    scan; scan_period_s as frame_period_s of space_ir.
-    """
-
-    name: str
-    kind: Literal["radar"]
-    site: SiteSpec | None = None
-    ship: ShipSpec | None = None
-    refraction_k: Positive = 4.0 / 3.0
-    az_limits_deg: tuple[float, float] | None = None
-    el_limits_deg: tuple[Annotated[float, Field(ge=-10.0, le=90.0)],
-                         Annotated[float, Field(ge=-10.0, le=90.0)]] = (0.0, 90.0)
-    min_range_km: Annotated[float, Field(ge=0.0)] = 0.0
-    max_range_km: Positive
-    ref_range_km: Positive | None = None
-    ref_rcs_m2: Positive = 1.0
-    ref_snr_db: float = 13.0
-    power_aperture: PowerAperture | None = None
-    radar_equation: RadarEquationSpec | None = None
-    rcs_m2: Positive | RcsTable = 0.1
-    pd_model: Literal["albersheim", "swerling1", "step"] = "swerling1"
-    pfa: Annotated[float, Field(gt=0.0, lt=0.1)] = 1e-6
-    n_pulses: Annotated[int, Field(ge=1)] = 1
-    snr_threshold_db: float = 13.0
-    noise: RadarNoise
-    beamwidth_mrad: Positive | None = None
-    monopulse_k: Positive = 1.6
-    false_alarms_per_scan: Annotated[float, Field(ge=0.0)] = 0.0
-    max_range_rate_mps: Positive = 8000.0
-    scan_period_s: Positive | None = None
-
-    @model_validator(mode="after")
-    def _choices(self):
-        _one_of(self, ("site", "ship"), "the radar's position")
-        _one_of(self, ("ref_range_km", "power_aperture", "radar_equation"), "the sensitivity")
-        if self.az_limits_deg is not None and self.az_limits_deg[0] == self.az_limits_deg[1]:
-            raise ValueError("az_limits_deg must span a sector (clockwise from the first to "
-                             f"the second azimuth), got {self.az_limits_deg}; omit it for 360°")
-        if not self.el_limits_deg[1] > self.el_limits_deg[0]:
-            raise ValueError(f"el_limits_deg must be [low, high] with high > low, "
-                             f"got {self.el_limits_deg}")
-        if not self.max_range_km > self.min_range_km:
-            raise ValueError(f"max_range_km ({self.max_range_km}) must exceed min_range_km "
-                             f"({self.min_range_km})")
         return self
 
 

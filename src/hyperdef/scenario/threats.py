@@ -27,44 +27,40 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from hyperdef.constants import GM_M3PS2, R_EARTH_MEAN_M, SUTTON_GRAVES_K_AIR
-from hyperdef.scenario.base import Dispersed, Model, Normal, Uniform, nominal
+from hyperdef.scenario.base import Dispersed, Model, Name, nominal
+from hyperdef.scenario.bounds import Bounds
+
+# Limits shared by several keys. A threat flies below ~5 000 km (an ICBM's apogee is ~1 200 km),
+# within a day of the epoch, and at most half a great circle (20 037 km) from where it starts.
+ALT_MAX_KM = 5_000.0
+TIME_MAX_S = 86_400.0
+HALF_GREAT_CIRCLE_KM = 20_037.5
+_ALT = "far above any missile apogee"
+_TIME = "a threat's flight ends within a day"
 
 
-def _check(low: float | None = None, high: float | None = None, *, strict_low=True,
-           strict_high=False):
-    """A validator of a dispersed number: its nominal value (and a uniform range) in bounds."""
-
-    def ok(x: float) -> bool:
-        if low is not None and (x <= low if strict_low else x < low):
-            return False
-        return not (high is not None and (x >= high if strict_high else x > high))
-
-    lo_txt = None if low is None else f"{'>' if strict_low else '>='} {low:g}"
-    hi_txt = None if high is None else f"{'<' if strict_high else '<='} {high:g}"
-    need = " and ".join(t for t in (lo_txt, hi_txt) if t)
-
-    def validate(v):
-        points = [v.low, v.high] if isinstance(v, Uniform) else [nominal(v)]
-        if not all(ok(float(x)) for x in points):
-            what = "low and high" if isinstance(v, Uniform) else (
-                "mean" if isinstance(v, Normal) else "value")
-            raise ValueError(f"{what} must be {need}")
-        return v
-
-    return AfterValidator(validate)
+def _num(low=None, high=None, unit="", **kw):
+    """A dispersed number with physical bounds (see hyperdef.scenario.bounds)."""
+    return Annotated[Dispersed, Bounds(low, high, unit, **kw)]
 
 
-Positive = Annotated[Dispersed, _check(0.0)]
-Lat = Annotated[Dispersed, _check(-90.0, 90.0, strict_low=False)]
-Lon = Annotated[Dispersed, _check(-180.0, 360.0, strict_low=False)]
-Angle = Annotated[Dispersed, _check(-360.0, 360.0, strict_low=False)]
-FlightPath = Annotated[Dispersed, _check(-90.0, 90.0, strict_low=False)]
-Fraction = Annotated[Dispersed, _check(0.0, 1.0)]
-PositiveFloat = Annotated[float, Field(gt=0.0)]
-Schedule = list[tuple[float, float]]
+def _real(low=None, high=None, unit="", **kw):
+    """A plain (not dispersed) number with physical bounds."""
+    return Annotated[float, Bounds(low, high, unit, **kw)]
+
+
+Lat = _num(-90.0, 90.0, "deg")
+Lon = _num(-180.0, 360.0, "deg")
+Angle = _num(-360.0, 360.0, "deg")
+FlightPath = _num(-90.0, 90.0, "deg")
+Fraction = _num(0.0, 1.0, low_open=True)
+Mass = _num(0.1, 1e6, "kg", why="a vehicle or stage of 100 g to 1 000 t")
+Time = _real(0.0, TIME_MAX_S, "s", why=_TIME)
+Schedule = Annotated[list[tuple[Time, _real(-90.0, 90.0, "deg")]],
+                     Field(min_length=1, max_length=1_000)]
 
 
 def escape_speed_mps(alt_m: float) -> float:
@@ -84,12 +80,19 @@ def _ordered_schedule(rows: Schedule | None, what: str) -> None:
 class Initial(Model):
     """A release state: geodetic position, altitude (km or `equilibrium`), velocity."""
 
-    lat_deg: Lat
-    lon_deg: Lon
-    alt_km: Dispersed | str
-    speed_mps: Positive
-    flight_path_deg: FlightPath = 0.0
-    heading_deg: Angle = 90.0
+    lat_deg: Lat = Field(description="Geodetic latitude of the release point [deg].")
+    lon_deg: Lon = Field(description="Longitude of the release point, east positive [deg].")
+    alt_km: Dispersed | str = Field(description=(
+        "Altitude above the ellipsoid at release [km], or `equilibrium` for the altitude where "
+        "lift balances gravity less centrifugal force at the release speed (equilibrium glide, "
+        f"Candler & Leyva, S&GS 30(3), 2022, Eqs. 4–5). Range 0 to {ALT_MAX_KM:g} km."))
+    speed_mps: _num(50.0, unit="m/s", why="a threat moves at least as fast as a slow aircraft") = \
+        Field(description="Speed relative to the rotating Earth at release [m/s]; below escape "
+                          "speed at that altitude.")
+    flight_path_deg: FlightPath = Field(0.0, description=(
+        "Flight-path angle above the local horizontal at release [deg]."))
+    heading_deg: Angle = Field(90.0, description=(
+        "Heading at release, clockwise from north [deg] (90 = east)."))
 
     @field_validator("alt_km")
     @classmethod
@@ -98,7 +101,7 @@ class Initial(Model):
             if v != "equilibrium":
                 raise ValueError("must be a number of km >= 0 or 'equilibrium'")
             return v
-        return _check(0.0, strict_low=False).func(v)
+        return Bounds(0.0, ALT_MAX_KM, "km", why=_ALT).check(v)
 
     @model_validator(mode="after")
     def _below_escape(self):
@@ -114,13 +117,20 @@ class Initial(Model):
 class Stage(Model):
     """One rocket stage; give exactly one of burn_time_s and thrust_n."""
 
-    dry_mass_kg: Positive
-    propellant_kg: Positive
-    isp_s: Positive
-    burn_time_s: Positive | None = None
-    thrust_n: Positive | None = None
-    drag_area_m2: Annotated[Dispersed, _check(0.0, strict_low=False)] = 0.0  # C_D·A of the stack
-    plume_w_sr: Annotated[Dispersed, _check(0.0, strict_low=False)] = 0.0  # in-band, burning
+    dry_mass_kg: Mass = Field(description="Stage mass without propellant [kg].")
+    propellant_kg: Mass = Field(description="Propellant mass burnt by the stage [kg].")
+    isp_s: _num(50.0, 1000.0, "s", why="chemical rockets reach about 450 s") = Field(
+        description="Vacuum specific impulse [s] (thrust per propellant weight flow).")
+    burn_time_s: _num(0.0, 3600.0, "s", low_open=True) | None = Field(None, description=(
+        "Burn duration [s]; give this or thrust_n."))
+    thrust_n: _num(0.0, 1e8, "N", low_open=True) | None = Field(None, description=(
+        "Constant thrust [N]; give this or burn_time_s."))
+    drag_area_m2: _num(0.0, 100.0, "m²") = Field(0.0, description=(
+        "Drag coefficient times reference area, C_D·A, of the stack while this stage burns "
+        "[m²]; 0 ignores drag."))
+    plume_w_sr: _num(0.0, 1e9, "W/sr") = Field(0.0, description=(
+        "In-band radiant intensity of the plume while burning [W/sr]; notional, user-supplied "
+        "(published SBIRS-class detection thresholds are a few kW/sr)."))
 
     @model_validator(mode="after")
     def _one_rate(self):
@@ -138,11 +148,17 @@ class Boost(Model):
     linear in time since launch; replaces the gravity turn.
     """
 
-    stages: Annotated[list[Stage], Field(min_length=1, max_length=4)]
-    vertical_s: Annotated[float, Field(ge=0.0)] = 10.0
-    kick_deg: Annotated[Dispersed, _check(0.0, 89.0, strict_low=False)] | None = None
-    kick_s: PositiveFloat = 10.0
-    pitch_programme: Schedule | None = None
+    stages: Annotated[list[Stage], Field(min_length=1, max_length=4)] = Field(description=(
+        "The rocket stages, first to last (1 to 4)."))
+    vertical_s: _real(0.0, 600.0, "s") = Field(10.0, description=(
+        "Time of the vertical rise before the pitch-over [s]."))
+    kick_deg: _num(0.0, 89.0, "deg") | None = Field(None, description=(
+        "Pitch-over angle from vertical [deg]; omitted: solved for the burnout angle."))
+    kick_s: _real(0.0, 600.0, "s", low_open=True) = Field(10.0, description=(
+        "Duration of the pitch-over manoeuvre [s]."))
+    pitch_programme: Schedule | None = Field(None, description=(
+        "Rows [t_s, pitch_deg]: thrust pitch above the local horizontal [deg] against time since "
+        "launch [s], piecewise linear; replaces the gravity turn. Times increase strictly."))
 
     @model_validator(mode="after")
     def _programme(self):
@@ -151,36 +167,52 @@ class Boost(Model):
 
 
 class AimPoint(Model):
-    lat_deg: Lat
-    lon_deg: Lon
+    """An aim point on the ground."""
+
+    lat_deg: Lat = Field(description="Geodetic latitude of the aim point [deg].")
+    lon_deg: Lon = Field(description="Longitude of the aim point, east positive [deg].")
 
 
 class AimRange(Model):
-    range_km: Positive
-    azimuth_deg: Angle
+    """An aim given as a ground range and azimuth from the launch site."""
+
+    range_km: _num(0.0, HALF_GREAT_CIRCLE_KM, "km", low_open=True,
+                   why="half a great circle") = Field(description=(
+        "Great-circle ground range from the launch site [km]."))
+    azimuth_deg: Angle = Field(description="Launch azimuth, clockwise from north [deg].")
 
 
 class Release(Model):
     """Boost-glide release targets: the burnout flight-path angle (the kick is solved for it;
     0° when omitted) and a cut-off speed (thrust termination; the full burn when omitted)."""
 
-    flight_path_deg: FlightPath | None = None
-    speed_mps: Positive | None = None
+    flight_path_deg: FlightPath | None = Field(None, description=(
+        "Flight-path angle at release [deg]; omitted: 0 (level)."))
+    speed_mps: _num(500.0, unit="m/s", why="a boost-glide release is hypersonic, "
+                    "Mach 5 ≈ 1 500 m/s") | None = Field(None, description=(
+        "Cut-off speed at release [m/s] (thrust termination); omitted: the full burn."))
 
 
 class Launch(Model):
     """Launch site, boost and aim. Without `boost:` a ballistic launch is impulsive (the burnout
     state is placed on the site, as in the vacuum textbook problem)."""
 
-    lat_deg: Lat
-    lon_deg: Lon
-    alt_m: float = 0.0
-    boost: Boost | None = None
-    aim: AimPoint | AimRange | None = None
-    azimuth_deg: Angle | None = None
-    trajectory: Literal["minimum_energy", "lofted", "depressed"] = "minimum_energy"
-    loft_deg: Annotated[float, Field(gt=0.0, lt=45.0)] = 10.0
-    release: Release | None = None
+    lat_deg: Lat = Field(description="Geodetic latitude of the launch site [deg].")
+    lon_deg: Lon = Field(description="Longitude of the launch site, east positive [deg].")
+    alt_m: _real(-500.0, 20_000.0, "m", why="from the Dead Sea shore to an air launch") = \
+        Field(0.0, description="Launch altitude above the ellipsoid [m].")
+    boost: Boost | None = Field(None, description=(
+        "The multi-stage boost; omitted: an impulsive ballistic launch."))
+    aim: AimPoint | AimRange | None = Field(None, description=(
+        "Where to: {lat_deg, lon_deg} or {range_km, azimuth_deg}."))
+    azimuth_deg: Angle | None = Field(None, description=(
+        "Launch azimuth, clockwise from north [deg], when no aim is given."))
+    trajectory: Literal["minimum_energy", "lofted", "depressed"] = Field(
+        "minimum_energy", description="Ballistic trajectory type for the solved pitch-over.")
+    loft_deg: _real(0.0, 45.0, "deg", low_open=True, high_open=True) = Field(10.0, description=(
+        "Burnout angle above (lofted) or below (depressed) the minimum-energy angle [deg]."))
+    release: Release | None = Field(None, description=(
+        "Boost-glide release targets (flight-path angle, cut-off speed)."))
 
     @model_validator(mode="after")
     def _heading(self):
@@ -190,28 +222,45 @@ class Launch(Model):
         return self
 
 
+def _antipodal_aim(la: Launch) -> bool:
+    """True where a fixed (undispersed) lat/lon aim is exactly the site's antipode."""
+    pts = (la.lat_deg, la.lon_deg, getattr(la.aim, "lat_deg", None),
+           getattr(la.aim, "lon_deg", None))
+    if not all(isinstance(x, int | float) for x in pts):
+        return False  # no aim, a range/azimuth aim, or dispersed: checked per sample
+    lat, lon, alat, alon = (float(x) for x in pts)
+    dlon = (alon - lon) % 360.0
+    return abs(alat + lat) < 1e-9 and (abs(dlon - 180.0) < 1e-9 or abs(abs(lat) - 90.0) < 1e-9)
+
+
 class ConstantBank(Model):
-    kind: Literal["constant_bank"]
-    bank_deg: Annotated[Dispersed, _check(-89.0, 89.0, strict_low=False)]
-    start_s: Annotated[float, Field(ge=0.0)] = 0.0
+    """A constant bank angle from start_s after release."""
+
+    kind: Literal["constant_bank"] = Field(description="Manoeuvre type tag.")
+    bank_deg: _num(-89.0, 89.0, "deg") = Field(description=(
+        "Bank angle, positive to the right [deg]."))
+    start_s: Time = Field(0.0, description="Start time after release [s].")
 
 
 class Weave(Model):
     """Periodic S-weave: bank = amplitude·sin(2π t/period + phase)."""
 
-    kind: Literal["weave"]
-    amplitude_deg: Annotated[Dispersed, _check(0.0, 89.0, strict_low=False)]
-    period_s: Positive
-    phase_deg: Angle = 0.0
-    start_s: Annotated[float, Field(ge=0.0)] = 0.0
+    kind: Literal["weave"] = Field(description="Manoeuvre type tag.")
+    amplitude_deg: _num(0.0, 89.0, "deg") = Field(description="Bank amplitude [deg].")
+    period_s: _num(0.0, TIME_MAX_S, "s", low_open=True) = Field(description=(
+        "Weave period [s]."))
+    phase_deg: Angle = Field(0.0, description="Phase of the sine at start_s [deg].")
+    start_s: Time = Field(0.0, description="Start time after release [s].")
 
 
 class BankSchedule(Model):
     """A named schedule: [[t_s, bank_deg], …] after release, piecewise linear, held at the ends."""
 
-    kind: Literal["schedule"]
-    schedule: Schedule
-    start_s: Annotated[float, Field(ge=0.0)] = 0.0
+    kind: Literal["schedule"] = Field(description="Manoeuvre type tag.")
+    schedule: Schedule = Field(description=(
+        "Rows [t_s, bank_deg]: bank angle [deg, within ±89] against time after release [s], "
+        "piecewise linear, held at the ends. Times increase strictly."))
+    start_s: Time = Field(0.0, description="Start time after release [s].")
 
     @model_validator(mode="after")
     def _rows(self):
@@ -227,24 +276,72 @@ Manoeuvre = Annotated[ConstantBank | Weave | BankSchedule, Field(discriminator="
 class Target(Model):
     """A glide or cruise target: lateral steering towards it, then a terminal dive."""
 
-    lat_deg: Lat
-    lon_deg: Lon
-    dive_range_km: PositiveFloat = 100.0
-    max_bank_deg: Annotated[float, Field(gt=0.0, lt=89.0)] = 30.0
+    lat_deg: Lat = Field(description="Geodetic latitude of the target [deg].")
+    lon_deg: Lon = Field(description="Longitude of the target, east positive [deg].")
+    dive_range_km: _real(0.0, 5_000.0, "km", low_open=True) = Field(100.0, description=(
+        "Ground range to the target at which the terminal dive starts [km]."))
+    max_bank_deg: _real(0.0, 89.0, "deg", low_open=True, high_open=True) = Field(
+        30.0, description="Largest bank angle the lateral steering commands [deg].")
 
 
 class Cruise(Model):
     """Powered cruise along a great circle at the initial altitude and speed."""
 
-    range_km: PositiveFloat | None = None  # to the dive (or the end) when no target is given
+    range_km: _real(0.0, HALF_GREAT_CIRCLE_KM, "km", low_open=True) | None = Field(
+        None, description="Cruise range to the dive (or the end) when no target is given [km].")
 
 
 class Stop(Model):
     """When a flight ends besides impact: a time after launch/release or a falling altitude."""
 
-    impact: Literal[True] = True
-    time_s: PositiveFloat | None = None
-    alt_km: PositiveFloat | None = None
+    impact: Literal[True] = Field(True, description="A flight always ends at impact (fixed).")
+    time_s: _real(0.0, TIME_MAX_S, "s", low_open=True, why=_TIME) | None = Field(
+        None, description="End the flight this long after launch or release [s].")
+    alt_km: _real(0.0, ALT_MAX_KM, "km", low_open=True, why=_ALT) | None = Field(
+        None, description="End the flight when it falls through this altitude [km].")
+
+
+class BodyIR(Model):
+    """The panelled body of `ir_model: body` (hyperdef.threats.body_ir): a shipped geometry,
+    any of its values overridden, and the heating and material coefficients."""
+
+    geometry: Literal["reference_glider"] = Field(
+        "reference_glider", description="Shipped body geometry (threats/data/PROVENANCE.md).")
+    nose_radius_m: _real(0.0, 5.0, "m", low_open=True) | None = Field(
+        None, description="Nose radius [m]; default: the threat's nose_radius_m.")
+    leading_edge_radius_m: _real(0.0, 5.0, "m", low_open=True) | None = Field(
+        None, description="Leading-edge radius [m]; default: the geometry's.")
+    leading_edge_sweep_deg: _real(0.0, 89.9, "deg") | None = Field(
+        None, description="Leading-edge sweep from the span axis [deg]; default: geometry's.")
+    leading_edge_length_m: _real(0.0, 100.0, "m") | None = Field(
+        None, description="Length of each of the two leading edges [m]; default: geometry's.")
+    length_m: _real(0.0, 100.0, "m", low_open=True) | None = Field(
+        None, description="Body length, the acreage's running length [m]; default: geometry's.")
+    windward_area_m2: _real(0.0, 1_000.0, "m²") | None = Field(
+        None, description="Windward (lower) acreage [m²]; default: geometry's.")
+    leeward_area_m2: _real(0.0, 1_000.0, "m²") | None = Field(
+        None, description="Leeward (upper) acreage [m²]; default: geometry's.")
+    windward_incidence_deg: _real(-45.0, 45.0, "deg") | None = Field(
+        None, description="Lower surface's angle to the body axis, + into the flow [deg].")
+    leeward_incidence_deg: _real(-45.0, 45.0, "deg") | None = Field(
+        None, description="Upper surface's angle to the body axis, + into the flow [deg].")
+    alpha_deg: _real(0.0, 45.0, "deg") = Field(
+        14.0, description="Angle of attack the body flies at [deg] (Candler & Leyva 2022: "
+        "max L/D at 14°, laminar).")
+    material_limit_k: _real(0.0, 5_000.0, "K", low_open=True) = Field(
+        2200.0, description="Surface temperature cap of the heat shield [K] (≈ 1 925 °C, the "
+        "HTV-2 skin temperature DARPA reported after flight 2).")
+    transition_reynolds: _real(0.0, 1e12, low_open=True) = Field(
+        1.0e7, description="Running-length Reynolds number above which the acreage is "
+        "turbulent [-] (smooth slender bodies in flight transition at 1e6–1e7).")
+
+
+def _default_ir_model(data):
+    """`ir_model` defaults to `body` for gliders and `stagnation` for the rest (the shipped
+    body is a glider; a re-entry vehicle or cruise missile has no shipped body yet)."""
+    if isinstance(data, dict) and data.get("ir_model") is None:
+        data = dict(data, ir_model="body" if data.get("kind") == "glide" else "stagnation")
+    return data
 
 
 class ThreatSpec(Model):
@@ -252,28 +349,59 @@ class ThreatSpec(Model):
     30(3), 2022); 1 m² emitting area (an assumption: the heated area seen by a sensor, expose and
     disperse it); Sutton–Graves constant for air; an RK4 step of 0.5 s."""
 
-    name: Annotated[str, Field(min_length=1, pattern=r"^[^/\s]+$")]
-    kind: Literal["glide", "ballistic", "cruise"]
-    mass_kg: Positive
-    beta_kgpm2: Positive | None = None
-    lift_to_drag: Positive | None = None
-    aero: Literal["cavh"] | None = None  # a built-in aero table instead of β and L/D
-    # With a table: reference area (default: CAV-H's, scaled with mass) and angle of attack.
-    reference_area_m2: PositiveFloat | None = None
-    alpha_deg: Annotated[float, Field(ge=0.0, le=30.0)] | Literal["max_ld"] = "max_ld"
-    nose_radius_m: Positive = 0.1
-    emissivity: Fraction = 0.85
-    emitting_area_m2: Positive = 1.0
-    ir_band_um: tuple[PositiveFloat, PositiveFloat] = (2.69, 2.95)
-    heating_k: PositiveFloat = SUTTON_GRAVES_K_AIR
-    t0_s: Annotated[float, Field(ge=0.0)] = 0.0
-    initial: Initial | None = None
-    launch: Launch | None = None
-    target: Target | None = None
-    manoeuvre: Manoeuvre | None = None
-    cruise: Cruise | None = None
-    stop: Stop = Stop()
-    step_s: Annotated[float, Field(gt=0.0, le=10.0)] = 0.5
+    name: Annotated[Name, Field(pattern=r"^[^/\s]+$")] = Field(description=(
+        "Unique name of the threat (no spaces or slashes); used in outputs."))
+    kind: Literal["glide", "ballistic", "cruise"] = Field(description=(
+        "Vehicle type: a boost-glide vehicle, a ballistic missile or a powered cruise vehicle."))
+    mass_kg: Mass = Field(description="Mass of the vehicle after boost (the glider or RV) [kg].")
+    beta_kgpm2: _num(10.0, 1e6, "kg/m²", why="from a light decoy to a dense re-entry vehicle") \
+        | None = Field(None, description=(
+            "Ballistic coefficient m/(C_D·S) [kg/m²]; HTV-2 class ≈ 13 000 (Tracy & Wright, "
+            "S&GS 28(3), 2020). Required unless aero gives the drag."))
+    lift_to_drag: _num(0.0, 10.0, low_open=True) | None = Field(None, description=(
+        "Lift-to-drag ratio [-]; HTV-2 class ≈ 2.6 (Tracy & Wright 2020). Required for glide "
+        "and cruise vehicles unless aero is given."))
+    aero: Literal["cavh"] | None = Field(None, description=(
+        "A built-in aerodynamic table instead of β and L/D: `cavh` (CAV-H fit, Phillips 2003 as "
+        "used by Lu 2013)."))
+    reference_area_m2: _real(0.0, 100.0, "m²", low_open=True) | None = Field(None, description=(
+        "Reference area of the aero table [m²]; omitted: CAV-H's 0.4839 m² scaled with mass."))
+    alpha_deg: _real(0.0, 30.0, "deg") | Literal["max_ld"] = Field("max_ld", description=(
+        "Angle of attack with an aero table [deg], or `max_ld` for the best lift-to-drag."))
+    nose_radius_m: _num(0.0, 5.0, "m", low_open=True) = Field(0.1, description=(
+        "Nose radius for stagnation heating [m]; HTV-2 class ≈ 0.034 (Tracy & Wright 2020)."))
+    emissivity: Fraction = Field(0.85, description=(
+        "Surface emissivity [-] (Candler & Leyva, S&GS 30(3), 2022)."))
+    emitting_area_m2: _num(0.0, 1_000.0, "m²", low_open=True) = Field(1.0, description=(
+        "Heated area seen by a sensor [m²]; an assumption, worth dispersing."))
+    ir_band_um: tuple[_real(0.1, 100.0, "µm"), _real(0.1, 100.0, "µm")] = Field(
+        (2.69, 2.95), description=(
+            "Infrared band [low, high] of the threat's own signature [µm] (Candler & Leyva "
+            "2022's 2.69–2.95 µm water band)."))
+    heating_k: _real(0.0, 1e-2, "kg^0.5/m", low_open=True) = Field(
+        SUTTON_GRAVES_K_AIR, description=(
+            "Sutton–Graves stagnation-heating constant [SI] (air, Sutton & Graves, NASA TR "
+            "R-376, 1971)."))
+    ir_model: Literal["stagnation", "body"] = Field("stagnation", description=(
+        "Infrared model: `stagnation` (the whole emitting area at the cold-wall stagnation "
+        "temperature, the literature's upper bound) or `body` (panel temperatures, intensity "
+        "toward the viewer); default: body for gliders, stagnation otherwise."))
+    body: BodyIR = Field(BodyIR(), description="The panelled body of `ir_model: body`.")
+    t0_s: Time = Field(0.0, description="Launch (or release) time after the epoch [s].")
+    initial: Initial | None = Field(None, description=(
+        "A release state; give this or launch."))
+    launch: Launch | None = Field(None, description=(
+        "A launch site, boost and aim; give this or initial."))
+    target: Target | None = Field(None, description=(
+        "Glide or cruise target: lateral steering and a terminal dive."))
+    manoeuvre: Manoeuvre | None = Field(None, description=(
+        "A bank manoeuvre: constant_bank, weave or schedule."))
+    cruise: Cruise | None = Field(None, description="Powered-cruise settings (cruise vehicles).")
+    stop: Stop = Field(Stop(), description="When the flight ends besides impact.")
+    step_s: _real(0.0, 10.0, "s", low_open=True) = Field(0.5, description=(
+        "RK4 integration step of the flight [s]."))
+
+    _ir_default = model_validator(mode="before")(_default_ir_model)
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -300,4 +428,13 @@ class ThreatSpec(Model):
         if self.launch is not None and self.kind == "ballistic" and self.launch.aim is None \
                 and self.launch.boost is None:
             raise ValueError("an impulsive ballistic launch (no boost) needs launch.aim")
+        if self.launch is not None and self.kind == "ballistic" and self.launch.aim is None \
+                and self.launch.boost is not None and self.launch.boost.kick_deg is None \
+                and not self.launch.boost.pitch_programme:
+            raise ValueError("launch.boost: a ballistic launch on azimuth_deg without an aim "
+                             "needs kick_deg or pitch_programme (the burnout angle is solved "
+                             "only for an aim); give one of them, or give launch.aim")
+        if self.launch is not None and _antipodal_aim(self.launch):
+            raise ValueError("launch.aim: the aim is the launch site's antipode, which every "
+                             "azimuth reaches, so the launch plane is undefined; move the aim")
         return self

@@ -25,50 +25,131 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from hyperdef.scenario.base import Model
+from hyperdef.scenario.bounds import Bounds
 from hyperdef.tracking.config import TrackerParams
 
 Motion = Literal["cv", "ca", "singer", "ballistic", "glide"]
 Prob = Annotated[float, Field(gt=0.0, lt=1.0)]
 _D = TrackerParams()
+# SI names inside TrackerParams → the key a scenario file spells (for its error messages).
+_FILE_NAMES = {"target_alt_band_m": "target_alt_band_km", "min_parallax_rad": "min_parallax_deg",
+               "single_sensor_ranges_m": "single_sensor_ranges_km"}
+
+
+def _real(low=None, high=None, unit="", **kw):
+    return Annotated[float, Bounds(low, high, unit, **kw)]
+
+
+Seconds = _real(0.0, 3600.0, "s")
+RangeKm = _real(0.0, 200_000.0, "km", low_open=True)
+AltKm = _real(0.0, 5_000.0, "km", why="far above any missile apogee")
 
 
 class TrackerSpec(Model):
-    """Tracker settings of a scenario; `.to_params()` gives the TrackerParams the tracker reads."""
+    """Tracker settings of a scenario; `.to_params()` gives the TrackerParams the tracker reads.
 
-    filter: Literal["ekf", "ukf", "imm"] = _D.filter
-    motion: Motion | list[Motion] = _D.motion
-    motion_params: dict[Motion, dict[str, float]] = {}
-    imm_transition: list[list[Annotated[float, Field(ge=0.0, le=1.0)]]] | None = None
-    imm_member: Literal["ekf", "ukf"] = _D.imm_member
-    gate_probability: Prob = _D.gate_probability
-    association: Literal["gnn", "jpda"] = _D.association
-    p_detection: Prob = _D.p_detection
-    clutter_density: Annotated[float, Field(gt=0.0)] | None = _D.clutter_density
-    confirm_m: Annotated[int, Field(ge=1)] = _D.confirm_m
-    confirm_n: Annotated[int, Field(ge=1)] = _D.confirm_n
-    delete_after_misses: Annotated[int, Field(ge=1)] = _D.delete_after_misses
-    delete_after_s: Annotated[float, Field(gt=0.0)] | None = _D.delete_after_s
-    fusion: Literal["centralised", "covariance_intersection"] = _D.fusion
-    scan_tolerance_s: Annotated[float, Field(ge=0.0)] = _D.scan_tolerance_s
-    triangulation_tolerance_s: Annotated[float, Field(ge=0.0)] = _D.triangulation_tolerance_s
-    min_parallax_deg: Annotated[float, Field(ge=0.0, lt=180.0)] = math.degrees(
-        _D.min_parallax_rad)
-    init_speed_sigma_mps: Annotated[float, Field(gt=0.0)] = _D.init_speed_sigma_mps
-    single_sensor_init: bool = _D.single_sensor_init
-    single_sensor_ranges_km: list[Annotated[float, Field(gt=0.0)]] = []
-    single_sensor_hypotheses: Annotated[int, Field(ge=2, le=64)] = _D.single_sensor_hypotheses
-    target_alt_band_km: tuple[float, float] = (_D.target_alt_band_m[0] / 1e3,
-                                               _D.target_alt_band_m[1] / 1e3)
-    hypothesis_prune: Prob = _D.hypothesis_prune
-    duplicate_probability: Prob = _D.duplicate_probability
-    keep_unconfirmed: bool = _D.keep_unconfirmed
+    Defaults are those of hyperdef.tracking.config.TrackerParams (which documents their sources);
+    consistency tests (NEES/NIS, Bar-Shalom, Li & Kirubarajan 2001) are how they are judged.
+    """
+
+    filter: Literal["ekf", "ukf", "imm"] = Field(_D.filter, description=(
+        "Filter: extended Kalman, square-root unscented Kalman, or an interacting multiple "
+        "model (IMM) of several motion models."))
+    motion: Motion | Annotated[list[Motion], Field(max_length=5)] = Field(
+        _D.motion, description=("Motion model (one name), or a list of them for filter imm: "
+                                "cv, ca, singer, ballistic, glide."))
+    motion_params: dict[Motion, dict[Annotated[str, Field(max_length=100)],
+                                     _real(0.0, 1e12)]] = Field({}, description=(
+        "Per motion model, its parameters by name, e.g. {cv: {q_m2ps3: 100}, singer: {tau_s: "
+        "20, sigma_m_mps2: 30}}; names and units are those of hyperdef.tracking.motion."))
+    imm_transition: Annotated[list[Annotated[list[Annotated[float, Field(ge=0.0, le=1.0)]],
+                                             Field(max_length=5)]],
+                              Field(max_length=5)] | None = Field(None, description=(
+        "IMM model-transition matrix, one row per motion model, rows summing to 1 [-] "
+        "(probabilities per scan); omitted: the tracker's default."))
+    imm_member: Literal["ekf", "ukf"] = Field(_D.imm_member, description=(
+        "Filter used by each IMM member."))
+    gate_probability: Prob = Field(_D.gate_probability, description=(
+        "Probability that a true detection falls inside the validation gate [-]."))
+    association: Literal["gnn", "jpda"] = Field(_D.association, description=(
+        "Data association: global nearest neighbour or joint probabilistic (JPDA)."))
+    p_detection: Prob = Field(_D.p_detection, description=(
+        "Detection probability the association assumes [-]."))
+    clutter_density: Annotated[float, Field(gt=0.0, le=1e12)] | None = Field(
+        _D.clutter_density, description=(
+            "False-alarm density per unit measurement volume for JPDA (rad⁻² for lines of "
+            "sight); omitted: estimated."))
+    confirm_m: Annotated[int, Field(ge=1, le=100)] = Field(_D.confirm_m, description=(
+        "M of M-of-N confirmation: hits needed within the last confirm_n scans."))
+    confirm_n: Annotated[int, Field(ge=1, le=100)] = Field(_D.confirm_n, description=(
+        "N of M-of-N confirmation."))
+    delete_after_misses: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        _D.delete_after_misses, description="Delete a track after this many missed scans.")
+    delete_after_s: _real(0.0, 86_400.0, "s", low_open=True) | None = Field(
+        _D.delete_after_s, description="Delete a track not updated for this long [s].")
+    fusion: Literal["centralised", "covariance_intersection"] = Field(_D.fusion, description=(
+        "Multi-sensor fusion: centralised measurement fusion or covariance intersection."))
+    scan_tolerance_s: Seconds = Field(_D.scan_tolerance_s, description=(
+        "Detections within this time are one scan [s]."))
+    triangulation_tolerance_s: Seconds = Field(_D.triangulation_tolerance_s, description=(
+        "Lines of sight within this time may be triangulated together [s]."))
+    min_parallax_deg: _real(0.0, 180.0, "deg", high_open=True) = Field(
+        math.degrees(_D.min_parallax_rad), description=(
+            "Smallest angle between two lines of sight to triangulate a new track [deg]."))
+    init_speed_sigma_mps: _real(0.0, 20_000.0, "m/s", low_open=True) = Field(
+        _D.init_speed_sigma_mps, description="1σ speed prior of a new track [m/s].")
+    single_sensor_init: bool = Field(_D.single_sensor_init, description=(
+        "Start tracks from one sensor's lines of sight with a ladder of range hypotheses."))
+    single_sensor_ranges_km: Annotated[list[RangeKm], Field(max_length=64)] = Field(
+        [], description=("Explicit range hypotheses [km] (two or more); omitted: derived from "
+                         "target_alt_band_km."))
+    single_sensor_hypotheses: Annotated[int, Field(ge=2, le=64)] = Field(
+        _D.single_sensor_hypotheses, description="Range hypotheses per single-sensor start.")
+    target_alt_band_km: tuple[AltKm, AltKm] = Field(
+        (_D.target_alt_band_m[0] / 1e3, _D.target_alt_band_m[1] / 1e3), description=(
+            "[low, high] altitudes where single-sensor starts seek targets [km]."))
+    hypothesis_prune: Prob = Field(_D.hypothesis_prune, description=(
+        "Drop a range hypothesis below this probability [-]."))
+    duplicate_probability: Prob = Field(_D.duplicate_probability, description=(
+        "Merge two tracks when they are this likely to be one target [-]."))
+    keep_unconfirmed: bool = Field(_D.keep_unconfirmed, description=(
+        "Keep tentative tracks in the outputs."))
 
     @model_validator(mode="after")
     def _consistent(self):
-        # TrackerParams checks the cross-field rules (M ≤ N, one motion unless imm, IMM matrix
-        # shape and rows summing to 1); its messages name the field.
-        self.to_params()
+        lo, hi = self.target_alt_band_km
+        if not hi > lo:
+            raise ValueError(f"target_alt_band_km: need low < high, got [{lo:g}, {hi:g}]")
+        if len(self.single_sensor_ranges_km) == 1:
+            raise ValueError("single_sensor_ranges_km: give at least 2 ranges, or none")
+        self._motion_params()
+        # TrackerParams checks the other cross-field rules (M ≤ N, one motion unless imm, IMM
+        # matrix shape and rows summing to 1); its messages name the field, in SI: say it as
+        # the file does.
+        try:
+            self.to_params()
+        except ValueError as exc:
+            msg = str(exc)
+            for si, file_name in _FILE_NAMES.items():
+                msg = msg.replace(si, file_name)
+            raise ValueError(msg) from None
         return self
+
+    def _motion_params(self) -> None:
+        from hyperdef.tracking.motion import motion_model
+
+        for name, params in self.motion_params.items():
+            try:
+                motion_model(name, **params)
+            except TypeError:
+                import dataclasses
+
+                cls = type(motion_model(name))
+                allowed = [f.name for f in dataclasses.fields(cls)] if \
+                    dataclasses.is_dataclass(cls) else []
+                bad = sorted(set(params) - set(allowed))
+                raise ValueError(f"motion_params.{name}: unknown parameter(s) {bad}; allowed: "
+                                 f"{', '.join(allowed)}") from None
 
     def to_params(self) -> TrackerParams:
         """The SI TrackerParams of this section."""

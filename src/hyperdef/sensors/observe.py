@@ -48,6 +48,8 @@ class Observation:
       of regard, range, elevation, in flight).
     detected: sensor name → (S, O, T) bool, some platform detected the object in the frame
       (or scan) that contains that grid time.
+    visible_by_platform: sensor name → (S, O, P, T) bool, the same geometric access per
+      platform (what an access report lists).
     """
 
     detections: pd.DataFrame
@@ -55,6 +57,7 @@ class Observation:
     visible: dict[str, np.ndarray]
     detected: dict[str, np.ndarray]
     sensor_names: tuple[str, ...] = ()
+    visible_by_platform: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
     def summary(self, truth, sample_index: int = 0) -> list[dict]:
         """One dict per (sensor, threat) of sample `sample_index` (an index into truth.sample_ids):
@@ -121,14 +124,15 @@ def _sweep(spec, plat: Platforms, truth, seed, t, kernel, to_rows, extra=None):
     time chunk (padded to a fixed width, one compiled shape per sensor) and the chunk's per-time
     keys; it returns the kernel's dict of (O, P, Tc) arrays. to_rows(out, sid, o, pl, ti, tg)
     turns the detected entries into detection rows; extra(key, sid) adds rows not tied to a
-    target (false alarms). Returns (rows, visible, detected) with the flags (S, O, T).
+    target (false alarms). Returns (rows, visible, detected, visible_by_platform) with the
+    flags (S, O, T) and the per-platform access (S, O, P, T).
     """
     n_o = np.asarray(truth.r_ecef_m).shape[1]
     width, spans = _chunks(t.size, n_o * plat.count)
     rows, vis, det = [], [], []
     for s_i, sid in enumerate(np.asarray(truth.sample_ids)):
         key = component_key(sample_key(root_key(seed), int(sid)), f"sensor/{spec.name}")
-        vis_s = np.zeros((n_o, t.size), bool)
+        vis_s = np.zeros((n_o, plat.count, t.size), bool)
         det_s = np.zeros((n_o, t.size), bool)
         for a, b in spans:
             def cut(x, fill, axis=1, a=a, b=b):
@@ -136,7 +140,7 @@ def _sweep(spec, plat: Platforms, truth, seed, t, kernel, to_rows, extra=None):
 
             out = kernel(s_i, cut, time_keys(key, np.arange(a, a + width)))
             d = np.asarray(out["detected"])[..., : b - a]
-            vis_s[:, a:b] = np.asarray(out["visible"])[..., : b - a].any(axis=1)
+            vis_s[:, :, a:b] = np.asarray(out["visible"])[..., : b - a]
             det_s[:, a:b] = d.any(axis=1)
             o, pl, ti = np.nonzero(d)
             if o.size:
@@ -145,7 +149,8 @@ def _sweep(spec, plat: Platforms, truth, seed, t, kernel, to_rows, extra=None):
             rows += extra(key, int(sid))
         vis.append(vis_s)
         det.append(det_s)
-    return rows, np.stack(vis), np.stack(det)
+    by_platform = np.stack(vis)
+    return rows, by_platform.any(axis=2), np.stack(det), by_platform
 
 
 def _observer(plat: Platforms, pl, tg) -> dict:
@@ -228,18 +233,19 @@ def observe(specs, truth, *, epoch, earth, seed: int, scenario_dir: Path | None 
     t = np.asarray(truth.t_s, np.float64)
     if step_s is None:
         step_s = float(t[1] - t[0]) if t.size > 1 else 1.0
-    rows, platforms, visible, detected = [], {}, {}, {}
+    rows, platforms, visible, detected, by_platform = [], {}, {}, {}, {}
     for spec in specs:
         plat = platforms_of(spec, t, epoch=epoch, earth=earth, scenario_dir=scenario_dir)
         if isinstance(spec, RadarSpec):
-            r, vis, det = _observe_radar(spec, plat, truth, seed, t, step_s, earth)
+            r, vis, det, vis_p = _observe_radar(spec, plat, truth, seed, t, step_s, earth)
         else:
-            r, vis, det = _observe_ir(spec, plat, truth, seed, t, earth)
+            r, vis, det, vis_p = _observe_ir(spec, plat, truth, seed, t, earth)
         hold = frame_start_index(t, frame_period_of(spec))
         rows += r
         platforms[spec.name] = plat.r_ecef_m
         visible[spec.name] = vis
+        by_platform[spec.name] = vis_p
         detected[spec.name] = det[..., hold]
     return Observation(dets.table(rows), platforms, visible, detected,
-                       tuple(s.name for s in specs))
+                       tuple(s.name for s in specs), by_platform)
 

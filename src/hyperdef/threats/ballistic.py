@@ -33,6 +33,18 @@ from hyperdef.threats.kinematics import central_angle_rad
 
 MIN_BURNOUT_ANGLE_RAD = np.deg2rad(1.0)
 AIM_ITERATIONS = 3
+# Within this central angle of the site's antipode every azimuth reaches the aim: the launch
+# plane is undefined (1e-9 rad is 6 mm on the ground, far above the ~1e-9 m rounding noise of
+# the horizontal direction it would otherwise be built from).
+ANTIPODE_TOL_RAD = 1e-9
+
+
+def antipodal(site_ecef_m, aim_ecef_m):
+    """(...) bool: the aim is the site's antipode, so no launch plane (azimuth) is defined.
+
+    site_ecef_m, aim_ecef_m: (..., 3) ECEF [m].
+    """
+    return np.asarray(central_angle_rad(site_ecef_m, aim_ecef_m)) > np.pi - ANTIPODE_TOL_RAD
 
 
 def loft_offset_rad(trajectory: str, loft_rad: float) -> float:
@@ -71,7 +83,8 @@ def impulsive_velocity(site_ecef_m, aim_ecef_m, offset_rad, earth: EarthModel,
       offset_rad: (...) burnout angle above the minimum-energy one (`loft_offset_rad`).
       earth: Earth model (its rotation moves the aim during the flight).
     Returns:
-      (v_ecef_mps (..., 3), tof_s (...), ok (...)): ok is False where no bound arc exists.
+      (v_ecef_mps (..., 3), tof_s (...), ok (...)): ok is False where no bound arc exists or
+      the (moving) aim is the site's antipode, where the launch plane is undefined.
     """
     site = jnp.asarray(site_ecef_m, jnp.float64)
     aim = jnp.asarray(aim_ecef_m, jnp.float64)
@@ -85,11 +98,13 @@ def impulsive_velocity(site_ecef_m, aim_ecef_m, offset_rad, earth: EarthModel,
         gamma, nu = burnout_angle(psi, offset_rad)
         speed = jnp.sqrt(nu * earth.gm_m3ps2 / r)
         h = aim_then - jnp.sum(aim_then * u, -1, keepdims=True) * u
-        h = h / jnp.linalg.norm(h, axis=-1, keepdims=True)
+        h_norm = jnp.linalg.norm(h, axis=-1)
+        plane = psi < jnp.pi - ANTIPODE_TOL_RAD
+        h = h / jnp.where(plane, h_norm, 1.0)[..., None]
         v_i = speed[..., None] * (jnp.cos(gamma)[..., None] * h + jnp.sin(gamma)[..., None] * u)
         _, tof, ok = predict_descent(site, v_i, jnp.linalg.norm(aim, axis=-1), earth.gm_m3ps2)
         tof = jnp.where(ok, tof, 0.0)
-    ok = ok & (nu < 2.0) & (psi > 0.0)
+    ok = ok & (nu < 2.0) & (psi > 0.0) & plane
     v_ecef = v_i - jnp.stack([-w * site[..., 1], w * site[..., 0], 0.0 * site[..., 2]], -1)
     return v_ecef, tof, ok
 

@@ -51,8 +51,11 @@ def predict_descent(r_m, v_inertial_mps, r_impact_m, gm_m3ps2):
     Returns:
       (psi_rad, tof_s, ok), each (...): ground angle still to fly and time to get there along
       the descending branch. ok is False where the arc never crosses r_impact_m: psi and tof
-      are 0 for an arc that stays below it (e.g. at rest on the pad, where the sphere through
-      the aim point may lie above), +inf for one that stays above it or is unbound.
+      are 0 for an arc that stays below it, +inf for one that stays above it or is unbound.
+      Boundness is judged by the energy v²/2 − μ/r, not by e < 1: a body at rest in the
+      inertial frame (a pad on a non-rotating Earth, or at a pole) flies the degenerate
+      rectilinear ellipse, e = 1 to rounding, and must come out bound with Ψ = 0 (it falls
+      straight back), not unbound with Ψ = +inf.
     """
     r = jnp.linalg.norm(r_m, axis=-1)
     h_vec = jnp.cross(r_m, v_inertial_mps)
@@ -64,12 +67,13 @@ def predict_descent(r_m, v_inertial_mps, r_impact_m, gm_m3ps2):
     sin_f0 = jnp.sum(r_m * v_inertial_mps, axis=-1) * h / (gm_m3ps2 * e * r)
     f0 = jnp.mod(jnp.arctan2(sin_f0, cos_f0), 2 * jnp.pi)
     cos_f1 = (p / r_impact_m - 1.0) / e
-    ok = (jnp.abs(cos_f1) <= 1.0) & (e < 1.0)
+    bound = 0.5 * jnp.sum(v_inertial_mps**2, axis=-1) < gm_m3ps2 / r
+    ok = (jnp.abs(cos_f1) <= 1.0) & bound
     f1 = 2 * jnp.pi - jnp.arccos(jnp.clip(cos_f1, -1.0, 1.0))
     psi = jnp.maximum(f1 - f0, 0.0)
     e_ok = jnp.minimum(e, 1.0 - 1e-12)
     a = p / (1.0 - e_ok * e_ok)
     n = jnp.sqrt(gm_m3ps2 / a**3)
     tof = jnp.maximum(_mean_anomaly(f1, e_ok) - _mean_anomaly(f0, e_ok), 0.0) / n
-    never = jnp.where((cos_f1 < -1.0) & (e < 1.0), 0.0, jnp.inf)
+    never = jnp.where((cos_f1 < -1.0) & bound, 0.0, jnp.inf)
     return jnp.where(ok, psi, never), jnp.where(ok, tof, never), ok

@@ -6,7 +6,12 @@
 - ballistic, boosted: the kick is solved for the trajectory type's burnout angle, thrust ends at
   the range cut-off, and the aim is corrected against drag, J2 and rotation
   (hyperdef.threats.ballistic); a booster too weak for the aim flies short as OUT_OF_REACH;
+- ballistic, boosted, on `azimuth_deg` without an aim: flown to burnout with the given kick or
+  pitch programme, then coasts;
 - ballistic, impulsive: the vacuum burnout velocity is placed on the site.
+
+A boost-glide release speed the booster cannot reach releases at burnout and ends OUT_OF_REACH;
+an aim on the site's antipode (no launch plane) is INVALID_INPUT.
 """
 
 from __future__ import annotations
@@ -96,12 +101,20 @@ def fly_launch(spec, d, grid, earth: EarthModel, atmosphere: str) -> Phase:
     t0 = np.full(n, spec.t0_s)
     y_pad = np.concatenate([site, np.zeros((n, 3))], -1)
     t_stop = t0 + (spec.stop.time_s or np.inf)
+    # An aim (or, steering by it, a target) on the site's antipode leaves the launch plane
+    # undefined: every azimuth reaches it. Such samples are INVALID_INPUT, never a guess.
+    if aim is not None:
+        d.invalid |= ballistic.antipodal(site, aim)
     if la.azimuth_deg is not None:
         az = np.deg2rad(d("launch/azimuth_deg", la.azimuth_deg))
         toward = np.sin(az)[:, None] * enu[:, 0] + np.cos(az)[:, None] * enu[:, 1]
     else:
-        toward = (aim if aim is not None else v.target) - site
-    if spec.kind == "glide":
+        goal = aim if aim is not None else v.target
+        d.invalid |= ballistic.antipodal(site, goal)
+        toward = np.where(d.invalid[:, None], enu[:, 1], goal - site)
+    if spec.kind == "glide" or (aim is None and la.boost is not None):
+        # A glider, or a ballistic missile flown to burnout on an azimuth (no aim: its kick or
+        # pitch programme is given, the schema makes sure).
         return _boost_glide(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, toward,
                             t_stop, site)
     if la.boost is None:
@@ -148,7 +161,17 @@ def _boost_glide(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_
     a = _run_boost(bp, y_pad, grid, earth, atmosphere, step, t_stop)
     released = (a[3] == Status.OK) & (a[1] < t_stop)
     fail = np.where(a[3] == Status.OK, Status.OK, a[3])
-    return _chain(v, bp, a, grid, earth, atmosphere, t0, t_stop, site, released, fail)
+    phase = _chain(v, bp, a, grid, earth, atmosphere, t0, t_stop, site, released, fail)
+    if cutoff is not None:
+        # Burnt out before the cut-off speed: the release state is beyond the booster. It is
+        # released at burnout and flies on, but however it ends it is flagged (never a plain
+        # IMPACT or MAX_TIME).
+        burn_end = t0 + boost.burn_end_s(bp.burn_s, bp.t_ignite_s)
+        ended = np.isin(phase.status, [Status.IMPACT, Status.MAX_TIME, Status.STOP_ALTITUDE,
+                                       Status.OK])
+        short = released & (a[1] >= burn_end - 1e-6) & ended
+        phase.status = np.where(short, Status.OUT_OF_REACH, phase.status).astype(np.int32)
+    return phase
 
 
 def _impulsive(spec, v, grid, earth, atmosphere, t0, site, aim):

@@ -26,7 +26,7 @@ from hyperdef.earth.model import EarthModel
 from hyperdef.random import component_code, root_key
 from hyperdef.scenario.base import draw
 from hyperdef.status import Status
-from hyperdef.threats import heating
+from hyperdef.threats import body_ir, heating
 from hyperdef.threats.flights import fly_cruise, fly_initial
 from hyperdef.threats.launch import fly_launch
 from hyperdef.threats.truth import Truth
@@ -82,10 +82,40 @@ def _signature(y, alt_m, atmosphere: str, nose_m, emissivity, area_m2, band_m, k
     return speed, speed / air.sound_speed_mps, q, temp, ir
 
 
+@functools.partial(jax.jit, static_argnames=("earth", "atmosphere", "band_m"))
+def _body_signature(y, alt_m, earth: EarthModel, atmosphere: str, body, emissivity, alpha_rad,
+                    limit_k, re_tr, k, band_m):
+    """Nose temperature and intensity from straight above, (S, T), of `ir_model: body`."""
+    model = atmosphere_model(atmosphere)
+    air = model(jnp.minimum(alt_m, TOP_OF_ATMOSPHERE_M))
+    rho = jnp.where(alt_m < TOP_OF_ATMOSPHERE_M, air.density_kgpm3, 0.0)
+    up = altitude_and_up(y[..., :3], earth)[1]
+    return body_ir.signature_from_above(rho, air.temp_k, y[..., 3:6], up, body, emissivity,
+                                        alpha_rad, limit_k, re_tr, k, band_m)
+
+
 def _ground_range_m(first_r, last_r, earth: EarthModel):
+    """(S,) geodesic distance [m] between the ground points under two ECEF positions (S, 3)."""
     lat1, lon1, _ = ecef_to_geodetic(first_r, earth)
     lat2, lon2, _ = ecef_to_geodetic(last_r, earth)
     return np.asarray(geodesic_m(lat1, lon1, lat2, lon2, earth))
+
+
+def _ground_track_m(start_r, r_grid, end_r, earth: EarthModel):
+    """(S,) distance flown along the ground track [m]: the geodesic legs between the ground
+    points under start → every in-flight grid point → end, summed (a weave counts its
+    lateral travel; a path past half the globe is not folded back as a start-to-end geodesic
+    would be). start_r, end_r (S, 3); r_grid (S, T, 3), NaN off flight."""
+    pts = np.concatenate([start_r[:, None], r_grid, end_r[:, None]], axis=1)
+    ok = np.all(np.isfinite(pts), -1)
+    legs = np.zeros(ok.shape[0])
+    # Legs join consecutive finite points (the in-flight points are contiguous in time).
+    for s_i in range(ok.shape[0]):
+        p = pts[s_i, ok[s_i]]
+        if p.shape[0] >= 2:
+            legs[s_i] = float(np.sum(_ground_range_m(jnp.asarray(p[:-1]), jnp.asarray(p[1:]),
+                                                     earth)))
+    return legs
 
 
 def _threat(spec, earth: EarthModel, atmosphere: str, grid: np.ndarray, seed: int,
@@ -107,6 +137,13 @@ def _threat(spec, earth: EarthModel, atmosphere: str, grid: np.ndarray, seed: in
     speed, mach, q, temp, ir = (np.asarray(a) for a in _signature(
         jnp.asarray(y), jnp.asarray(alt), atmosphere, phase.nose_radius_m, phase.emissivity,
         phase.emitting_area_m2, band, spec.heating_k))
+    if spec.ir_model == "body":
+        b = spec.body
+        temp, ir = (np.asarray(a) for a in _body_signature(
+            jnp.asarray(y), jnp.asarray(alt), earth, atmosphere,
+            body_ir.body_from_spec(b, phase.nose_radius_m), phase.emissivity[:, None],
+            np.deg2rad(b.alpha_deg), b.material_limit_k, b.transition_reynolds,
+            spec.heating_k, band))
     ir = ir + np.where(in_flight, phase.plume_w_sr, 0.0)
     nan = lambda a: np.where(in_flight, a, np.nan)
     end = np.where(bad[:, None], np.nan, phase.y_end)
@@ -115,11 +152,15 @@ def _threat(spec, earth: EarthModel, atmosphere: str, grid: np.ndarray, seed: in
         status = np.where((status == Status.IMPACT) & ~(miss <= MISS_TOLERANCE_M),
                           Status.OUT_OF_REACH, status).astype(np.int32)
     landed = (status == Status.IMPACT) | (status == Status.OUT_OF_REACH)
-    impact = landed & np.all(np.isfinite(end[:, :3]), -1)
-    lat, lon, _ = (np.asarray(a) for a in ecef_to_geodetic(jnp.asarray(end[:, :3]), earth))
+    lat, lon, end_alt = (np.asarray(a) for a in ecef_to_geodetic(jnp.asarray(end[:, :3]),
+                                                                  earth))
+    # OUT_OF_REACH also ends flights still aloft at the grid's end: an impact needs the ground.
+    impact = landed & np.all(np.isfinite(end[:, :3]), -1) & (end_alt < 1.0)
     rng = _ground_range_m(jnp.asarray(np.where(bad[:, None], 0.0, phase.start_r)),
                           jnp.asarray(np.nan_to_num(end[:, :3])), earth)
     ok_rng = ~bad & np.all(np.isfinite(end[:, :3]), -1)
+    track = _ground_track_m(np.where(bad[:, None], np.nan, phase.start_r), r,
+                            np.where(ok_rng[:, None], end[:, :3], np.nan), earth)
     return {
         "r_ecef_m": r, "v_ecef_mps": y[..., 3:6], "alt_m": nan(alt), "speed_mps": nan(speed),
         "mach": nan(mach), "temp_k": nan(temp), "ir_w_sr": nan(ir), "heat_flux_w_m2": nan(q),
@@ -131,7 +172,8 @@ def _threat(spec, earth: EarthModel, atmosphere: str, grid: np.ndarray, seed: in
         "emissivity": phase.emissivity, "emitting_area_m2": phase.emitting_area_m2,
         "nose_radius_m": phase.nose_radius_m, "mass_kg": phase.mass_kg,
         "beta_kgpm2": phase.beta_kgpm2, "lift_to_drag": phase.lift_to_drag,
-        "ground_range_m": np.where(ok_rng, rng, np.nan), "band": band,
+        "start_to_end_m": np.where(ok_rng, rng, np.nan),
+        "ground_track_m": np.where(ok_rng, track, np.nan), "band": band,
     }
 
 
@@ -164,10 +206,12 @@ def simulate(specs: Sequence, *, earth: EarthModel, atmosphere: str, t_grid_s, s
         ("in_flight", (t_,)), ("status", ()), ("t_start_s", ()), ("t_end_s", ()),
         ("impact_lat_rad", ()), ("impact_lon_rad", ()), ("emissivity", ()),
         ("emitting_area_m2", ()), ("nose_radius_m", ()), ("mass_kg", ()), ("beta_kgpm2", ()),
-        ("lift_to_drag", ()), ("ground_range_m", ()))}
+        ("lift_to_drag", ()), ("start_to_end_m", ()),
+        ("ground_track_m", ()))}
     fields["in_flight"] = fields["in_flight"].astype(bool)
     fields["status"] = fields["status"].astype(np.int32)
     bands = tuple(p["band"] for p in parts)
     return Truth(names=tuple(names), kinds=tuple(s.kind for s in specs), sample_ids=ids,
+                 ir_models=tuple(s.ir_model for s in specs),
                  t_s=grid, ir_band_m=bands[0] if bands else (2.69e-6, 2.95e-6),
                  ir_bands_m=bands, **fields)

@@ -21,8 +21,10 @@ VARIABLES = {
     "alt_m": ("m", "height above the Earth model"),
     "speed_mps": ("m/s", "speed relative to the Earth (and the air)"),
     "mach": ("1", "Mach number in the scenario atmosphere"),
-    "temp_k": ("K", "radiative-equilibrium stagnation temperature"),
-    "ir_w_sr": ("W/sr", "in-band radiant intensity (heated area, plus plume in boost)"),
+    "temp_k": ("K", "radiative-equilibrium stagnation temperature (ir_model body: hot wall, "
+               "capped at the material limit)"),
+    "ir_w_sr": ("W/sr", "in-band radiant intensity seen from straight above (ir_model body; "
+                "stagnation: the heated area), plus plume in boost"),
     "heat_flux_w_m2": ("W/m2", "Sutton-Graves stagnation heat flux"),
     "in_flight": ("1", "true while the object flies"),
 }
@@ -75,8 +77,14 @@ class Truth:
     beta_kgpm2: np.ndarray
     lift_to_drag: np.ndarray
     ir_band_m: tuple[float, float]  # band of ir_w_sr [m] (of the first object, see ir_bands_m)
-    ground_range_m: np.ndarray  # (S, O) from the first in-flight point to impact/last point
+    start_to_end_m: np.ndarray  # (S, O) geodesic from launch/release point to impact/end
+    ground_track_m: np.ndarray  # (S, O) distance flown along the ground track
     ir_bands_m: tuple[tuple[float, float], ...] = ()  # (O) per-object bands; () = all ir_band_m
+    ir_models: tuple[str, ...] = ()  # (O) 'stagnation' or 'body' per object; () = stagnation
+
+    def ir_model_of(self, o: int) -> str:
+        """The infrared model ('stagnation' or 'body') of object o's ir_w_sr."""
+        return self.ir_models[o] if self.ir_models else "stagnation"
 
     def band_of(self, o: int) -> tuple[float, float]:
         """The band [m] of object o's ir_w_sr."""
@@ -96,13 +104,17 @@ class Truth:
         for name, (unit, desc) in PER_OBJECT.items():
             data[name] = (("sample", "object"), getattr(self, name),
                           {"units": unit, "long_name": desc})
-        data["ground_range_m"] = (("sample", "object"), self.ground_range_m,
-                                  {"units": "m", "long_name": "ground range flown"})
+        data["start_to_end_m"] = (("sample", "object"), self.start_to_end_m, {
+            "units": "m", "long_name": "geodesic from launch/release point to impact/end"})
+        data["ground_track_m"] = (("sample", "object"), self.ground_track_m, {
+            "units": "m", "long_name": "distance flown along the ground track"})
         bands = np.array([self.band_of(o) for o in range(len(self.names))]).reshape(-1, 2)
         data["ir_band_lo_m"] = (("object",), bands[:, 0], {"units": "m",
                                                           "long_name": "ir_w_sr band, low end"})
         data["ir_band_hi_m"] = (("object",), bands[:, 1], {"units": "m",
                                                           "long_name": "ir_w_sr band, high end"})
+        data["ir_model"] = (("object",), [self.ir_model_of(o) for o in range(len(self.names))],
+                            {"long_name": "infrared model of ir_w_sr"})
         ds = xr.Dataset(data, coords=coords)
         ds["time"].attrs.update(units="s", long_name="seconds since the scenario epoch")
         ds.attrs.update(ir_band_lo_m=self.ir_band_m[0], ir_band_hi_m=self.ir_band_m[1],
@@ -122,13 +134,16 @@ class Truth:
                 "lat_deg": float(np.rad2deg(lat)), "lon_deg": float(np.rad2deg(lon))}
             dur = self.t_end_s[s, o] - self.t_start_s[s, o]
             max_alt = mx(self.alt_m)
-            rng = _float(self.ground_range_m[s, o])
+            rng = _float(self.start_to_end_m[s, o])
+            track = _float(self.ground_track_m[s, o])
             rows.append({
                 "name": name,
                 "kind": kind,
                 "status": Status(int(self.status[s, o])).name,
                 "flight_time_s": _float(dur),
-                "ground_range_km": None if rng is None else rng / 1e3,
+                "ground_track_km": None if track is None else track / 1e3,
+                "start_to_end_km": None if rng is None else rng / 1e3,
+                "ir_model": self.ir_model_of(o),
                 "max_alt_km": None if max_alt is None else max_alt / 1e3,
                 "max_speed_mps": mx(self.speed_mps),
                 "max_temp_k": mx(self.temp_k),

@@ -42,7 +42,10 @@ class TrackerParams:
         `hyperdef.tracking.motion.motion_model(name, **kwargs)` (process-noise intensities,
         Singer time constant, …; see that module for names and units).
     imm_transition: (M, M) Markov matrix rows for "imm" (None: 0.95 on the diagonal, the rest
-        shared evenly); imm_member: the member filter type ("ekf" | "ukf").
+        shared evenly); imm_member: the member filter type ("ekf" | "ukf"). Time base: the
+        matrix is the mode transition over 1 s of elapsed time, not per scan; a step of T s
+        uses Π(T) = expm(T·logm(Π)) (`hyperdef.tracking.filters.imm`), so the default 0.95
+        means a mean sojourn of 1/(1 − 0.95) ≈ 20 s in a mode whatever the sensors' rates.
     gate_probability: probability mass inside the χ² gate.
     association: "gnn" (global nearest neighbour, one measurement per track per platform) or
         "jpda" (joint probabilistic data association, for closely spaced targets).

@@ -1,10 +1,14 @@
 """Serve the built 3-D viewer and one run folder's scene on the loopback interface only.
 
 Routes: `/` and static files from the built viewer (`viewer/dist`, or `$HYPERDEF_VIEWER_DIST`);
-`/run/<file>` from the run folder; `/run-info.json` with the version check. Any path that
-resolves outside those two folders (`..`, encoded `%2e%2e`, symlinks) gets 403; only GET and
-HEAD are answered. Binding 127.0.0.1 keeps the scene off the network: a run may describe
-sensitive geometry, and the viewer needs no other host.
+`/run/scene.czml`, the one file of the run folder the page reads; `/run-info.json` with the
+version check. Any other run file is 404, any path that resolves outside the viewer folder
+(`..`, encoded `%2e%2e`, symlinks) 403; only GET and HEAD are answered. Binding 127.0.0.1 keeps
+the scene off the network: a run may describe sensitive geometry, and the viewer needs no other
+host. A request whose Host header is not a loopback name (127.0.0.1, localhost, [::1]) gets 403:
+a web page on another site could otherwise point its own host name at 127.0.0.1 (DNS rebinding)
+and read the scene through the user's browser as same-origin (RFC 9110 §7.2 makes Host the name
+the client asked for; checking it is the usual defence).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 8642
 SCENE = "scene.czml"
 DIST_ENV = "HYPERDEF_VIEWER_DIST"
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
 _TYPES = {".czml": "application/json", ".js": "text/javascript", ".json": "application/json",
           ".wasm": "application/wasm", ".ktx2": "image/ktx2", ".glb": "model/gltf-binary"}
 
@@ -90,6 +95,16 @@ def scene_version_message(run_dir) -> str | None:
     return None
 
 
+def host_allowed(host: str | None, port: int) -> bool:
+    """True when a Host header names this server by a loopback name (and its port, if any)."""
+    if not host:
+        return False  # HTTP/1.1 requires Host (RFC 9110 §7.2); browsers always send it
+    name, sep, given = host.strip().lower().rpartition(":")
+    if not sep or name.endswith(":") or not given.isdigit():  # no port, or a bare IPv6 name
+        name, given = host.strip().lower(), str(port)
+    return name in LOOPBACK_NAMES and int(given) == port
+
+
 def _inside(root: Path, rel: str) -> Path | None:
     """root/rel resolved, or None if it leaves root (traversal, absolute path or symlink)."""
     if "\0" in rel:
@@ -112,12 +127,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(body=False)
 
     def _answer(self, body):
+        if not host_allowed(self.headers.get("Host"), self.server.server_address[1]):
+            return self._send(HTTPStatus.FORBIDDEN, "text/plain",
+                              b"this server answers only to 127.0.0.1 or localhost\n", body)
         path = unquote(urlsplit(self.path).path)
         if path == "/run-info.json":
             data = json.dumps(self.server.info).encode()
             return self._send(HTTPStatus.OK, "application/json", data, body)
         if path.startswith("/run/"):
-            target = _inside(self.server.run_dir, path[len("/run/"):])
+            if path != f"/run/{SCENE}":  # the rest of the run folder is not the page's to read
+                return self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n", body)
+            target = _inside(self.server.run_dir, SCENE)  # a symlink out is still refused
         else:
             target = _inside(self.server.dist, "index.html" if path == "/" else path)
         if target is None:
@@ -133,6 +153,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
         self.end_headers()
         if body:
             self.wfile.write(data)

@@ -39,17 +39,33 @@ from hyperdef.tracking.motion.kinematic import cv_process_noise
 
 _POS_VEL = ("x", "y", "z", "vx", "vy", "vz")
 _ALT_MAX_M = 1.0e6
+_V_REST_MPS = 1e-3  # below this ECEF speed the aerodynamic force is 0 (it is ~1e-12 m/s²)
 
 
 def _density_kgpm3(alt_m):
     return density_kgpm3(jnp.clip(alt_m, 0.0, _ALT_MAX_M))
 
 
+def _aero_accel(r, v, rho, beta, lift_to_drag, bank, earth):
+    """Drag + lift (3,) [m/s²] with a finite forward-mode derivative at v = 0.
+
+    Drag and lift grow as |v|², so their exact derivative at rest is 0; but |v| = √(v·v) has
+    the derivative v/|v| = 0/0 there, and a track started at rest (velocity prior mean 0) would
+    get a NaN Jacobian and a non-finite covariance. Below `_V_REST_MPS` the force is taken as
+    exactly 0 and the speed is evaluated at a harmless stand-in velocity (the double-`where`
+    pattern, JAX FAQ "gradients contain NaN where using where"), so both value and derivative
+    are finite; above it nothing changes.
+    """
+    rest = jnp.dot(v, v) < _V_REST_MPS**2
+    v_safe = jnp.where(rest, jnp.array([_V_REST_MPS, 0.0, 0.0]), v)
+    a = aero_accel_mps2(r, v_safe, rho, beta, lift_to_drag, bank, earth)
+    return jnp.where(rest, 0.0, a)
+
+
 def _accel(r, v, beta, lift_to_drag, bank, earth):
     alt, _ = altitude_and_up(r, earth)
     rho = _density_kgpm3(alt)
-    return frame_accel_mps2(r, v, earth) + aero_accel_mps2(r, v, rho, beta, lift_to_drag, bank,
-                                                          earth)
+    return frame_accel_mps2(r, v, earth) + _aero_accel(r, v, rho, beta, lift_to_drag, bank, earth)
 
 
 def rk4_propagate(deriv, y, dt_s, max_step_s: float):

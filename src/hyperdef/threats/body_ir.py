@@ -1,0 +1,208 @@
+"""Infrared body model: panel temperatures from engineering heating, Planck toward the viewer.
+
+`ir_model: stagnation` (hyperdef.threats.heating) puts the whole emitting area at the cold-wall
+stagnation temperature, the literature's upper bound. This model instead heats each part of a
+panelled body with its own correlation, puts each panel at radiative equilibrium, caps it at a
+material limit, and sums grey-body band intensity over the area each panel projects toward the
+viewer (Lambertian panels):
+
+- nose cap (sphere, radius R_n): Sutton–Graves stagnation heating (NASA TR R-376, 1971) with the
+  hot-wall factor (1 − h_w/h_0) (Tauber, NASA TP-2914, 1989, Eq. 2);
+- two swept leading edges (cylinders, radius R_le, sweep Λ): the cylinder stagnation line gets
+  1/√2 of the sphere's heating at the same radius and sweep scales it by cos^1.5 Λ
+  (Tauber 1989, §2.2; Bertin, *Hypersonic Aerothermodynamics*, AIAA 1994, ch. 5);
+- windward and leeward acreage: flat-plate heating along the running length s, laminar or
+  turbulent by the local Reynolds number against `transition_reynolds`. Surfaces facing into the
+  flow at incidence φ > 0 use Tauber, Menees & Adelman's correlations (J. Aircraft 24(9), 1987:
+  laminar q = 2.53e-5 √cos φ sin φ s^-½ ρ^½ V^3.2 (1 − h_w/h_0); turbulent, V > 3 962 m/s,
+  q = 2.2e-5 cos^2.08 φ sin^1.6 φ s^-0.2 ρ^0.8 V^3.7 (1 − 1.11 h_w/h_0)); no surface gets less
+  than a flat plate at zero incidence in the free stream (Reynolds analogy, St = 0.332
+  Pr^-⅔ Re_s^-½ laminar, 0.0296 Pr^-⅔ Re_s^-0.2 turbulent; White, *Viscous Fluid Flow*, 3rd ed.,
+  2006, §7-5), which is what a sheltered leeward surface sees (an upper bound: the expansion
+  over it lowers the density).
+
+Simplifications, each deliberate: the acreage is a plate of the body's length cut into
+`N_STRIPS` equal strips; the attitude is wings level at the commanded angle of attack (bank is
+not turned into the view); h_w = c_p·T_w with a constant c_p; no gas radiation, no plume.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import NamedTuple
+
+import jax.numpy as jnp
+
+from hyperdef.constants import STEFAN_BOLTZMANN_W_PER_M2_K4
+from hyperdef.radiometry import band_exitance_w_m2
+
+N_STRIPS = 8
+CP_AIR_JPKGK = 1004.5  # c_p of air for wall and recovery enthalpies [J/kg/K]
+PRANDTL = 0.71
+SUTHERLAND_MU0, SUTHERLAND_T0, SUTHERLAND_S = 1.716e-5, 273.15, 110.4  # White 2006, Table 1-2
+TAUBER_V_SPLIT_MPS = 3962.0  # Tauber et al. 1987: the turbulent fit changes at 13 000 ft/s
+
+
+class Body(NamedTuple):
+    """A panelled body (scalars or (...) arrays; lengths [m], areas [m²], angles [rad])."""
+
+    nose_radius_m: object
+    leading_edge_radius_m: object
+    leading_edge_sweep_rad: object
+    leading_edge_length_m: object
+    length_m: object
+    windward_area_m2: object
+    windward_incidence_rad: object
+    leeward_area_m2: object
+    leeward_incidence_rad: object
+
+
+def builtin_body(name: str = "reference_glider") -> dict:
+    """The shipped geometry `name` as a dict of the JSON fields (threats/data/PROVENANCE.md)."""
+    text = resources.files("hyperdef.threats").joinpath("data", f"{name}.json").read_text()
+    return json.loads(text)
+
+
+def _viscosity(t_k):
+    return SUTHERLAND_MU0 * (t_k / SUTHERLAND_T0) ** 1.5 * (SUTHERLAND_T0 + SUTHERLAND_S) / (
+        t_k + SUTHERLAND_S)
+
+
+def _equilibrium(q_of_t, emissivity, t_hi, iters=48):
+    """(...) wall temperature [K] with ε σ T⁴ = q(T), q non-increasing in T, by bisection."""
+    lo, hi = jnp.zeros_like(t_hi), t_hi
+
+    def f(t):
+        return emissivity * STEFAN_BOLTZMANN_W_PER_M2_K4 * t**4 - q_of_t(t)
+
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        above = f(mid) > 0.0
+        lo, hi = jnp.where(above, lo, mid), jnp.where(above, mid, hi)
+    return 0.5 * (lo + hi)
+
+
+def panel_temperatures_k(rho_kgpm3, speed_mps, t_inf_k, alpha_rad, body: Body, emissivity,
+                         material_limit_k, transition_reynolds, sutton_graves_k):
+    """Radiative-equilibrium temperatures [K] of the body's panels, capped at the material limit.
+
+    rho_kgpm3, speed_mps, t_inf_k, alpha_rad: (...) free stream and angle of attack.
+    Returns (nose (...), leading edge (...), windward (..., N_STRIPS), leeward (..., N_STRIPS)).
+    """
+    rho = jnp.maximum(jnp.asarray(rho_kgpm3, jnp.float64), 0.0)
+    v = jnp.asarray(speed_mps, jnp.float64)
+    t_inf = jnp.maximum(jnp.asarray(t_inf_k, jnp.float64), 1.0)
+    h0 = 0.5 * v**2 + CP_AIR_JPKGK * t_inf
+    hot = lambda t, c=1.0: jnp.maximum(1.0 - c * CP_AIR_JPKGK * t / h0, 0.0)
+    cap = lambda t: jnp.minimum(t, material_limit_k)
+    t_top = (sutton_graves_k * jnp.sqrt(rho / body.nose_radius_m) * v**3
+             / (emissivity * STEFAN_BOLTZMANN_W_PER_M2_K4)) ** 0.25 + 1.0
+    q_nose = sutton_graves_k * jnp.sqrt(rho / body.nose_radius_m) * v**3
+    t_nose = _equilibrium(lambda t: q_nose * hot(t), emissivity, t_top)
+    q_le = (sutton_graves_k * jnp.sqrt(rho / body.leading_edge_radius_m) * v**3 / jnp.sqrt(2.0)
+            * jnp.cos(body.leading_edge_sweep_rad) ** 1.5)
+    t_le = _equilibrium(lambda t: q_le * hot(t), emissivity, t_top)
+
+    ex = lambda a: jnp.asarray(a)[..., None]
+    s = ex(body.length_m) * (jnp.arange(N_STRIPS) + 0.5) / N_STRIPS  # running lengths [m]
+    rho_, v_, t_inf_, h0_ = ex(rho), ex(v), ex(t_inf), ex(h0)
+    re = rho_ * v_ * s / _viscosity(t_inf_)
+    turb = re > transition_reynolds
+    pr23 = PRANDTL ** (-2.0 / 3.0)
+
+    def acreage(phi_rad):  # incidence of the surface to the flow, > 0 facing into it
+        phi = ex(phi_rad)
+        sphi, cphi = jnp.maximum(jnp.sin(phi), 0.0), jnp.cos(phi)
+        lam_t = 2.53e-5 * jnp.sqrt(cphi) * sphi / jnp.sqrt(s) * jnp.sqrt(rho_) * v_**3.2
+        tur_hi = 2.2e-5 * cphi**2.08 * sphi**1.6 * s**-0.2 * rho_**0.8 * v_**3.7
+        st_lam = 0.332 * pr23 / jnp.sqrt(jnp.maximum(re, 1e-30))
+        st_tur = 0.0296 * pr23 * jnp.maximum(re, 1e-30) ** -0.2
+        hr_lam = CP_AIR_JPKGK * t_inf_ + jnp.sqrt(PRANDTL) * 0.5 * v_**2
+        hr_tur = CP_AIR_JPKGK * t_inf_ + PRANDTL ** (1 / 3) * 0.5 * v_**2
+
+        def q_of(t):
+            hw = CP_AIR_JPKGK * t
+            fl = jnp.maximum(1.0 - hw / h0_, 0.0)
+            ft = jnp.maximum(1.0 - 1.11 * hw / h0_, 0.0)
+            tur_lo = (3.89e-4 * cphi**1.78 * sphi**1.6 * s**-0.2 * (jnp.maximum(t, 1.0) / 556.0)
+                      ** -0.25 * rho_**0.8 * v_**3.37)
+            tur_t = jnp.where(v_ > TAUBER_V_SPLIT_MPS, tur_hi, tur_lo) * ft
+            q_lam = jnp.maximum(lam_t * fl, st_lam * rho_ * v_ * jnp.maximum(hr_lam - hw, 0.0))
+            q_tur = jnp.maximum(tur_t, st_tur * rho_ * v_ * jnp.maximum(hr_tur - hw, 0.0))
+            return jnp.where(turb, q_tur, q_lam)
+
+        return cap(_equilibrium(q_of, ex(emissivity), ex(t_top) + 0.0 * s))
+
+    alpha = jnp.asarray(alpha_rad)
+    return (cap(t_nose), cap(t_le), acreage(alpha + body.windward_incidence_rad),
+            acreage(body.leeward_incidence_rad - alpha))
+
+
+def intensity_toward_w_sr(temps, view_vel, alpha_rad, body: Body, emissivity,
+                          band_m: tuple[float, float]):
+    """(...) band intensity [W/sr] of the body seen from the unit direction view_vel.
+
+    temps: `panel_temperatures_k` output. view_vel: (..., 3) unit vector from the vehicle to
+    the viewer in the velocity frame (x along the air-relative velocity, z the wings-level lift
+    direction, y = z × x). Each panel contributes ε·A_proj·M_band(T)/π (Lambertian), A_proj its
+    area projected on the view (zero for panels facing away).
+    """
+    lo, hi = band_m
+    t_nose, t_le, t_win, t_lee = temps
+    a = jnp.asarray(alpha_rad)
+    dx, dy, dz = view_vel[..., 0], view_vel[..., 1], view_vel[..., 2]
+    # The body is pitched nose-up by α from the velocity: the view in body axes.
+    bx, by, bz = dx * jnp.cos(a) + dz * jnp.sin(a), dy, -dx * jnp.sin(a) + dz * jnp.cos(a)
+    rad = lambda t: band_exitance_w_m2(jnp.maximum(t, 1.0), lo, hi) / jnp.pi
+    # Nose: a hemisphere facing forward, projected π R² (1 + cos θ)/2.
+    i = jnp.pi * body.nose_radius_m**2 * 0.5 * (1.0 + bx) * rad(t_nose)
+    # Leading edges: the hot front half of each cylinder, projected R·L·sin(angle to the axis).
+    sw = body.leading_edge_sweep_rad
+    for sign in (1.0, -1.0):
+        along = -jnp.sin(sw) * bx + sign * jnp.cos(sw) * by
+        i = i + (body.leading_edge_radius_m * body.leading_edge_length_m
+                 * jnp.sqrt(jnp.maximum(1.0 - along**2, 0.0)) * rad(t_le))
+    # Acreage: windward normal (sin δw, 0, −cos δw), leeward (sin δl, 0, cos δl), body axes.
+    dw, dl = body.windward_incidence_rad, body.leeward_incidence_rad
+    cos_w = jnp.maximum(jnp.sin(dw) * bx - jnp.cos(dw) * bz, 0.0)
+    cos_l = jnp.maximum(jnp.sin(dl) * bx + jnp.cos(dl) * bz, 0.0)
+    strip = lambda t: jnp.mean(rad(t), axis=-1)
+    i = i + body.windward_area_m2 * cos_w * strip(t_win) + body.leeward_area_m2 * cos_l * strip(
+        t_lee)
+    return emissivity * i
+
+
+def body_from_spec(body_spec, nose_radius_m) -> Body:
+    """`Body` with (S, 1) fields from a scenario `body:` section (hyperdef.scenario.threats
+    BodyIR) over its shipped geometry; the nose radius defaults to the drawn one (S,)."""
+    import numpy as np
+
+    geo = builtin_body(body_spec.geometry)
+    pick = lambda k: geo[k] if getattr(body_spec, k) is None else getattr(body_spec, k)
+    n = np.asarray(nose_radius_m, np.float64)
+    col = lambda x: np.broadcast_to(np.asarray(x, np.float64), n.shape)[:, None]
+    nose = n if body_spec.nose_radius_m is None else np.full(n.shape, body_spec.nose_radius_m)
+    return Body(col(nose), col(pick("leading_edge_radius_m")),
+                col(np.deg2rad(pick("leading_edge_sweep_deg"))), col(pick("leading_edge_length_m")),
+                col(pick("length_m")), col(pick("windward_area_m2")),
+                col(np.deg2rad(pick("windward_incidence_deg"))), col(pick("leeward_area_m2")),
+                col(np.deg2rad(pick("leeward_incidence_deg"))))
+
+
+def signature_from_above(rho_kgpm3, t_inf_k, v_ecef_mps, up_ecef, body: Body, emissivity,
+                         alpha_rad, material_limit_k, transition_reynolds, sutton_graves_k,
+                         band_m: tuple[float, float]):
+    """(nose temperature [K], band intensity seen from straight above [W/sr]), each (...).
+
+    v_ecef_mps, up_ecef: (..., 3) air-relative velocity and local vertical. "Straight above" is
+    the quantity Candler & Leyva (S&GS 30(3), 2022) publish; in the velocity frame of a wings-level
+    vehicle the vertical is (sin γ, 0, cos γ), γ the flight-path angle.
+    """
+    speed = jnp.linalg.norm(v_ecef_mps, axis=-1)
+    sin_g = jnp.sum(v_ecef_mps * up_ecef, -1) / jnp.maximum(speed, 1e-9)
+    view = jnp.stack([sin_g, jnp.zeros_like(sin_g), jnp.sqrt(jnp.maximum(1 - sin_g**2, 0.0))], -1)
+    temps = panel_temperatures_k(rho_kgpm3, speed, t_inf_k, alpha_rad, body, emissivity,
+                                 material_limit_k, transition_reynolds, sutton_graves_k)
+    ir = intensity_toward_w_sr(temps, view, alpha_rad, body, emissivity, band_m)
+    return temps[0], jnp.where(speed > 0.0, ir, 0.0)
