@@ -27,7 +27,7 @@ def test_info_json():
 BAD = {
     "unknown key": (GOOD + "duraton_s: 5\n", ["duraton_s", "unknown key", "duration_s"]),
     "wrong type": (GOOD.replace("duration_s: 60", "duration_s: soon"), ["duration_s", "number"]),
-    "negative value": (GOOD.replace("step_s: 1", "step_s: -3"), ["step_s", "greater than 0",
+    "negative value": (GOOD.replace("step_s: 1", "step_s: -3"), ["step_s", "must be > 0",
                                                                   "got -3"]),
     "malformed yaml": (GOOD + "threats: [unclosed\n", ["malformed YAML", "line"]),
     "python tag": (GOOD + "name: !!python/object/apply:os.system ['true']\n",

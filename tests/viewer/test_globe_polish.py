@@ -60,9 +60,11 @@ def test_footprint_radius_matches_a_ray_traced_cone_edge():
         eta = np.radians(eta)
         sat = np.array([0.0, R + alt])
         d = np.array([np.sin(eta), -np.cos(eta)])
-        lo, hi = 0.0, alt  # along the ray: above the sphere at 0, find the first crossing
+        # march along the ray in steps short against the chord (so the first crossing is not
+        # stepped over), then bisect it
+        lo, hi = 0.0, alt / 100.0
         while np.linalg.norm(sat + hi * d) > R:
-            hi *= 1.5
+            lo, hi = hi, hi + alt / 100.0
         for _ in range(200):
             mid = 0.5 * (lo + hi)
             lo, hi = (mid, hi) if np.linalg.norm(sat + mid * d) > R else (lo, mid)
