@@ -29,6 +29,11 @@ def test_local_cluster_matches_the_in_process_reference(reference, tmp_path, wor
     doc = run_campaign(path, out, workers=workers, evaluate=campaign_standin.evaluate)
     assert doc["mode"] == f"local cluster, {workers} worker(s)"
     assert_same_table(results(out), ref)
+    # The workers compiled into the store's persistent cache (set in the task, since a worker
+    # imports JAX before any environment given to the cluster applies), and the time spent
+    # compiling is reported apart from the rest.
+    assert any((out / "jax-cache").iterdir())
+    assert doc["worker_compile_time_s"] > 0 and doc["worker_run_time_s"] > 0
 
 
 def test_every_sample_id_appears_once_per_point(reference):

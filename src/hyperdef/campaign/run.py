@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import logging
 import time
 import uuid
@@ -38,6 +39,7 @@ WORKER_ENV = {
 
 
 COMPILE_CACHE = "jax-cache"  # inside the store: a resumed run reuses its compiled kernels
+IN_FLIGHT_PER_WORKER = 2  # chunks queued per worker: one running, one ready to start
 
 
 class SchedulerUnreachable(ConnectionError):
@@ -64,22 +66,32 @@ def default_evaluator():
     return pipeline_rows
 
 
-def run_chunk(scenario, base_dir, batches, start: int, stop: int, evaluate):
-    """Evaluate one chunk batch by batch; the rows of samples start … stop−1 (a DataFrame)."""
+def run_chunk(scenario, base_dir, batches, start: int, stop: int, evaluate,
+              compile_cache: str | None = None):
+    """Evaluate one chunk batch by batch: (the rows of samples start … stop−1 as a DataFrame,
+    {"compile_s", "run_s"}: seconds compiling or loading kernels, and the rest of the chunk).
+
+    compile_cache: JAX's persistent compilation cache folder ("" the user cache folder, None:
+    JAX left as it is), set here because this runs in the worker that compiles (hyperdef.jaxcache
+    says why an environment variable comes too late).
+    """
     import pandas as pd
 
-    frames = [chunk_frame(evaluate(scenario, base_dir, ids), start, stop) for ids in batches]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"sample": []})
+    from hyperdef.jaxcache import compile_timer, enable_compilation_cache
+
+    if compile_cache is not None:
+        enable_compilation_cache(compile_cache or None)
+    t0 = time.perf_counter()
+    with compile_timer() as clock:
+        frames = [chunk_frame(evaluate(scenario, base_dir, ids), start, stop) for ids in batches]
+    wall = time.perf_counter() - t0
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"sample": []})
+    return frame, {"compile_s": clock["compile_s"], "run_s": wall - clock["compile_s"]}
 
 
 @contextlib.contextmanager
-def dask_client(*, workers: int, scheduler: str | None, connect_timeout_s: float,
-                compile_cache: Path | None = None):
-    """A distributed.Client on a new LocalCluster or on the scheduler at `scheduler`.
-
-    compile_cache: a folder for JAX's persistent compilation cache in the local workers, so a
-    kernel compiled by one worker (or by an earlier, killed run) is loaded, not recompiled.
-    """
+def dask_client(*, workers: int, scheduler: str | None, connect_timeout_s: float):
+    """A distributed.Client on a new LocalCluster or on the scheduler at `scheduler`."""
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
@@ -103,11 +115,6 @@ def dask_client(*, workers: int, scheduler: str | None, connect_timeout_s: float
             client.close()
         return
     env = dict(WORKER_ENV)
-    if compile_cache is not None:
-        # Every compiled kernel, however quick to compile: the pipeline has many small ones,
-        # and reloading them all (measured on the example) halves a worker's first batch again.
-        env["JAX_COMPILATION_CACHE_DIR"] = str(Path(compile_cache).resolve())
-        env["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                            dashboard_address=None, silence_logs=logging.ERROR, env=env)
     try:
@@ -120,30 +127,42 @@ def dask_client(*, workers: int, scheduler: str | None, connect_timeout_s: float
 def _execute_local(plan: Plan, pending: list[Chunk], evaluate):
     for chunk in pending:
         try:
-            frame = run_chunk(plan.scenarios[chunk.point], plan.base_dir, plan.batches(chunk),
-                              chunk.start, chunk.stop, evaluate)
+            out = run_chunk(plan.scenarios[chunk.point], plan.base_dir, plan.batches(chunk),
+                            chunk.start, chunk.stop, evaluate)
         except Exception as exc:
             raise _failure(chunk, plan, exc) from exc
-        yield chunk, frame
+        yield chunk, out
 
 
-def _execute_dask(client, plan: Plan, pending: list[Chunk], evaluate):
+def _execute_dask(client, plan: Plan, pending: list[Chunk], evaluate, compile_cache):
+    """Chunks as Dask tasks, at most `IN_FLIGHT_PER_WORKER` per worker submitted at a time: the
+    scheduler never holds a whole campaign's results, so memory stays bounded however many
+    samples stream through."""
     from distributed import as_completed
 
     tag = uuid.uuid4().hex[:8]
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    todo = iter(pending)
     futures = {}
-    for chunk in pending:
-        fut = client.submit(run_chunk, plan.scenarios[chunk.point], plan.base_dir,
-                            plan.batches(chunk), chunk.start, chunk.stop, evaluate,
-                            key=f"hyperdef-{chunk.name}-{tag}")
-        futures[fut.key] = (fut, chunk)
+
+    def submit(n):
+        for chunk in itertools.islice(todo, n):
+            fut = client.submit(run_chunk, plan.scenarios[chunk.point], plan.base_dir,
+                                plan.batches(chunk), chunk.start, chunk.stop, evaluate,
+                                compile_cache, key=f"hyperdef-{chunk.name}-{tag}")
+            futures[fut.key] = (fut, chunk)
+            queue.add(fut)
+
+    queue = as_completed([], loop=client.loop)
+    submit(IN_FLIGHT_PER_WORKER * workers)
     try:
-        for fut in as_completed([f for f, _ in futures.values()], loop=client.loop):
+        for fut in queue:
             chunk = futures.pop(fut.key)[1]
             if fut.status == "error":
                 raise _failure(chunk, plan, fut.exception())
             yield chunk, fut.result()
             fut.release()
+            submit(1)
     finally:
         for fut, _ in futures.values():
             fut.cancel()
@@ -200,15 +219,20 @@ def run_campaign(source, out: Path, *, samples: int | None = None, workers: int 
         samples_done = sum(c.samples for c in plan.chunks if c.name in done)
         if pending and client is None and workers > 0:
             client = stack.enter_context(dask_client(
-                workers=workers, scheduler=None, connect_timeout_s=connect_timeout_s,
-                compile_cache=store.folder / COMPILE_CACHE))
+                workers=workers, scheduler=None, connect_timeout_s=connect_timeout_s))
         compute_t0 = time.perf_counter()
         if client is not None:
-            results = _execute_dask(client, plan, pending, evaluate)
+            # Local workers share a cache inside the store (a resume or a second worker loads
+            # what one compiled); a user's cluster uses each worker's own (HYPERDEF_JAX_CACHE).
+            cache = str((store.folder / COMPILE_CACHE).resolve()) if scheduler is None else ""
+            results = _execute_dask(client, plan, pending, evaluate, cache)
         else:
             results = _execute_local(plan, pending, evaluate)
         rows = 0
-        for chunk, frame in results:
+        times = {"compile_s": 0.0, "run_s": 0.0}
+        for chunk, (frame, spent) in results:
+            for k in times:
+                times[k] += spent[k]
             table: pa.Table = chunk_table(frame, plan.points[chunk.point])
             store.write_part(chunk, table)
             rows += table.num_rows
@@ -220,7 +244,8 @@ def run_campaign(source, out: Path, *, samples: int | None = None, workers: int 
     run_samples = sum(c.samples for c in pending)
     session.update({"ended_utc": _now(), "wall_time_s": round(wall, 3),
                     "compute_time_s": round(compute, 3), "samples_run": run_samples,
-                    "rows_written": rows})
+                    "rows_written": rows, "worker_compile_time_s": round(times["compile_s"], 3),
+                    "worker_run_time_s": round(times["run_s"], 3)})
     store.manifest["sessions"][-1] = session
     store.finish()
     store.close()
@@ -231,6 +256,10 @@ def run_campaign(source, out: Path, *, samples: int | None = None, workers: int 
         "parts_repaired": store.repaired,
         "rows_written": rows, "wall_time_s": round(wall, 3),
         "compute_time_s": round(compute, 3),
+        # summed over workers: tracing, lowering and compiling (or loading cached) kernels, and
+        # the rest of the chunks' time
+        "worker_compile_time_s": round(times["compile_s"], 3),
+        "worker_run_time_s": round(times["run_s"], 3),
         "samples_per_s": round(run_samples / compute, 3) if run_samples and compute > 0 else None,
         "satellites": {p.label: p.satellites for p in plan.points},
     }

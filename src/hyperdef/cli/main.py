@@ -38,17 +38,10 @@ def _version(value: bool):
 @app.callback()
 def _setup(_: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                            help="print the version and exit")] = False):
-    """Persist JAX compilations between runs: most of a small run's time is first-call
-    compilation, which the cache turns into a disk read (HYPERDEF_JAX_CACHE=0 turns it off)."""
-    import os
+    """Persist JAX compilations between runs (hyperdef.jaxcache; HYPERDEF_JAX_CACHE=0: off)."""
+    from hyperdef.jaxcache import enable_compilation_cache
 
-    import jax
-
-    cache = os.environ.get("HYPERDEF_JAX_CACHE",
-                           os.path.join(os.path.expanduser("~"), ".cache", "hyperdef", "jax"))
-    if cache not in ("0", ""):
-        jax.config.update("jax_compilation_cache_dir", cache)
-        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
+    enable_compilation_cache()
 
 
 @app.command()
