@@ -97,7 +97,7 @@ def forbidden_citations(files: dict[str, str]) -> list[str]:
 
 
 def broken_doc_links(files: dict[str, str], pages: dict[str, str]) -> list[str]:
-    """`path:line: docs/page.md#anchor (why)` of every citation of a missing page or heading."""
+    """`path:line: docs/<page>.md#<anchor> (why)` of every citation of a missing page or heading."""
     page_anchors = {name: anchors(text) for name, text in pages.items()}
     out = []
     for path, text in files.items():
