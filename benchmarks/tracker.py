@@ -3,11 +3,11 @@
 Synthetic angle-only scene, simple geometry (spherical Earth, no rotation): 50 constant-velocity
 targets at 40–60 km altitude spread over a 1 500 km patch; 200 satellites on circular 1 000 km
 orbits (20 planes × 10, 80° inclination, planes spread over 180° so the patch is in view);
-a satellite sees a target when the segment clears the Earth (REFERENCES.md occlusion test) and
-the range is below `--max-range-km`. Frames at 10 Hz, all satellites at once, so one frame = one
-scan; Pd 0.9, 20 µrad noise, one false alarm per satellite per frame in a 0.1 rad box around
-the patch. Detections are generated with NumPy here (the same noise model as the detections
-contract).
+a satellite sees a target when the segment clears the Earth (the occlusion test of
+docs/references.md#earth-occlusion) and the range is below `--max-range-km`. Frames at 10 Hz,
+all satellites at once, so one frame = one scan; Pd 0.9, 20 µrad noise, one false alarm per
+satellite per frame in a 0.1 rad box around the patch. Detections are generated with NumPy here
+(the same noise model as the detections contract).
 
 hyperdef runs the whole tracker (initiation by triangulation, gating, GNN, EKF updates, M-of-N);
 Stone Soup 1.9 runs a GNN tracker (Mahalanobis hypothesiser, 2-D assignment, EKF with an

@@ -1,4 +1,4 @@
-"""Physical constants, SI, each with its source (shared references: WGS84, EGM96, CODATA 2018)."""
+"""Physical constants, SI, each with its source (WGS84, EGM96, CODATA 2018; docs/references.md)."""
 
 # WGS84 defining parameters (NIMA TR8350.2, 3rd ed., Table 3.1).
 WGS84_A_M = 6_378_137.0

@@ -1,7 +1,7 @@
 """The scenario pipeline: truth → sensors → tracking → assessment, then the run folder.
 
 `simulate` does the numbers and touches no files; `write_run` lays out the run folder
-(shared/DESIGN.md §4); `run` is both, with timing, for the CLI and the API.
+(docs/conventions.md#run-folder); `run` is both, with timing, for the CLI and the API.
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ def spectral_exitance_w_m3(lam_m, temp_k):
 def band_exitance_w_m2(temp_k, lo_m: float, hi_m: float):
     """(...,) blackbody exitance [W/m²] between lo_m and hi_m [m] at temp_k (...,) [K].
 
-    Check: 2 200 K gives 4.9 W/cm² in 2.65–2.85 µm and 19.8 W/cm² in 3–5 µm (REFERENCES.md).
+    Check: 2 200 K gives 4.9 W/cm² in 2.65–2.85 µm and 19.8 W/cm² in 3–5 µm (computed from
+    Planck's law; docs/references.md#heating-and-infrared).
     """
     temp_k = jnp.asarray(temp_k)[..., None]
     half = 0.5 * (hi_m - lo_m)

@@ -3,7 +3,7 @@
 `datetime` appears only at the edges (Epoch). UT1 is taken equal to UTC (|UT1−UTC| < 0.9 s,
 an Earth-rotation error below 0.4 km at the equator — far inside sensor and tracking budgets;
 stated in `hyperdef info`). Polar motion, precession and nutation are not modelled: ECI here is
-ECEF rotated about z by the Earth rotation angle (shared/DESIGN.md §5).
+ECEF rotated about z by the Earth rotation angle (docs/conventions.md#frames-and-time).
 """
 
 from __future__ import annotations

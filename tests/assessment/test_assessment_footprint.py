@@ -154,8 +154,9 @@ GLIDER = VehicleClass(beta_kgpm2=BETA, lift_to_drag=LD, max_bank_deg=MAX_BANK)
 
 
 def _rhs_glide_sphere(t, y, switch_t, banks):
-    # Non-rotating sphere, point-mass gravity, ρ = 1.46·exp(−h/6.97 km) (REFERENCES.md), drag and
-    # lift with bank about the velocity (lift in the vertical plane at zero bank): written here.
+    # Non-rotating sphere, point-mass gravity, ρ = 1.46·exp(−h/6.97 km) (Tracy & Wright 2020),
+    # drag and lift with bank about the velocity (lift in the vertical plane at zero bank):
+    # written here.
     r, v = y[:3], y[3:]
     rn, speed = np.linalg.norm(r), np.linalg.norm(v)
     rho = 1.46 * np.exp(-(rn - R_EARTH_MEAN_M) / 6970.0)

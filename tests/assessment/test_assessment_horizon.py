@@ -1,5 +1,5 @@
 """A known radar-horizon crossing through the real radar model: first detection and warning time
-against the effective-Earth horizon formula (shared/REFERENCES.md, "Radar horizon")."""
+against the effective-Earth horizon formula (docs/references.md#radar-horizon)."""
 
 import math
 
@@ -20,7 +20,7 @@ H_T, H_R, K = 30e3, 10.0, 4.0 / 3.0
 def test_first_detection_at_the_radar_horizon():
     # A target at 30 km flying west along the equator at 2 km/s straight at a radar on the
     # equator (antenna 10 m): it rises over the 4/3-Earth horizon when the slant range is
-    # d = √((kR+h_t)² − (kR)²) + √((kR+h_r)² − (kR)²) (REFERENCES.md), R the sphere's radius.
+    # d = √((kR+h_t)² − (kR)²) + √((kR+h_r)² − (kR)²) (Skolnik 2001, §8.3), R the sphere's radius.
     earth = SPHERICAL_NONROTATING
     t = np.arange(0.0, 500.0, 1.0)
     r, fly = level_flight(t, 0.0, 9.0, H_T, 2000.0, 270.0, 0.0, 499.0, earth=earth)

@@ -19,8 +19,9 @@ from hyperdef.assessment.accuracy import (
 
 
 def test_chi2_bounds_match_the_published_values():
-    # shared/REFERENCES.md (Bar-Shalom, Li & Kirubarajan 2001): n = 6, N = 100 → [5.34, 6.70];
-    # N = 500 → [5.70, 6.31]; a 2-angle NIS, N = 100 → [1.63, 2.41]; quoted to 0.01.
+    # Bar-Shalom, Li & Kirubarajan 2001, §5.4 (computed from the χ² quantiles): n = 6,
+    # N = 100 → [5.34, 6.70]; N = 500 → [5.70, 6.31]; a 2-angle NIS, N = 100 → [1.63, 2.41];
+    # quoted to 0.01.
     for (dof, n), (lo, hi) in {(6, 100): (5.34, 6.70), (6, 500): (5.70, 6.31),
                                (2, 100): (1.63, 2.41)}.items():
         a, b = chi2_bounds(dof, n, 0.95)

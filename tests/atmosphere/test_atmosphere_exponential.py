@@ -1,7 +1,7 @@
 """The isothermal exponential option against its defining formula and against US76.
 
-Formula and the quoted deviation: REFERENCES.md, "Atmosphere": ρ = 1.46 exp(−h / 6.97 km), which is
-−23 % … +18 % off US76 between 30 and 90 km.
+Formula and the quoted deviation (docs/references.md#atmosphere): ρ = 1.46 exp(−h / 6.97 km),
+which is −23 % … +18 % off US76 between 30 and 90 km.
 """
 
 import jax

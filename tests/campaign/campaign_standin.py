@@ -4,9 +4,9 @@ Each sample's target flies at its dispersed altitude h and speed v straight over
 a radar on a mast of height h_r, on a sphere of effective radius kR (k = the radar's refraction_k).
 A jitted, vmapped JAX kernel steps the target along the scenario's time grid and marks the first
 step at which the straight segment radar→target clears the sphere (the occlusion test of
-shared/REFERENCES.md, "Earth occlusion"). Its warning time (arrival at the radar minus first
+docs/references.md#earth-occlusion). Its warning time (arrival at the radar minus first
 detection) has a closed-form oracle the tests use: the two-altitude horizon angle
-λ_max = acos(kR/(kR+h)) + acos(kR/(kR+h_r)) (REFERENCES.md, "Limb"), warning = kR·λ_max / v.
+λ_max = acos(kR/(kR+h)) + acos(kR/(kR+h_r)) (Wertz & Larson 1999, §5.2), warning = kR·λ_max / v.
 
 The draws use hyperdef.scenario.base.draw with one stream per (sample, component) from the
 scenario seed, exactly as the pipeline's stages do, so the campaign machinery is exercised with

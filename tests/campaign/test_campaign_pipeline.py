@@ -5,7 +5,7 @@ m/s, flies west along the equator from 10° E over a radar at (0°, 0°) on a 20
 defended area of 10 km radius around the radar. The radar may look 5° below its horizontal (a
 0° limit would bind first, √(2kR·h_r) ≈ 18 km short of the horizon), has a step Pd and an SNR
 far above threshold, so only the horizon limits it. Oracle, per sample: the radar horizon of
-shared/REFERENCES.md, d = √((kR+h)² − (kR)²) + √((kR+h_r)² − (kR)²), k = 4/3, on the local sphere
+Skolnik 2001, §8.3, d = √((kR+h)² − (kR)²) + √((kR+h_r)² − (kR)²), k = 4/3, on the local sphere
 of the radar (Gaussian radius √(MN) = a√(1−e²) at the equator); the target, on a circle of radius
 a + h in the equator plane, is first seen when its slant range to the radar falls to d:
 cos θ* = (r_r² + r_t² − d²)/(2 r_r r_t), t* = (θ0 − θ*)·r_t / v, and arrives at the area edge at

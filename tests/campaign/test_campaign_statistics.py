@@ -1,7 +1,7 @@
 """A campaign over a known distribution recovers it.
 
 Cruise targets at altitude h ~ U(15, 35) km and speed v ~ N(2000, 100) m/s fly at a radar on a
-20 m or 200 m mast. Oracles: the two-altitude horizon angle of shared/REFERENCES.md ("Limb"),
+20 m or 200 m mast. Oracles: the two-altitude horizon angle of Wertz & Larson 1999, §5.2,
 λ_max = acos(kR/(kR+h)) + acos(kR/(kR+h_r)), k = 4/3, gives each sample's warning time
 kR·λ_max / v; the drawn altitudes and speeds follow the declared laws (Kolmogorov–Smirnov).
 """

@@ -1,4 +1,4 @@
-"""Planck band integrals against scipy quadrature and the REFERENCES.md check values."""
+"""Planck band integrals against scipy quadrature and the check values of docs/references.md."""
 
 import numpy as np
 import pytest
@@ -18,8 +18,8 @@ def test_band_matches_quad(temp_k, band_um):
 
 
 def test_reference_values_2200k():
-    # REFERENCES.md (computed): blackbody at 2 200 K gives 4.9 W/cm² in 2.65–2.85 µm and
-    # 19.8 W/cm² in 3–5 µm, quoted to 2–3 digits.
+    # docs/references.md#heating-and-infrared (computed): blackbody at 2 200 K gives 4.9 W/cm²
+    # in 2.65–2.85 µm and 19.8 W/cm² in 3–5 µm, quoted to 2–3 digits.
     assert float(band_exitance_w_m2(2200.0, 2.65e-6, 2.85e-6)) / 1e4 == pytest.approx(4.9, abs=0.05)
     assert float(band_exitance_w_m2(2200.0, 3e-6, 5e-6)) / 1e4 == pytest.approx(19.8, abs=0.1)
 

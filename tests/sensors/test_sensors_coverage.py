@@ -33,7 +33,7 @@ def test_single_satellite_covers_a_spherical_cap():
         res = coverage([spec], epoch=EPOCH, earth=SPHERICAL, duration_s=600.0, step_s=300.0,
                        alt_m=0.0, grid_deg=0.5)
         if half is None:
-            lam = np.arccos(R / (R + h))  # horizon: cos λ0 = R/(R+H) (REFERENCES.md, "Limb")
+            lam = np.arccos(R / (R + h))  # horizon: cos λ0 = R/(R+H) (Wertz & Larson 1999, §5.2)
         else:
             eta = np.radians(half)
             lam = np.arcsin((R + h) / R * np.sin(eta)) - eta  # law of sines, near intersection

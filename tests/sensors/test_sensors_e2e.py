@@ -1,6 +1,6 @@
 """End to end with the real threat model: a glider under the Tranche-1-like layer and a radar on
 its path. Checks the SNR of every IR detection against the point-source formula recomputed from
-the truth, and every radar detection against the 4/3-Earth horizon of shared/REFERENCES.md."""
+the truth, and every radar detection against the 4/3-Earth horizon (Skolnik 2001, §8.3)."""
 
 import numpy as np
 import pytest

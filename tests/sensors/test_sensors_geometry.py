@@ -1,5 +1,6 @@
 """Geometry kernels against brute force (ray marching with pymap3d altitudes) and the closed forms
-of shared/REFERENCES.md (limb, mutual visibility, radar horizon, triangulation)."""
+of docs/references.md#sensors-and-geometry (limb, mutual visibility, radar horizon,
+triangulation)."""
 
 import numpy as np
 import pymap3d
@@ -73,7 +74,7 @@ def test_background_matches_ray_marching(lat1, lon1, alt1, lat2, lon2, alt2):
 @given(lat=st.floats(-60, 60), lon=lon_s, alt=st.floats(500e3, 2000e3),
        dlat=st.floats(-30, 30), dlon=st.floats(-30, 30))
 def test_glider_seen_from_above_is_never_against_space(lat, lon, alt, dlat, dlon):
-    # REFERENCES.md, "Limb": a target below the tangent altitude of its line of sight is seen
+    # docs/references.md#limb: a target below the tangent altitude of its line of sight is seen
     # against the Earth or the lower limb; a 40 km glider seen from orbit is a look-down target.
     s, t = _point(lat, lon, alt), _point(lat + dlat, lon + dlon, 40e3)
     if los_clear(s, t, WGS84, 0.0):
@@ -82,7 +83,7 @@ def test_glider_seen_from_above_is_never_against_space(lat, lon, alt, dlat, dlon
 
 def test_mutual_visibility_angle_on_a_sphere():
     # Two altitudes see each other over h_g up to λ_max = acos((R+h_g)/(R+h1)) +
-    # acos((R+h_g)/(R+h2)) (REFERENCES.md, "Limb"); check the kernel on both sides of it.
+    # acos((R+h_g)/(R+h2)) (Wertz & Larson 1999, §5.2); check the kernel on both sides of it.
     r = SPHERICAL.a_m
     for h1, h2, hg in [(1000e3, 40e3, 0.0), (35_786e3, 30e3, 20e3), (500e3, 100e3, 10e3)]:
         lam = float(mutual_visibility_angle_rad(h1, h2, r, hg))
@@ -94,7 +95,7 @@ def test_mutual_visibility_angle_on_a_sphere():
 
 
 def test_earth_angular_radius_and_nadir_cone():
-    # sin ρ_E = R/(R+H) (REFERENCES.md): a nadir cone of half-angle ρ_E ± 0.01° just reaches /
+    # sin ρ_E = R/(R+H) (Wertz & Larson 1999): a nadir cone of half-angle ρ_E ± 0.01° just reaches /
     # just misses a target on the horizon (alt 0) seen from H.
     r, h = SPHERICAL.a_m, 1000e3
     rho_e = np.arcsin(r / (r + h))
@@ -121,7 +122,7 @@ def test_box_field_of_regard_matches_angles():
 
 
 def test_radar_horizon_formula():
-    # d = √((kR+h_t)² − (kR)²) + √((kR+h_r)² − (kR)²) (REFERENCES.md): the effective-Earth ray
+    # d = √((kR+h_t)² − (kR)²) + √((kR+h_r)² − (kR)²) (Skolnik 2001): the effective-Earth ray
     # clears the sphere for slant range just below d and not just above it.
     r, k = SPHERICAL.a_m, 4.0 / 3.0
     for h_r, h_t in [(10.0, 40e3), (30.0, 100e3), (0.0, 20e3), (3000.0, 60e3)]:
@@ -134,7 +135,7 @@ def test_radar_horizon_formula():
 
 
 def test_triangulation_axes_of_two_sensors():
-    # REFERENCES.md, "Triangulation": parallax γ, equal range ρ and noise σ → 1σ axes
+    # docs/references.md#triangulation: parallax γ, equal range ρ and noise σ → 1σ axes
     # ρσ/(√2 sin(γ/2)), ρσ/(√2 cos(γ/2)), ρσ/√2.
     rho, sigma = 2.0e6, 20e-6
     for gamma in np.radians([20.0, 60.0, 90.0, 140.0]):
@@ -160,7 +161,7 @@ def test_triangulation_covariance_matches_monte_carlo():
                     key=stream(0, 0, "test/triangulation"))
     u = np.asarray(u)
     # The estimator whose covariance is P weights each projector by 1/(ρ_i² σ²) (the
-    # REFERENCES.md form without weights is the equal-range special case).
+    # unweighted x̂ of docs/references.md#triangulation is the equal-range special case).
     w = 1.0 / np.sum((tgt - obs) ** 2, axis=-1)
     proj = (np.eye(3) - u[..., :, None] * u[..., None, :]) * w[:, None, None]
     x = np.linalg.solve(proj.sum(1), np.einsum("nkij,kj->ni", proj, obs)[..., None])[..., 0]

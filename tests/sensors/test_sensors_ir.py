@@ -31,8 +31,9 @@ def test_snr_is_irradiance_over_nei_times_clutter():
 
 
 def test_threshold_mode_detects_at_the_literature_intensity():
-    # REFERENCES.md: SBIRS-class 6 kW/sr. In threshold mode SNR = SNR_t exactly at I = I_t, at
-    # any range when no reference range is set, and at the reference range when one is.
+    # SBIRS-class 6 kW/sr (docs/references.md#heating-and-infrared). In threshold mode
+    # SNR = SNR_t exactly at I = I_t, at any range when no reference range is set, and at the
+    # reference range when one is.
     p = ir_params(_spec(threshold_w_sr=6e3, snr_threshold=5.0), WGS84)
     assert np.allclose(np.asarray(snr_ir(6e3, np.array([1e6, 4e7]), 0, p)), 5.0)
     q = ir_params(_spec(threshold_w_sr=6e3, threshold_ref_range_km=36_000.0), WGS84)
@@ -52,7 +53,7 @@ def test_band_intensity_matches_planck_quadrature():
             PLANCK_J_S * C_MPS / (lam * BOLTZMANN_J_PER_K * 2200.0))
 
     band, _ = integrate.quad(planck, 3e-6, 5e-6)
-    # REFERENCES.md: 19.8 W/cm² in 3–5 µm at 2 200 K; Lambertian intensity ε·A·M/π.
+    # docs/references.md (computed): 19.8 W/cm² in 3–5 µm at 2 200 K; Lambertian intensity ε·A·M/π.
     assert abs(band / 19.8e4 - 1) < 0.01
     assert abs(got / (0.85 * 0.5 * band / np.pi) - 1) < 1e-8
 

@@ -67,7 +67,7 @@ def test_pfa_of_noise_only_threshold():
 def test_search_and_pulse_radar_equations_agree():
     # With G = 4πA/λ² and a beam of solid angle λ²/A searched over Ω in frame time t_f, the dwell
     # is t_f·(λ²/A)/Ω and energy on target P_avg·t_dwell = P_t·n·τ; the search equation
-    # (Skolnik 2001, Eq. 2.63) and the pulse equation (REFERENCES.md) must then give one SNR.
+    # (Skolnik 2001, Eq. 2.63) and the pulse equation (Skolnik 2001, ch. 2) must then give one SNR.
     p_t, tau, prf, lam, area, t_sys, loss_db = 1e6, 1e-6, 1000.0, 0.03, 10.0, 600.0, 3.0
     gain_db = 10 * np.log10(4 * np.pi * area / lam**2)
     omega, t_f = 0.5, 10.0

@@ -1,4 +1,4 @@
-"""Radars end to end: the 4/3-Earth horizon of shared/REFERENCES.md, sites at the pole and on the
+"""Radars end to end: the 4/3-Earth horizon (Skolnik 2001, §8.3), sites at the pole and on the
 antimeridian, azimuth sectors through north, ships on great circles."""
 
 import numpy as np
@@ -24,7 +24,7 @@ def _radar(**kw):
 
 def test_first_detection_at_the_radar_horizon(truth_factory, track_factory):
     # A glider at 40 km flies straight at a radar 30 m up. On a sphere with k = 4/3 it rises
-    # over the radar horizon d = √((kR+h_t)² − (kR)²) + √((kR+h_r)² − (kR)²) (REFERENCES.md).
+    # over the radar horizon d = √((kR+h_t)² − (kR)²) + √((kR+h_r)² − (kR)²) (Skolnik 2001).
     h_r, h_t = 30.0, 40e3
     t = np.arange(0.0, 700.0, 1.0)
     track = track_factory(t, 0.0, 0.0, 90.0, 3000.0, h_t, SPHERICAL)

@@ -32,7 +32,8 @@ def test_builtin_sets_validate():
     docs = {name: _Doc.model_validate({"sensors": sensors})
             for name, sensors in SENSOR_SETS.items()}
     t1 = docs["tranche1"].sensors[0]
-    # REFERENCES.md: Tranche 1 tracking layer 28 satellites, 4 planes × 7, 1 000 km, near-polar.
+    # Public SDA figures (docs/references.md): Tranche 1 tracking layer 28 satellites,
+    # 4 planes × 7, 1 000 km, near-polar.
     assert (t1.walker.total, t1.walker.planes, t1.walker.alt_km) == (28, 4, 1000.0)
     assert t1.walker.inc_deg > 80
     # Tranche 0: 8 satellites at 1 000 km, 80° inclination.

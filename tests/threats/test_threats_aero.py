@@ -6,7 +6,7 @@ from hyperdef.threats.aero import beta_and_ld, builtin_table, coefficients, max_
 
 
 def _fit(alpha, v):
-    """CAV-H fit as restated in shared/REFERENCES.md (α in rad, v in m/s)."""
+    """CAV-H fit (Phillips 2003) as in docs/references.md (α in rad, v in m/s)."""
     cl = 2.9451 * alpha + 0.2949 * np.exp(-3.3943e-4 * v) - 0.2355
     cd = 2.3795 * alpha**2 + 0.3983 * np.exp(-1.0794e-3 * v) + 0.0234
     return cl, cd
@@ -40,6 +40,6 @@ def test_interpolation_error_and_max_ld():
         assert abs(np.rad2deg(got - grid[k])) < 0.3  # the L/D peak is flat: 0.3° costs < 0.1 %
         b, ld = beta_and_ld(tab, 907.0, 0.4839, got, s)
         assert abs(float(ld) / (cl0[k] / cd0[k]) - 1) < 2e-3
-    # REFERENCES.md: this fit peaks at L/D ≈ 3.1–3.5 near α ≈ 10–12° for Mach 10–25.
+    # docs/references.md (computed): this fit peaks at L/D ≈ 3.1–3.5 near α ≈ 10–12° for Mach 10–25.
     _, ld = beta_and_ld(tab, 907.0, 0.4839, max_ld_alpha_rad(tab, speeds), speeds)
     assert np.all((np.asarray(ld) > 3.1) & (np.asarray(ld) < 3.6))

@@ -29,7 +29,7 @@ def test_minimum_energy_closed_form_against_vacuum_integration():
         speed = np.linalg.norm(v, axis=-1)
         gamma = np.arcsin(v[:, 0] / speed)
         if kind == "minimum_energy":
-            # REFERENCES.md: γ* = (π − Ψ)/4, ν* = 2 sin(Ψ/2)/(1 + sin(Ψ/2)).
+            # Regan & Anandakrishnan 1993, ch. 3: γ* = (π − Ψ)/4, ν* = 2 sin(Ψ/2)/(1 + sin(Ψ/2)).
             s = np.sin(psi / 2)
             assert np.max(np.abs(speed**2 * R / MU - 2 * s / (1 + s))) < 1e-12
             assert np.max(np.abs(gamma - (np.pi - psi) / 4)) < 1e-12

@@ -49,7 +49,7 @@ def eggers_truth():
 
 
 def _eggers(v0, vf):
-    """Glide range and time, Eggers/Breguet form (shared/REFERENCES.md), g = g0, r = R."""
+    """Glide range and time, Eggers/Breguet form (NACA Report 1382, 1958), g = g0, r = R."""
     g, vc = G0_MPS2, np.sqrt(G0_MPS2 * R)
     u0, uf = v0**2 / (g * R), vf**2 / (g * R)
     s = R / 2 * 2.6 * np.log((1 - uf) / (1 - u0))
@@ -65,8 +65,9 @@ def test_eggers_range_to_the_ground(eggers_truth):
         vf = speed[np.isfinite(speed)][-1]
         s_formula, _ = _eggers(v0, vf)
         ratio = tr.ground_track_m[0, o] / s_formula
-        # REFERENCES.md: a correct numerical glide lands at or beyond the closed form, within
-        # about +6 % (the formula ignores the phugoid and the final fall).
+        # docs/references.md#glide-range-and-time: a correct numerical glide lands at or beyond
+        # the closed form, within about +6 % (the formula ignores the phugoid and the final
+        # fall).
         assert 1.0 <= ratio <= 1.06, (v0, ratio)
 
 
@@ -88,9 +89,9 @@ def test_eggers_range_and_time_to_2_km_per_s(eggers_truth):
 
 
 def test_sink_rate_in_equilibrium_glide(eggers_truth):
-    # ḣ ≈ −2gH/(V·L/D) (REFERENCES.md, computed: within 2 % of numerical runs), H the local
-    # density scale height. A least-squares slope over 300–900 s steps over the phugoid; its
-    # residual swing in a 600 s window is a few per cent, hence 5 %.
+    # ḣ ≈ −2gH/(V·L/D) (docs/references.md#sink-rate, computed: within 2 % of numerical
+    # runs), H the local density scale height. A least-squares slope over 300–900 s steps over
+    # the phugoid; its residual swing in a 600 s window is a few per cent, hence 5 %.
     tr = eggers_truth
     k0, k1 = 300, 900
     for o in range(len(SPEEDS)):

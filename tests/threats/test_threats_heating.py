@@ -14,8 +14,9 @@ from hyperdef.threats.heating import (
 
 
 def test_sutton_graves_check_value():
-    # shared/REFERENCES.md (computed): 40 km, 6 km/s, R_n = 0.1 m, ε = 0.85 → ≈ 750 W/cm²,
-    # T ≈ 3 500 K. The reference rounds to 2 significant figures: 1 % on q, 1 % on T.
+    # docs/references.md#heating-and-infrared (computed): 40 km, 6 km/s, R_n = 0.1 m,
+    # ε = 0.85 → ≈ 750 W/cm², T ≈ 3 500 K. The reference rounds to 2 significant figures: 1 % on
+    # q, 1 % on T.
     rho = float(density_kgpm3(40e3))
     q = float(stagnation_heat_flux_w_m2(rho, 6000.0, 0.1))
     assert abs(q / 1e4 - 750.0) < 7.5

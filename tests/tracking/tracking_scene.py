@@ -26,7 +26,7 @@ COLUMNS = [
     "sigma_ang_rad", "range_m", "az_rad", "el_rad", "range_rate_mps", "sigma_range_m",
     "sigma_az_rad", "sigma_el_rad", "sigma_rr_mps", "snr_db", "truth_id",
 ]
-SIGMA_LOS = 20e-6  # rad, a space IR sensor's 1σ (shared/REFERENCES.md: 20 µrad at 2 000 km ≈ 40 m)
+SIGMA_LOS = 20e-6  # rad, a space IR sensor's 1σ (docs/references.md: 20 µrad at 2 000 km ≈ 40 m)
 RADAR_SIGMA = (30.0, 1e-3, 1e-3, 5.0)  # m, rad, rad, m/s
 
 

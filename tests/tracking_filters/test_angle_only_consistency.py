@@ -4,7 +4,7 @@
 N(x̂0, P0) and its process noise from the filter's Q, so the filter is correctly matched; the LOS
 noise follows the detections contract. Bar-Shalom, Li & Kirubarajan (2001, §5.4.2): the N-run
 average NEES (n = 6) and NIS (2 per LOS) lie in their two-sided 95 % χ² intervals
-χ²_{nN}(0.025, 0.975)/N — REFERENCES.md: [5.34, 6.70] and [1.63, 2.41] for N = 100 — on
+χ²_{nN}(0.025, 0.975)/N — docs/references.md: [5.34, 6.70] and [1.63, 2.41] for N = 100 — on
 average over the run and at ≥ 90 % of the steps (95 % expected for a linear problem; steps are
 correlated, so fewer independent trials than steps).
 """
@@ -83,7 +83,7 @@ def test_two_satellite_angle_only_nees(kind):
     anis = np.asarray(nis).mean(axis=0).ravel()
     lo6, hi6 = chi2.ppf([0.025, 0.975], 6 * RUNS) / RUNS
     lo2, hi2 = chi2.ppf([0.025, 0.975], 2 * RUNS) / RUNS
-    assert (round(lo6, 2), round(hi6, 2)) == (5.34, 6.70)  # REFERENCES.md, computed
+    assert (round(lo6, 2), round(hi6, 2)) == (5.34, 6.70)  # Bar-Shalom et al. 2001, computed
     assert lo6 < anees.mean() < hi6
     assert lo2 < anis.mean() < hi2
     assert np.mean((anees > lo6) & (anees < hi6)) >= 0.90

@@ -42,10 +42,11 @@ def test_two_sensor_axes_equal_closed_form(gamma_deg):
     # Noise-free lines meet at the target: 1e-6 m is rounding at 5e6 m.
     assert np.linalg.norm(np.asarray(r) - TGT) < 1e-6
     axes = np.sqrt(np.linalg.eigvalsh(np.asarray(P)))
-    k = rho * sigma / np.sqrt(2.0)  # REFERENCES.md: ρσ/(√2 sin(γ/2)), ρσ/(√2 cos(γ/2)), ρσ/√2
+    k = rho * sigma / np.sqrt(2.0)  # docs/references.md: ρσ/(√2 sin(γ/2)), ρσ/(√2 cos(γ/2)), ρσ/√2
     expected = np.sort([k / np.sin(gamma / 2), k / np.cos(gamma / 2), k])
     np.testing.assert_allclose(axes, expected, rtol=1e-9)
-    # REFERENCES.md: cross-range ≈ range × angular noise; 20 µrad at 2 000 km ≈ 40 m.
+    # docs/references.md#triangulation-error: cross-range ≈ range × angular noise; 20 µrad at
+    # 2 000 km ≈ 40 m.
     assert abs(rho * sigma - 40.0) < 1e-9
 
 

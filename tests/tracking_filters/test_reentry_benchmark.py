@@ -1,7 +1,7 @@
 """Julier & Uhlmann's re-entry benchmark through hyperdef's generic EKF and SR-UKF cores.
 
 Model (Julier & Uhlmann, "Unscented filtering and nonlinear estimation", Proc. IEEE 92(3),
-2004, §VI; shared/REFERENCES.md), 2-D, km and s: state [x1, x2, x3, x4, x5] = position,
+2004, §VI), 2-D, km and s: state [x1, x2, x3, x4, x5] = position,
 velocity, log-ballistic parameter; ẋ1,2 = x3,4; ẋ3,4 = D x3,4 + G x1,2; D = β e^{(R0−R)/H0} V,
 β = β0 e^{x5}, G = −Gm0/R³; Euler steps of 0.1 s for 200 s (the discrete model as coded in
 the EKF/UKF toolbox of Hartikainen, Solin & Särkkä, 2011). Radar at (R0, 0) measures range and
@@ -106,7 +106,7 @@ def test_reentry_ekf_vs_ukf_and_consistency():
             rmse_pos_km=np.sqrt(np.mean(err[..., 0] ** 2 + err[..., 1] ** 2)),
             anees=nees.mean(axis=0), anis=np.asarray(nis).mean(axis=0))
     lo5, hi5 = chi2.ppf([0.025, 0.975], 5 * RUNS) / RUNS  # [4.41, 5.64]
-    lo2, hi2 = chi2.ppf([0.025, 0.975], 2 * RUNS) / RUNS  # [1.63, 2.41] (REFERENCES.md)
+    lo2, hi2 = chi2.ppf([0.025, 0.975], 2 * RUNS) / RUNS  # [1.63, 2.41] (Bar-Shalom et al. 2001)
     ekf, ukf = res["ekf"], res["ukf"]
     # Julier & Uhlmann's qualitative result.
     assert ukf["rmse_pos_km"] < ekf["rmse_pos_km"]

@@ -1,6 +1,6 @@
 """Isothermal exponential atmosphere ρ = 1.46 kg/m^3 · exp(−h / 6970 m).
 
-The fit used in arms-control studies of boost-glide flight (see REFERENCES.md, "Atmosphere"); it
+The fit used in arms-control studies of boost-glide flight (docs/references.md#atmosphere); it
 is −23 % … +18 % off US76 between 30 and 90 km, so hyperdef keeps it only as an option for
 comparison with that literature.
 

@@ -6,7 +6,7 @@ Azimuth is clockwise from north in [0, 2π), elevation is above the local horizo
 (the ellipsoid's tangent plane, i.e. geodetic, not geocentric, vertical).
 
 ECI here is ECEF rotated about z by the Earth rotation angle θ (hyperdef.time; precession,
-nutation and polar motion are not modelled, shared/DESIGN.md §5): r_ecef = R3(θ) r_eci with
+nutation and polar motion are not modelled, docs/conventions.md#eci): r_ecef = R3(θ) r_eci with
 R3(θ) the rotation of the *frame* by θ about z (Vallado's ROT3). Velocities obey the transport
 theorem v_ecef = R3(θ) v_eci − ω × r_ecef, ω = (0, 0, ω⊕) (Vallado ch. 3).
 

@@ -1,8 +1,8 @@
 """Read a run folder for the report: every file optional, every absence and failure recorded.
 
-The report reads only the folder (shared/DESIGN.md §4), so `hyperdef report RUN_DIR` can rebuild it
-long after the run. A file that is missing or unreadable becomes None here plus a line in
-`missing` / `unreadable`; the figures that need it say so instead of failing.
+The report reads only the folder (docs/conventions.md#run-folder), so `hyperdef report RUN_DIR`
+can rebuild it long after the run. A file that is missing or unreadable becomes None here plus
+a line in `missing` / `unreadable`; the figures that need it say so instead of failing.
 """
 
 from __future__ import annotations

@@ -1,1 +1,2 @@
-"""Scenario files: YAML validated into frozen pydantic models (shared/DESIGN.md §3.12)."""
+"""Scenario files: YAML validated into frozen pydantic models (docs/conventions.md, "Scenario
+files")."""

@@ -1,4 +1,4 @@
-"""The detections table (shared contract between sensors and tracking; DESIGN.md §4).
+"""The detections table (the contract between sensors and tracking; docs/conventions.md).
 
 One row per detection, sorted by (sample, t_s, sensor, platform). Angle-only rows (`kind` "los")
 carry a unit line of sight and σ per tangent axis; radar rows carry range, azimuth, elevation and

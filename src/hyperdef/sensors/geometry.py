@@ -4,7 +4,7 @@ Every kernel broadcasts over leading axes, so one call checks (sensors, targets,
 pass r_obs as (P, 1, T, 3) and r_tgt as (1, N, T, 3) to get (P, N, T). NaN positions (a decayed
 TLE, a target not yet launched) compare False everywhere, i.e. "not visible".
 
-Earth occlusion (shared/REFERENCES.md): with û the unit vector S→T and ρ = |T − S|,
+Earth occlusion (docs/references.md#earth-occlusion): with û the unit vector S→T and ρ = |T − S|,
 t* = clip(−S·û, 0, ρ), P = S + t*·û; the segment is clear iff |P| ≥ R + h_g. For the WGS84
 ellipsoid the axes are first scaled by (1/(a+h_g), 1/(a+h_g), 1/(b+h_g)), which maps the
 ellipsoid raised by h_g (to within h_g·f ≈ 70 m at 20 km) onto the unit sphere; the test is then
@@ -16,7 +16,7 @@ Background (what lies behind the target along the line of sight): follow the ray
 target (λ ≥ 1) to its lowest point. If that point is below the surface the target is seen
 against the Earth; if it is below `limb_top_m` against the bright limb; otherwise against
 space. A target below the tangent altitude of its line of sight is therefore never seen against
-cold space (shared/REFERENCES.md, "Limb").
+cold space (docs/references.md#limb).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def los_clear(r_obs_ecef_m, r_tgt_ecef_m, earth: EarthModel = WGS84, grazing_alt
 
     r_obs_ecef_m, r_tgt_ecef_m: (..., 3) ECEF positions [m] (broadcast together).
     earth: ellipsoid (static); grazing_alt_m: the lowest altitude a ray may pass [m] (scalar).
-    Returns (...,) bool. Formula: shared/REFERENCES.md, "Earth occlusion".
+    Returns (...,) bool. Formula: docs/references.md#earth-occlusion.
     """
     s = _xyz(r_obs_ecef_m)
     return _clear(s, _sub(_xyz(r_tgt_ecef_m), s), earth, grazing_alt_m)

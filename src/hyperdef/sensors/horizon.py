@@ -1,6 +1,6 @@
 """Horizon and limb geometry on a sphere, and the effective-Earth (4/3) radar horizon.
 
-Closed forms (shared/REFERENCES.md, "Radar horizon" and "Limb"):
+Closed forms (docs/references.md#radar-horizon and #limb):
 
 - Earth's angular radius seen from altitude H: sin ρ_E = R/(R + H); horizon central angle
   λ0 = 90° − ρ_E.

@@ -1,8 +1,8 @@
 """Keplerian orbits with J2 secular drift, vectorised over satellites and times.
 
 Elements are mean elements at the scenario epoch (t_s = 0) in hyperdef's ECI (ECEF rotated about z
-by the Earth rotation angle; shared/DESIGN.md §5). Between epoch and t the node, perigee and mean
-anomaly drift at the first-order J2 secular rates (Vallado, *Fundamentals of Astrodynamics and
+by the Earth rotation angle; docs/conventions.md#eci). Between epoch and t the node, perigee and
+mean anomaly drift at the first-order J2 secular rates (Vallado, *Fundamentals of Astrodynamics and
 Applications*, 4th ed., 2013, Eqs. 9-41):
 
     Ω̇ = −(3/2) n J2 (R/p)² cos i

@@ -5,7 +5,7 @@ Every sensitivity form reduces to SNR = C·σ/R⁴ with a constant C [m²] (σ t
 - reference range (the usual way a radar's reach is quoted): C = SNR_ref·R_ref⁴/σ_ref;
 - search (power-aperture) equation: C = P_avg·A·t_f/(4π·Ω·k·T_s·L) (Skolnik, *Introduction to
   Radar Systems*, 3rd ed., 2001, Eq. 2.63; t_f the frame time, Ω the searched solid angle);
-- pulse equation: C = P_t·G²·λ²·n/((4π)³·k·T_s·B·L) (shared/REFERENCES.md, n coherently
+- pulse equation: C = P_t·G²·λ²·n/((4π)³·k·T_s·B·L) (Skolnik 2001, ch. 2; n coherently
   integrated pulses).
 
 Visibility: in flight, slant range in [min, max], azimuth inside the sector (clockwise from the
@@ -13,7 +13,7 @@ first to the second limit), apparent elevation within the limits and the ray cle
 effective Earth kR (hyperdef.sensors.horizon). The reported elevation is the geometric one
 (refraction bends the beam, not the geometry the tracker predicts). Angle noise is the floor σ₀
 combined with the thermal term of a monopulse radar, √(σ₀² + (θ_B/(k_m√(2·SNR)))²)
-(REFERENCES.md, "angle noise ≈ beamwidth/(k_m·√(2·SNR))"), when a beamwidth is given.
+(Barton, *Radar System Analysis and Modeling*, 2005), when a beamwidth is given.
 
 False alarms: a Poisson number per scan with the given mean, uniform over the range/angle cells
 of the coverage (uniform in range, azimuth, elevation and range rate), power above the threshold
@@ -53,7 +53,7 @@ def snr_constant_power_aperture(p_avg_w, aperture_m2, frame_time_s, solid_angle_
 
 def snr_constant_pulse(peak_power_w, gain_db, wavelength_m, t_sys_k, bandwidth_hz, loss_db,
                        n_coherent=1) -> float:
-    """C [m²] of the pulse radar equation (shared/REFERENCES.md, "Radar equation")."""
+    """C [m²] of the pulse radar equation (docs/references.md#radar-equation)."""
     gain = 10.0 ** (gain_db / 10.0)
     loss = 10.0 ** (loss_db / 10.0)
     return (peak_power_w * gain**2 * wavelength_m**2 * n_coherent

@@ -8,9 +8,10 @@ irradiance NEI [W/m²] is multiplied by a clutter factor for the background behi
 point-source form, e.g. Holst 2008 ch. 18; Tracy & Wright, S&GS 28(3), 2020, compare intensity
 against a threshold the same way).
 
-Threshold mode (literature comparison, shared/REFERENCES.md: 20 kW/sr DSP-class, 6 kW/sr
-SBIRS-class): SNR = SNR_t · τ·I·(R_ref/R)²/(I_t·c_bg) with the (R_ref/R)² factor only when a
-reference range is given, so a detection happens at I ≥ I_t exactly when Pd is a step.
+Threshold mode (literature comparison, docs/references.md#heating-and-infrared: 20 kW/sr
+DSP-class, 6 kW/sr SBIRS-class): SNR = SNR_t · τ·I·(R_ref/R)²/(I_t·c_bg) with the (R_ref/R)²
+factor only when a reference range is given, so a detection happens at I ≥ I_t exactly when Pd
+is a step.
 
 Measurements are unit lines of sight with tangent-plane Gaussian noise σ (detections contract),
 made by `hyperdef.measurement.los.perturb_los`.

@@ -1,7 +1,7 @@
 """Triangulation geometry of angle-only sensors: parallax and the predicted position covariance.
 
 For observers s_i with unit lines of sight u_i to a target at ranges ρ_i and angular noise σ_i,
-the least-squares intersection and its covariance are (shared/REFERENCES.md, "Triangulation")
+the least-squares intersection and its covariance are (docs/references.md#triangulation)
 
     x̂ = [Σ (I − u_i u_iᵀ)]⁻¹ Σ (I − u_i u_iᵀ) s_i,
     P = [Σ (I − u_i u_iᵀ)/(ρ_i² σ_i²)]⁻¹.

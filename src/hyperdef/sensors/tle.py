@@ -4,7 +4,7 @@ SGP4 (Hoots & Roehrich, Spacetrack Report #3, 1980; Vallado et al., "Revisiting 
 Report #3", AIAA 2006-6753) returns TEME states; TEME goes to ECEF (pseudo-Earth-fixed) by a
 rotation about z through GMST (IAU-82), Vallado et al. 2006 §"TEME": r_pef = R3(θ_GMST) r_teme,
 v_pef = R3(θ_GMST) v_teme − ω⊕ × r_pef. Polar motion (≤ 15 m) is neglected, as everywhere in
-hyperdef (shared/DESIGN.md §5).
+hyperdef (docs/conventions.md#tles-and-teme).
 
 The reader checks each line's layout and Modulo-10 checksum (the NORAD format, CelesTrak
 "NORAD Two-Line Element Set Format") before sgp4 sees it, so a malformed file fails with

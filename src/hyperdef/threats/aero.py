@@ -18,7 +18,7 @@ from typing import NamedTuple
 import jax.numpy as jnp
 import numpy as np
 
-CAVH_MASS_KG = 907.0  # Phillips (2003), as restated in shared/REFERENCES.md
+CAVH_MASS_KG = 907.0  # Phillips (2003), fit in docs/references.md#cav-h-aerodynamic-fit
 CAVH_AREA_M2 = 0.4839
 
 

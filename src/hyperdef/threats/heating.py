@@ -1,7 +1,7 @@
 """Aerodynamic heating and the infrared signature it drives.
 
-Three steps, each an explicit, replaceable assumption (shared/REFERENCES.md lists the literature
-spread, a factor of ten in signature between published models):
+Three steps, each an explicit, replaceable assumption (docs/references.md#heating-and-infrared
+lists the literature spread, a factor of ten in signature between published models):
 
 1. Stagnation-point convective heat flux, Sutton & Graves (NASA TR R-376, 1971):
    q = k·√(ρ/R_n)·V³, k = 1.7415e-4 (SI, air).
@@ -11,8 +11,8 @@ spread, a factor of ten in signature between published models):
 3. In-band radiant intensity of a grey, Lambertian emitting area A seen along its normal:
    I = ε·A·M_band(T)/π [W/sr] (hyperdef.radiometry, Planck's law).
 
-Check value (REFERENCES.md, computed): 40 km, 6 km/s, R_n = 0.1 m, ε = 0.85 → q ≈ 750 W/cm²,
-T ≈ 3 500 K.
+Check value (computed from the formulas, docs/references.md#heating-and-infrared): 40 km,
+6 km/s, R_n = 0.1 m, ε = 0.85 → q ≈ 750 W/cm², T ≈ 3 500 K.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 With ν = v²r/μ (burnout speed squared over the local circular speed squared) and γ the burnout
 flight-path angle above the local (geocentric) horizontal, the ground angle Ψ between burnout and
-return to the same radius is (shared/REFERENCES.md; Regan & Anandakrishnan, *Dynamics of
+return to the same radius is (Regan & Anandakrishnan, *Dynamics of
 Atmospheric Re-entry*, AIAA 1993, ch. 3):
 
     tan(Ψ/2) = ν sin γ cos γ / (1 − ν cos² γ),

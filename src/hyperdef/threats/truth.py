@@ -14,7 +14,7 @@ import numpy as np
 
 from hyperdef.status import Status
 
-# name: (unit, description) of the variables written to the truth product (DESIGN.md §4).
+# name: (unit, description) of the variables written to the truth product (docs/conventions.md).
 VARIABLES = {
     "r_ecef_m": ("m", "position, ECEF (WGS84 Earth-fixed)"),
     "v_ecef_mps": ("m/s", "velocity relative to the Earth, ECEF"),

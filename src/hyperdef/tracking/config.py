@@ -15,8 +15,8 @@ Units are SI with the unit in the name. Defaults and their reasons:
   mean with this 1σ per axis; hypersonic threats fly at 2–7 km/s, so the prior covers them at
   ≈ 2σ while the first few updates shrink it.
 * `min_parallax_rad` 3°: below that two lines of sight triangulate to a long thin
-  ellipsoid (1σ along the baseline ρσ/(√2·sin(γ/2)), shared/REFERENCES.md) and are better left to
-  the next scan.
+  ellipsoid (1σ along the baseline ρσ/(√2·sin(γ/2)), docs/references.md#triangulation) and are
+  better left to the next scan.
 """
 
 from __future__ import annotations

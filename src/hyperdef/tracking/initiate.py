@@ -1,9 +1,9 @@
 """Track initiation: LOS triangulation, single radar detection, single angle-only sensor.
 
-Triangulation (REFERENCES.md, "Triangulation"): sensors s_i, unit LOS u_i, angular noise σ_i,
+Triangulation (docs/references.md#triangulation): sensors s_i, unit LOS u_i, angular noise σ_i,
 ranges ρ_i, A_i = I − u_i u_iᵀ (projector onto the plane normal to u_i):
     x̂ = [Σ w_i A_i]⁻¹ Σ w_i A_i s_i,   P = [Σ A_i / (ρ_i² σ_i²)]⁻¹,   w_i = 1/(ρ_i² σ_i²).
-A first unweighted pass (w_i = 1, REFERENCES.md's x̂) gives the ranges ρ_i = u_i·(x̂ − s_i); the
+A first unweighted pass (w_i = 1) gives the ranges ρ_i = u_i·(x̂ − s_i); the
 second pass with w_i is the weighted least-squares estimate whose covariance is P (to first order
 in σ), so P describes the returned point even when ranges or noises differ between sensors.
 Two sensors at parallax γ, equal ρ and σ: 1σ axes ρσ/(√2 sin(γ/2)), ρσ/(√2 cos(γ/2)), ρσ/√2.

@@ -3,10 +3,10 @@
 Two rays r = o_i + s·u_i that see one point meet up to noise. Their closest approach
 (Eberly's segment–segment distance, the 2×2 normal equations of min |o₁+s·u₁−o₂−t·u₂|²) gives
 a miss distance m along the common normal, whose variance is ≈ (ρ₁σ₁)² + (ρ₂σ₂)² (cross-range
-error = range × angular noise, shared/REFERENCES.md), plus (v·Δt)² when the two looks are Δt
-apart. A pair is compatible when both ranges are positive, the parallax angle between the rays
-is at least `min_parallax_rad`, and m²/var < chi2.ppf(P_G, 1) (2 rays × 2 angles − 3 position
-coordinates = 1 degree of freedom).
+error = range × angular noise, docs/references.md#triangulation-error), plus (v·Δt)² when the
+two looks are Δt apart. A pair is compatible when both ranges are positive, the parallax angle
+between the rays is at least `min_parallax_rad`, and m²/var < chi2.ppf(P_G, 1) (2 rays × 2
+angles − 3 position coordinates = 1 degree of freedom).
 
 Groups are formed greedily, the most consistent pair first, then grown one ray at a time with
 rays from other platforms whose angular residual to the pair's midpoint passes the 2-dof gate.

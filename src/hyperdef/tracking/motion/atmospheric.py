@@ -13,7 +13,7 @@ filter estimates them:
   glide:     [x, y, z, vx, vy, vz, log β, L/D, σ]         σ = bank angle [rad], positive right
 
 log β keeps β positive and makes its uncertainty relative, as β of re-entry bodies spans decades
-(REFERENCES.md: 4 700–13 000 kg/m² for an HTV-2-class glider alone).
+(Candler & Leyva, S&GS 30(3), 2022: 4 700–13 000 kg/m² for an HTV-2-class glider alone).
 
 Process noise: white acceleration of PSD `q_m2ps3` on the velocity, discretised as the constant-
 velocity model's (Bar-Shalom, Li & Kirubarajan 2001, §6.2.2) — it stands for the unmodelled
@@ -152,7 +152,7 @@ class Glide:
       bank [rad²/s]
     beta0_kgpm2, sigma_log_beta0, ld0, sigma_ld0, bank0_rad, sigma_bank0_rad: prior of new tracks
       (defaults: an HTV-2-class glider, β 8 000 kg/m² within a factor e, L/D 2.0 ± 1.0, wings
-      level ± 0.5 rad; REFERENCES.md, Tracy & Wright 2020 and Candler & Leyva 2022)
+      level ± 0.5 rad; Tracy & Wright 2020 and Candler & Leyva 2022)
     earth: Earth model (static); max_step_s: RK4 substep bound [s]
     """
 
