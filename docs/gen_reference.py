@@ -91,6 +91,11 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+def _prose(text: str) -> str:
+    """Description text as a table cell: "[low, high] [deg]" must not read as a Markdown link."""
+    return _cell(text).replace("[", "\\[").replace("]", "\\]")
+
+
 def _definition_order(schema: dict) -> list[str]:
     """Nested models in the order a reader meets them: breadth first from the root."""
     defs = schema.get("$defs", {})
@@ -123,8 +128,8 @@ def _table(definition: dict, raw: dict) -> list[str]:
         else:
             default = ""
         rows.append("| " + " | ".join(_cell(c) for c in (
-            f"`{name}`", _type(prop), _unit(name, prop), default, _range_words(prop),
-            meaning)) + " |")
+            f"`{name}`", _type(prop), _unit(name, prop), default, _range_words(prop))) +
+            f" | {_prose(meaning)} |")
     return rows
 
 
@@ -146,7 +151,7 @@ def reference_markdown(model: type[BaseModel], kind: str) -> str:
         "",
         f"## {schema['title']} {{#root}}",
         "",
-        _cell(_plain(raw.get("description", ""))),
+        _prose(_plain(raw.get("description", ""))),
         "",
         *_intro(model, kind),
         *_table(schema, raw),
@@ -155,7 +160,7 @@ def reference_markdown(model: type[BaseModel], kind: str) -> str:
     for name in _definition_order(schema):
         definition = schema["$defs"][name]
         lines += [f"## {_title(name)} {{#{_anchor(name)}}}", "",
-                  _cell(_plain(raw["$defs"][name].get("description", ""))), "",
+                  _prose(_plain(raw["$defs"][name].get("description", ""))), "",
                   *_table(definition, raw["$defs"][name]), ""]
     lines += _editor_section(kind, command)
     return "\n".join(lines) + "\n"
@@ -180,7 +185,7 @@ def _intro(model: type[BaseModel], kind: str) -> list[str]:
              "example`, is a fuller one):", "", "```yaml",
              inspect.cleandoc("\n".join(example)), "```", ""]
     if any(line.strip() for line in after):
-        lines += [_cell(" ".join(after)), ""]
+        lines += [_prose(" ".join(after)), ""]
     return lines
 
 
