@@ -45,7 +45,7 @@ test-slow: $(STAMP)
 # The documentation site: site/index.html (the scenario and campaign references are generated
 # from the models while it builds; any broken link or nav entry fails the build).
 docs: $(STAMP)
-	$(BIN)/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done

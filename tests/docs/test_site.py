@@ -74,6 +74,7 @@ def test_site_builds_strictly(tmp_path):
         assert name in api, name
 
 
+@pytest.mark.slow  # a second whole build (≈ 10 s): the fast suite keeps only the real one
 def test_broken_link_fails_the_build(tmp_path):
     """The same configuration over a copy of the pages with one link to nowhere."""
     for name in ("mkdocs.yml",):
