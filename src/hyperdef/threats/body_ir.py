@@ -32,6 +32,7 @@ import json
 from importlib import resources
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
 
 from hyperdef.constants import STEFAN_BOLTZMANN_W_PER_M2_K4
@@ -69,18 +70,29 @@ def _viscosity(t_k):
         t_k + SUTHERLAND_S)
 
 
-def _equilibrium(q_of_t, emissivity, t_hi, iters=48):
-    """(...) wall temperature [K] with ε σ T⁴ = q(T), q non-increasing in T, by bisection."""
+def _equilibrium(q_of_t, emissivity, t_hi, bisect=14, newton=3):
+    """(...) wall temperature [K] with ε σ T⁴ = q(T), q non-increasing in T.
+
+    Bisection brackets the root to t_hi / 2¹⁴ (< 1 K below 16 000 K); Newton steps, kept inside
+    the bracket, then converge quadratically (f is smooth and increasing), reaching the 48-step
+    bisection's answer to well under 1e-6 K at a third of its cost: this runs per panel for
+    every sample and grid time, the threat stage's largest kernel.
+    """
     lo, hi = jnp.zeros_like(t_hi), t_hi
 
     def f(t):
         return emissivity * STEFAN_BOLTZMANN_W_PER_M2_K4 * t**4 - q_of_t(t)
 
-    for _ in range(iters):
+    for _ in range(bisect):
         mid = 0.5 * (lo + hi)
         above = f(mid) > 0.0
         lo, hi = jnp.where(above, lo, mid), jnp.where(above, mid, hi)
-    return 0.5 * (lo + hi)
+    t = 0.5 * (lo + hi)
+    for _ in range(newton):
+        value, slope = jax.jvp(f, (t,), (jnp.ones_like(t),))
+        step = jnp.where(slope > 0.0, value / jnp.where(slope > 0.0, slope, 1.0), 0.0)
+        t = jnp.clip(t - step, lo, hi)
+    return t
 
 
 def panel_temperatures_k(rho_kgpm3, speed_mps, t_inf_k, alpha_rad, body: Body, emissivity,
