@@ -95,6 +95,7 @@ from hyperdef.threats.kinematics import ecef_state  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import glide_peers as peers  # noqa: E402
+from goals import goal  # noqa: E402
 
 
 def vehicles(n: int, seed: int = 0):
@@ -244,32 +245,22 @@ def main():
               f"{t / t_hd:>12.1f}  {note}")
     print("  (vehicle-steps/s of every side: hyperdef's RK4 vehicle-steps over that side's time)")
 
-    ok = lambda b: "met" if b else "NOT met"
     rate = steps / t_hd
-    print("goals:")
-    if a.cores == 2 and platform == "cpu":
-        print(f"  >= 1e7 RK4 vehicle-steps/s on 2 CPU cores (issue 3): {rate:.3g} — "
-              f"{ok(rate >= GOAL_STEPS_PER_S)}")
-    else:
-        print(f"  >= 1e7 RK4 vehicle-steps/s on 2 CPU cores (issue 3): not measured here "
-              f"({a.cores} {platform} core(s)/device(s): {rate:.3g})")
-    if best_ivp is not None:
-        ratio = best_ivp[1] / t_hd
-        print(f"  >= 100x the solve_ivp loop at equal accuracy, same cores (issue 3): "
-              f"{ratio:.0f}x ({best_ivp[0]}) — {ok(ratio >= GOAL_VS_IVP)}")
-    else:
-        print("  >= 100x the solve_ivp loop at equal accuracy (issue 3): NOT met (no tolerance "
-              "reached hyperdef's accuracy)")
-    print(f"  end-point range within 0.1 % of the reference (issue 3): hyperdef "
-          f"{100 * rng_err_hd:.2e} % — {ok(rng_err_hd <= GOAL_RANGE_REL)}")
-    if platform == "gpu":
-        gpu_ok = n >= GOAL_GPU_N and t_hd <= GOAL_GPU_S
-        print(f"  10^6 glides <= 3 s on one GPU (issue 3): N = {n} in {t_hd:.2f} s — "
-              f"{ok(gpu_ok) if n >= GOAL_GPU_N else 'not measured (run with --vehicles 1000000)'}")
-    else:
-        print("  10^6 glides <= 3 s on one GPU (issue 3): not measured (no GPU in this run)")
-    print(f"  batched NumPy RK4 (issue 11's fair peer): no goal set; hyperdef "
-          f"{t_np / t_hd:.1f}x it")
+    cpu2 = a.cores == 2 and platform == "cpu"
+    goal(">= 1e7 RK4 vehicle-steps/s on 2 CPU cores", 3, f"{rate:.3g}",
+         rate >= GOAL_STEPS_PER_S if cpu2 else None,
+         why=f"this run used {a.cores} {platform} core(s)/device(s)")
+    ratio = best_ivp[1] / t_hd if best_ivp else None
+    goal(">= 100x the solve_ivp loop at equal accuracy, same cores", 3,
+         f"{ratio:.0f}x ({best_ivp[0]})" if best_ivp else "no tolerance reached hyperdef's "
+         "accuracy", ratio >= GOAL_VS_IVP if best_ivp else False)
+    goal("end-point range within 0.1 % of the reference", 3, f"hyperdef {100 * rng_err_hd:.2e} %",
+         rng_err_hd <= GOAL_RANGE_REL)
+    gpu = platform == "gpu" and n >= GOAL_GPU_N
+    goal("10^6 glides <= 3 s on one GPU", 3, f"N = {n} in {t_hd:.2f} s" if gpu else None,
+         t_hd <= GOAL_GPU_S if gpu else None,
+         why="no GPU in this run" if platform != "gpu" else "run with --vehicles 1000000")
+    print(f"batched NumPy RK4 (issue 11's fair peer): no goal set; hyperdef {t_np / t_hd:.1f}x it")
 
 
 if __name__ == "__main__":
