@@ -15,10 +15,11 @@ def verdict(met: bool | None, why: str | None = None) -> str:
     return "met" if met else "NOT met"
 
 
-def goal(text: str, issue: int | None, figure: str | None, met: bool | None,
+def goal(text: str, issue: int | str | None, figure: str | None, met: bool | None,
          why: str | None = None) -> str:
-    """Print and return 'goal: TEXT (issue N): FIGURE — VERDICT'; met None: not measured."""
-    where = f" (issue {issue})" if issue is not None else ""
+    """Print and return 'goal: TEXT (issue N): FIGURE — VERDICT'; met None: not measured.
+    issue: the number that set it, or a string such as "7, 11" for several ("issues 7, 11")."""
+    where = "" if issue is None else f" (issue{'s' if ',' in str(issue) else ''} {issue})"
     line = f"goal: {text}{where}: " + (f"{figure} — " if figure else "") + verdict(met, why)
     print(line)
     return line
