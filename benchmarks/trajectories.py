@@ -17,7 +17,9 @@ WGS84 Earth with J2 gravity and US76 air (full physics), or until they reach the
   check vehicles are timed at that tolerance and the time is scaled to N.
 
 Accuracy: every side's end point (3-D position at 2 000 s or at impact) against a reference of
-the same model (DOP853, rtol 1e-12, atol 1e-9) on the check vehicles, in metres.
+the same model (DOP853, rtol 1e-12, atol 1e-9) on the check vehicles, in metres. The reference is
+converged far below the errors compared: rtol 1e-13 moved it by ≤ 0.5 mm on four of the quick
+run's vehicles, against hyperdef's ≈ 8 cm at the 2 s step.
 
 Cores: the whole process is pinned (sched_setaffinity) to the first `--cores` of the CPUs it may
 use, and the peers' worker processes inherit that mask, so both sides run on the same cores.
@@ -174,7 +176,7 @@ def calibrate_ivp(pool, y0, beta, ld, bank, ref_end, target_m, method):
 
 def main():
     a = ARGS
-    n, nc = a.vehicles, min(a.checks, a.vehicles)
+    n, nc = a.vehicles, min(a.checks, a.numpy_vehicles)
     r, v, beta, ld, bank = vehicles(n)
     y0 = np.concatenate([r, v], -1)
     model = peers.Model(E.a_m, E.b_m, E.e2, E.gm_m3ps2, E.j2, E.omega_radps, TABLE_BOTTOM_M,
@@ -189,8 +191,13 @@ def main():
     try:
         nn = a.numpy_vehicles
         pool.rk4(y0[:8].T, beta[:8], ld[:8], bank[:8], 10 * a.step, a.step)  # start the workers
-        t_np, (t_end_np, yend_np) = best_of(a.repeat, lambda: (lambda o: (o[0], o[1:]))(
-            pool.rk4(y0[:nn].T, beta[:nn], ld[:nn], bank[:nn], FLIGHT_S, a.step)))
+
+        def np_once():
+            wall, t_end, y_end = pool.rk4(y0[:nn].T, beta[:nn], ld[:nn], bank[:nn], FLIGHT_S,
+                                          a.step)
+            return wall, (t_end, y_end)
+
+        t_np, (t_end_np, yend_np) = best_of(a.repeat, np_once)
         t_np *= n / nn
         d_np = float(np.max(np.linalg.norm(yend_np[:3].T - end_hd[:nn], axis=-1)))
         d_t = float(np.max(np.abs(t_end_np - t_end_hd[:nn])))
@@ -198,13 +205,14 @@ def main():
             raise SystemExit(f"NumPy RK4 and hyperdef disagree ({d_np:.3g} m, {d_t:.3g} s): "
                              "the peer is not the same model; no ratio is meaningful")
 
-        # Reference and end-point errors on the check vehicles (spread over the whole batch).
-        ck = np.linspace(0, n - 1, nc).astype(int)
+        # Reference and end-point errors on the check vehicles (spread over those both RK4
+        # sides flew; the draws are independent, so any spread subset is a fair sample).
+        ck = np.linspace(0, nn - 1, nc).astype(int)
         args_ck = (y0[ck], beta[ck], ld[ck], bank[ck])
         _, ref_end, ref_t, _ = pool.ivp(*args_ck, FLIGHT_S, "DOP853", 1e-12, 1e-9)
         err_of = lambda end: np.linalg.norm(end - ref_end, axis=-1)
         err_hd = err_of(end_hd[ck])
-        err_np = err_of(yend_np[:3].T[ck]) if ck.max() < nn else np.full(nc, np.nan)
+        err_np = err_of(yend_np[:3].T[ck])
         rng_ref = range_m(r[ck], ref_end)
         rng_err_hd = float(np.max(np.abs(range_m(r[ck], end_hd[ck]) / rng_ref - 1)))
         target = float(np.max(err_hd))
@@ -216,8 +224,9 @@ def main():
     print(f"glide trajectories: N = {n} vehicles x {FLIGHT_S:.0f} s (step {a.step:g} s), WGS84 "
           f"rotating + J2 + US76; {landed} land before the end")
     print(f"cores: {a.cores} (CPUs {sorted(os.sched_getaffinity(0))}, load average {load:.1f}); "
-          f"hyperdef: {jax.device_count()} {platform} device(s), one host thread each; peers: "
-          f"{a.cores} single-threaded process(es); RK4 sides best of {a.repeat}")
+          f"hyperdef: {jax.device_count()} {platform} device(s) driven by one host thread each "
+          f"(XLA's own pools inside the same mask); peers: {a.cores} single-threaded "
+          f"process(es); RK4 sides best of {a.repeat}")
     print(f"accuracy: end point (3-D position at {FLIGHT_S:.0f} s or at impact) vs DOP853 rtol "
           f"1e-12 on {nc} check vehicles ({int(np.sum(ref_t < FLIGHT_S))} landed); worst / "
           f"median [m]")
