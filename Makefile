@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 OUT ?= runs/demo
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test test-slow lint bench clean viewer
+.PHONY: setup demo test test-slow lint bench clean viewer docs
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hyperdef needs Python 3.11+"'
@@ -42,8 +42,13 @@ test: lint viewer
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
+# The documentation site: site/index.html (the scenario and campaign references are generated
+# from the models while it builds; any broken link or nav entry fails the build).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache .ruff_cache .hypothesis viewer/node_modules viewer/dist
+	rm -rf $(VENV) runs site .pytest_cache .ruff_cache .hypothesis viewer/node_modules viewer/dist

@@ -108,14 +108,18 @@ def _ground_track_m(start_r, r_grid, end_r, earth: EarthModel):
     would be). start_r, end_r (S, 3); r_grid (S, T, 3), NaN off flight."""
     pts = np.concatenate([start_r[:, None], r_grid, end_r[:, None]], axis=1)
     ok = np.all(np.isfinite(pts), -1)
-    legs = np.zeros(ok.shape[0])
-    # Legs join consecutive finite points (the in-flight points are contiguous in time).
-    for s_i in range(ok.shape[0]):
-        p = pts[s_i, ok[s_i]]
-        if p.shape[0] >= 2:
-            legs[s_i] = float(np.sum(_ground_range_m(jnp.asarray(p[:-1]), jnp.asarray(p[1:]),
-                                                     earth)))
-    return legs
+    # Finite points first, in time order (the in-flight points are contiguous in time), then one
+    # batched geodesic over every consecutive pair; pairs past a sample's last point count 0.
+    order = np.argsort(~ok, axis=1, kind="stable")
+    p = np.take_along_axis(pts, order[..., None], axis=1)
+    n = ok.sum(axis=1)
+    leg = np.arange(p.shape[1] - 1)[None, :] < (n[:, None] - 1)
+    a = np.where(leg[..., None], p[:, :-1], p[:, :1])  # unused pairs: a point to itself
+    b = np.where(leg[..., None], p[:, 1:], p[:, :1])
+    a = np.where(np.isfinite(a), a, earth.a_m * np.array([1.0, 0.0, 0.0]))
+    b = np.where(np.isfinite(b), b, earth.a_m * np.array([1.0, 0.0, 0.0]))
+    d = _ground_range_m(jnp.asarray(a.reshape(-1, 3)), jnp.asarray(b.reshape(-1, 3)), earth)
+    return np.where(leg, d.reshape(leg.shape), 0.0).sum(axis=1)
 
 
 def _threat(spec, earth: EarthModel, atmosphere: str, grid: np.ndarray, seed: int,
