@@ -1,8 +1,15 @@
 """The curated public surface of hyperdef.
 
-    from hyperdef.api import load_scenario, simulate, run
+    from hyperdef.api import load_scenario, simulate
     scenario, base = load_scenario("demo")
     result = simulate(scenario, base)        # arrays, no files
+    tree = result.to_xarray()                # truth, detections, tracks, metrics
+    result.write("runs/demo")                # the run folder `hyperdef run` writes
+
+Importing this module turns on JAX's persistent compilation cache exactly as the command line
+does (hyperdef.jaxcache: the folder from `HYPERDEF_JAX_CACHE`, default `~/.cache/hyperdef/jax`,
+`0` turns it off), so a script pays the first-call compilation once per machine, not once per
+process.
 """
 
 from __future__ import annotations
@@ -12,15 +19,19 @@ from pathlib import Path
 import jax
 
 import hyperdef
-from hyperdef.pipeline import RunResult, run, simulate, summary
+from hyperdef.jaxcache import enable_compilation_cache
+from hyperdef.pipeline import run, simulate, summary
+from hyperdef.result import RunResult
 from hyperdef.scenario.errors import ScenarioError
 from hyperdef.scenario.load import builtin_names, load_scenario
 from hyperdef.scenario.schema import Scenario
 
 __all__ = [
-    "RunResult", "Scenario", "ScenarioError", "builtin_names", "environment_info",
-    "load_scenario", "run", "scenario_coverage", "simulate", "summary",
+    "RunResult", "Scenario", "ScenarioError", "builtin_names", "enable_compilation_cache",
+    "environment_info", "load_scenario", "run", "scenario_coverage", "simulate", "summary",
 ]
+
+enable_compilation_cache()
 
 CONVENTIONS = {
     "ecef": "WGS84 Earth-fixed",

@@ -1,12 +1,12 @@
 """The scenario pipeline: truth → sensors → tracking → assessment, then the run folder.
 
-`simulate` does the numbers and touches no files; `write_run` lays out the run folder
-(docs/conventions.md#run-folder); `run` is both, with timing, for the CLI and the API.
+`simulate` does the numbers and touches no files and returns a `hyperdef.result.RunResult`;
+`write_folder` (also `RunResult.write`) lays out the run folder (docs/conventions.md#run-folder)
+atomically; `run` is both, for the command line.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from pathlib import Path
@@ -18,25 +18,10 @@ import hyperdef
 from hyperdef.earth.model import earth_model
 from hyperdef.io.manifest import build_manifest, write_manifest
 from hyperdef.io.rundir import staged_folder
+from hyperdef.result import RunResult
 from hyperdef.scenario.load import dump_resolved
 from hyperdef.scenario.schema import Scenario
 from hyperdef.time import Epoch, t_grid_s
-
-
-@dataclasses.dataclass
-class RunResult:
-    """Everything one scenario run computed (sample axis first in every array)."""
-
-    scenario: Scenario
-    epoch: Epoch
-    sample_ids: np.ndarray
-    truth: object | None
-    observation: object | None
-    trackset: object | None
-    threat_rows: list[dict]
-    sensor_rows: list[dict]
-    assessment: dict
-    timing_s: dict
 
 
 def simulate(scenario: Scenario, base_dir: Path | None = None, *,
@@ -187,23 +172,35 @@ def run(scenario: Scenario, base_dir: Path | None, out: Path, *, command: str,
         sensitivities: bool = False) -> dict:
     """Simulate and write the run folder atomically; returns the summary document.
     sensitivities: add hyperdef.design's smooth sensitivities (summary, report, own JSON)."""
+    result = simulate(scenario, base_dir)
+    return write_folder(result, out, command=command,
+                        sensitivities_base=base_dir if sensitivities else None)
+
+
+def write_folder(result: RunResult, out: Path, *, command: str,
+                 sensitivities_base: Path | None = None) -> dict:
+    """Data products, manifest and report into `out`, atomically; returns the summary document.
+
+    The manifest's wall time is the stages' time plus the writing. sensitivities_base: the
+    scenario's folder, to add hyperdef.design's sensitivities (None: none added)."""
     from hyperdef.report.html import write_report
 
     t0 = time.perf_counter()
     with staged_folder(out) as tmp:
-        result = simulate(scenario, base_dir)
         written = write_run(result, tmp)
-        manifest = build_manifest(seed=scenario.seed, samples=scenario.samples,
-                                  wall_s=time.perf_counter() - t0, command=command,
+        wall_s = sum(result.timing_s.values()) + time.perf_counter() - t0
+        manifest = build_manifest(seed=result.scenario.seed,
+                                  samples=int(len(result.sample_ids)), wall_s=wall_s,
+                                  command=command,
                                   outputs=written + ["manifest.json", "report.html"],
                                   extra={"timing_s": result.timing_s})
         write_manifest(tmp, manifest)
         # The report reads only the folder's files, so `hyperdef report` can rebuild it later.
         write_report(tmp)
-        if sensitivities:
-            sens = _add_sensitivities(result, base_dir, tmp)
+        if sensitivities_base is not None:
+            sens = _add_sensitivities(result, sensitivities_base, tmp)
     doc = summary(result, out)
-    if sensitivities:
+    if sensitivities_base is not None:
         doc["sensitivities"] = sens
     doc["wall_time_s"] = manifest["wall_time_s"]
     return doc

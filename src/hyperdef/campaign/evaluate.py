@@ -42,7 +42,7 @@ def _flat(doc: dict, prefix: str = "") -> dict:
 
 
 def rows_of(result) -> list[dict]:
-    """One dict per (sample, threat) of a hyperdef.pipeline.RunResult."""
+    """One dict per (sample, threat) of a hyperdef.result.RunResult."""
     from hyperdef.assessment.summary import AssessOptions, assess
     from hyperdef.earth.model import earth_model
 

@@ -30,7 +30,7 @@ def _layer(spec: SpaceIRSpec, t_s, *, epoch, earth, scenario_dir, step_s) -> Sen
 
 
 def scenario_sensitivities(result, base_dir: Path | None) -> dict:
-    """Sensitivities of a `hyperdef.pipeline.RunResult` (sample 0 of every threat)."""
+    """Sensitivities of a `hyperdef.result.RunResult` (sample 0 of every threat)."""
     from hyperdef.earth.model import earth_model
 
     scenario, truth = result.scenario, result.truth

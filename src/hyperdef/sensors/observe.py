@@ -59,6 +59,20 @@ class Observation:
     sensor_names: tuple[str, ...] = ()
     visible_by_platform: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
+    def to_xarray(self):
+        """xarray.Dataset of the detections table, dim `detection` (its positional row).
+
+        One variable per column (`sample` included), units in each `attrs`. The per-sensor
+        masks `visible` and `detected` stay NumPy arrays on the Observation.
+        """
+        import xarray as xr
+
+        df = self.detections.reset_index(drop=True)
+        ds = xr.Dataset.from_dataframe(df.rename_axis("detection"))
+        for name in ds.data_vars:
+            ds[name].attrs["units"] = _column_unit(str(name))
+        return ds
+
     def summary(self, truth, sample_index: int = 0) -> list[dict]:
         """One dict per (sensor, threat) of sample `sample_index` (an index into truth.sample_ids):
         name, threat, first_detection_t_s / last_detection_t_s (None if never), detections (row
@@ -84,6 +98,15 @@ class Observation:
                     "detected_fraction": float(hit.sum() / flying.sum()) if flying.any() else 0.0,
                 })
         return out
+
+
+def _column_unit(column: str) -> str:
+    """The unit a detections column's name carries in its suffix (`_m`, `_rad`, `_mps` …)."""
+    for suffix, unit in (("_mps", "m/s"), ("_m", "m"), ("_rad", "rad"), ("_db", "dB"),
+                         ("t_s", "s since scenario epoch")):
+        if column.endswith(suffix):
+            return unit
+    return "1"
 
 
 def _chunks(n_t: int, per_step: int):

@@ -1,0 +1,92 @@
+"""What one scenario run computed: `RunResult`, returned by `hyperdef.api.simulate`.
+
+`RunResult.write(folder)` lays out the same run folder as `hyperdef run` (the command line calls
+the same code), and `RunResult.to_xarray()` gives every product as one `xarray.DataTree`. The
+folder's files are described in docs/conventions.md#run-folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # heavy modules, imported only for the annotations
+    import xarray as xr
+
+    from hyperdef.scenario.schema import Scenario
+    from hyperdef.sensors.observe import Observation
+    from hyperdef.threats.truth import Truth
+    from hyperdef.time import Epoch
+    from hyperdef.tracking.trackset import TrackSet
+
+
+@dataclasses.dataclass
+class RunResult:
+    """Everything one scenario run computed; the sample axis comes first in every array.
+
+    Attributes:
+        scenario: the validated scenario, defaults filled in.
+        epoch: the scenario epoch (UTC); every `t_s` counts seconds from it.
+        sample_ids: (S,) int64 Monte Carlo sample ids that were run.
+        truth: the threats' true trajectories (None without threats).
+        observation: the sensors' detections and access (None without threats or sensors).
+        trackset: the tracker's output (None without detections to track).
+        threat_rows: one summary dict per threat of the first sample (status, flight time,
+            ground track, track scores …), as in `summary.json`'s `threats`.
+        sensor_rows: one dict per (sensor, threat) of the first sample, as in `sensors`.
+        assessment: custody, warning time, footprints and engagement windows of the first
+            sample, as in `summary.json`'s `assessment` (empty when not summarised).
+        timing_s: wall seconds per stage (`threats`, `sensors`, `tracking`, `assessment`).
+    """
+
+    scenario: Scenario
+    epoch: Epoch
+    sample_ids: np.ndarray
+    truth: Truth | None
+    observation: Observation | None
+    trackset: TrackSet | None
+    threat_rows: list[dict[str, Any]]
+    sensor_rows: list[dict[str, Any]]
+    assessment: dict[str, Any]
+    timing_s: dict[str, float]
+
+    def to_xarray(self) -> xr.DataTree:
+        """Every product as one `xarray.DataTree`.
+
+        Children (each present only when computed): `truth` (sample, object, time[, xyz]),
+        `detections` (detection), `tracks` (sample, track, time[, comp, comp2]) and `metrics`
+        (threat: the rows of metrics.parquet). Root attributes: scenario name, seed, epoch
+        (ISO 8601 UTC).
+        """
+        import pandas as pd
+        import xarray as xr
+
+        from hyperdef.pipeline import metrics_rows
+
+        children: dict[str, xr.Dataset] = {}
+        if self.truth is not None:
+            children["truth"] = self.truth.to_xarray()
+        if self.observation is not None:
+            children["detections"] = self.observation.to_xarray()
+        if self.trackset is not None:
+            children["tracks"] = self.trackset.to_xarray()
+        metrics = pd.DataFrame(metrics_rows(self))
+        if not metrics.empty:
+            children["metrics"] = xr.Dataset.from_dataframe(
+                metrics.set_index("name").rename_axis("threat"))
+        root = xr.Dataset(attrs={"scenario": self.scenario.name, "seed": self.scenario.seed,
+                                 "epoch_utc": self.scenario.epoch.isoformat()})
+        return xr.DataTree.from_dict({"/": root, **children})
+
+    def write(self, folder: str | Path, *, command: str = "python-api") -> dict[str, Any]:
+        """Write the run folder `hyperdef run` writes, atomically; returns the summary document.
+
+        The folder appears whole or not at all, and an existing folder is replaced only when it
+        is an earlier run's (hyperdef.io.rundir). `command` is recorded in `manifest.json`.
+        """
+        from hyperdef.pipeline import write_folder
+
+        return write_folder(self, Path(folder), command=command)
