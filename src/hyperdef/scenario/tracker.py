@@ -65,8 +65,9 @@ class TrackerSpec(Model):
     imm_transition: Annotated[list[Annotated[list[Annotated[float, Field(ge=0.0, le=1.0)]],
                                              Field(max_length=5)]],
                               Field(max_length=5)] | None = Field(None, description=(
-        "IMM model-transition matrix, one row per motion model, rows summing to 1 [-] "
-        "(probabilities per scan); omitted: the tracker's default."))
+        "IMM model-transition matrix, one row per motion model, rows summing to 1 [-]: "
+        "probabilities over 1 s of elapsed time, whatever the scan rate (not per scan); "
+        "omitted: the tracker's default."))
     imm_member: Literal["ekf", "ukf"] = Field(_D.imm_member, description=(
         "Filter used by each IMM member."))
     gate_probability: Prob = Field(_D.gate_probability, description=(
