@@ -1,8 +1,8 @@
 """The scenario's `tracker:` section (every key optional; the section itself may be omitted).
 
     tracker:
-      filter: ekf                 # ekf | ukf | imm
-      motion: cv                  # cv | ca | singer | ballistic | glide, or a list for imm
+      filter: imm                 # ekf | ukf | imm
+      motion: [cv, singer]        # cv | ca | singer | ballistic | glide, or a list for imm
       motion_params: {cv: {q_m2ps3: 100.0}}   # per model, see hyperdef.tracking.motion
       association: gnn            # gnn | jpda
       gate_probability: 0.999
@@ -13,8 +13,10 @@
       fusion: centralised         # centralised | covariance_intersection
       min_parallax_deg: 3         # degrees and km here; SI inside (TrackerParams)
 
-Field meanings and defaults are those of `hyperdef.tracking.config.TrackerParams`; angles are
-given in degrees and ranges/altitudes in km, as everywhere in scenario files.
+Field meanings and defaults are those of `hyperdef.tracking.config.TrackerParams`, except that a
+section naming neither `filter` nor `motion` (or no section) gets the threat-fitted IMM of
+`hyperdef.tracking.config.THREAT_DEFAULTS`, tuned for consistency against gliders and ballistic
+missiles; angles are given in degrees and ranges/altitudes in km, as everywhere in scenario files.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pydantic import Field, model_validator
 
 from hyperdef.scenario.base import Model
 from hyperdef.scenario.bounds import Bounds
-from hyperdef.tracking.config import TrackerParams
+from hyperdef.tracking.config import THREAT_DEFAULTS, TrackerParams
 
 Motion = Literal["cv", "ca", "singer", "ballistic", "glide"]
 Prob = Annotated[float, Field(gt=0.0, lt=1.0)]
@@ -54,14 +56,17 @@ class TrackerSpec(Model):
 
     filter: Literal["ekf", "ukf", "imm"] = Field(_D.filter, description=(
         "Filter: extended Kalman, square-root unscented Kalman, or an interacting multiple "
-        "model (IMM) of several motion models."))
+        "model (IMM) of several motion models. With neither filter nor motion given, the "
+        "threat-fitted IMM of hyperdef.tracking.config.THREAT_DEFAULTS; with motion alone, "
+        "ekf."))
     motion: Motion | Annotated[list[Motion], Field(max_length=5)] = Field(
         _D.motion, description=("Motion model (one name), or a list of them for filter imm: "
-                                "cv, ca, singer, ballistic, glide."))
+                                "cv, ca, singer, ballistic, glide. With filter alone, cv."))
     motion_params: dict[Motion, dict[Annotated[str, Field(max_length=100)],
                                      _real(0.0, 1e12)]] = Field({}, description=(
         "Per motion model, its parameters by name, e.g. {cv: {q_m2ps3: 100}, singer: {tau_s: "
-        "20, sigma_m_mps2: 30}}; names and units are those of hyperdef.tracking.motion."))
+        "20, sigma_m_mps2: 30}}; names and units are those of hyperdef.tracking.motion. With "
+        "the threat-fitted default filter, given parameters override its tuned ones."))
     imm_transition: Annotated[list[Annotated[list[Annotated[float, Field(ge=0.0, le=1.0)]],
                                              Field(max_length=5)]],
                               Field(max_length=5)] | None = Field(None, description=(
@@ -115,6 +120,20 @@ class TrackerSpec(Model):
         "Merge two tracks when they are this likely to be one target [-]."))
     keep_unconfirmed: bool = Field(_D.keep_unconfirmed, description=(
         "Keep tentative tracks in the outputs."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _threat_default(cls, data):
+        """Neither filter nor motion given: the threat-fitted IMM of THREAT_DEFAULTS, its
+        motion parameters under any the file gives."""
+        if not isinstance(data, dict) or "filter" in data or "motion" in data:
+            return data
+        given = data.get("motion_params") or {}
+        params = {name: {**THREAT_DEFAULTS["motion_params"].get(name, {}), **(given.get(name)
+                                                                               or {})}
+                  for name in {*THREAT_DEFAULTS["motion_params"], *given}}
+        return {**data, "filter": THREAT_DEFAULTS["filter"],
+                "motion": list(THREAT_DEFAULTS["motion"]), "motion_params": params}
 
     @model_validator(mode="after")
     def _consistent(self):
