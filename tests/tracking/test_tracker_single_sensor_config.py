@@ -47,6 +47,9 @@ def test_spec_defaults_and_units():
     assert TrackerSpec(filter="ekf").to_params().motions == ("cv",)
     assert TrackerSpec(motion="glide").to_params().filter == "ekf"
     assert TrackerSpec(filter="ekf").to_params().motion_params == {}
+    assert TrackerSpec(filter="ekf").to_params().single_sensor_init
+    assert not p.single_sensor_init and TrackerSpec(single_sensor_init=True).to_params(
+        ).single_sensor_init
     q = TrackerSpec(min_parallax_deg=10, single_sensor_ranges_km=[500, 1000, 2000],
                     target_alt_band_km=(20, 80), motion=["cv", "singer"], filter="imm",
                     motion_params={"singer": {"tau_s": 10.0}}).to_params()

@@ -105,7 +105,9 @@ class TrackerSpec(Model):
     init_speed_sigma_mps: _real(0.0, 20_000.0, "m/s", low_open=True) = Field(
         _D.init_speed_sigma_mps, description="1σ speed prior of a new track [m/s].")
     single_sensor_init: bool = Field(_D.single_sensor_init, description=(
-        "Start tracks from one sensor's lines of sight with a ladder of range hypotheses."))
+        "Start tracks from one sensor's lines of sight with a ladder of range hypotheses "
+        "(off with the threat-fitted default filter: such starts were over-confident; set it "
+        "true where a single angle-only platform must start tracks)."))
     single_sensor_ranges_km: Annotated[list[RangeKm], Field(max_length=64)] = Field(
         [], description=("Explicit range hypotheses [km] (two or more); omitted: derived from "
                          "target_alt_band_km."))
@@ -125,15 +127,17 @@ class TrackerSpec(Model):
     @classmethod
     def _threat_default(cls, data):
         """Neither filter nor motion given: the threat-fitted IMM of THREAT_DEFAULTS, its
-        motion parameters under any the file gives."""
+        motion parameters under any the file gives, and its single_sensor_init unless the file
+        sets it."""
         if not isinstance(data, dict) or "filter" in data or "motion" in data:
             return data
         given = data.get("motion_params") or {}
         params = {name: {**THREAT_DEFAULTS["motion_params"].get(name, {}), **(given.get(name)
                                                                                or {})}
                   for name in {*THREAT_DEFAULTS["motion_params"], *given}}
-        return {**data, "filter": THREAT_DEFAULTS["filter"],
-                "motion": list(THREAT_DEFAULTS["motion"]), "motion_params": params}
+        return {"single_sensor_init": THREAT_DEFAULTS["single_sensor_init"], **data,
+                "filter": THREAT_DEFAULTS["filter"], "motion": list(THREAT_DEFAULTS["motion"]),
+                "motion_params": params}
 
     @model_validator(mode="after")
     def _consistent(self):
