@@ -48,7 +48,14 @@ IMM cv 100 + singer 20 s / 30 m/s², 1-sensor  7.86 (0.77); median 4.7  6.12 (0.
   starts on (the demo's former block)         two samples at 19 and 28
 IMM cv 300 + singer 20 s / 20 m/s²            8.44 (0.77)              7.70 (0.97), terminal 51
 IMM cv 100 + singer 10 s / 50 m/s²            —                        5.20 (0.97), terminal 11
+THREAT_DEFAULTS, N = 24, band [4.69, 7.46]    123 (0.77): 23 samples   6.02 (0.97)
+                                              4.68, sample 6 2 851
 ===========================================  ======================  =====================
+
+The default is consistent for the MRBM (ANEES 6.02 in its band for N = 24; re-entry alone is
+over-confident, phase ANEES 27). For the glider it is not yet: 23 of 24 samples sit at the band's
+lower edge (slightly under-confident), and one sample holds, for 30 s, a track born mid-flight
+480 km and 12.5 km/s off with a 3 km 1σ — a births defect that no filter tuning removes.
 
 Raising the CV noise made the glider's outliers worse (28 → 41), so they were not the quiet
 mode's fault; a smaller Singer σ_m made the MRBM's re-entry over-confident. A plain CV EKF on
