@@ -24,7 +24,7 @@ naming neither filter nor motion gets instead an IMM of
 
 * CV, white acceleration q = 100 m²/s³ (≈ 7 m/s² rms over a 2 s step): the quiet mode for
   midcourse coast and equilibrium glide, whose ECEF accelerations are a few m/s²;
-* Singer, τ = 20 s, σ_m = 30 m/s² (Singer 1970): the manoeuvre mode for boost (up to ≈ 40 m/s²
+* Singer, τ = 20 s, σ_m = 25 m/s² (Singer 1970): the manoeuvre mode for boost (up to ≈ 40 m/s²
   near burnout), pull-up, bank reversals, re-entry deceleration and the terminal dive;
 * mode transitions 0.95 on the diagonal over 1 s (a mean sojourn of 20 s whatever the scan rate;
   see `imm_transition`);
@@ -48,14 +48,19 @@ IMM cv 100 + singer 20 s / 30 m/s², 1-sensor  7.86 (0.77); median 4.7  6.12 (0.
   starts on (the demo's former block)         two samples at 19 and 28
 IMM cv 300 + singer 20 s / 20 m/s²            8.44 (0.77)              7.70 (0.97), terminal 51
 IMM cv 100 + singer 10 s / 50 m/s²            —                        5.20 (0.97), terminal 11
-THREAT_DEFAULTS, N = 24, band [4.69, 7.46]    123 (0.77): 23 samples   6.02 (0.97)
+N = 24 from here, band [4.69, 7.46]; single-sensor starts off:
+IMM cv 100 + singer 20 s / 30 m/s²            123 (0.77): 23 samples   6.02 (0.97)
                                               4.68, sample 6 2 851
+IMM cv 100 + singer 20 s / 25 m/s²            164 (0.77): 23 samples   6.70 (0.97)
+  (THREAT_DEFAULTS)                           4.77, sample 6 3 823
 ===========================================  ======================  =====================
 
-The default is consistent for the MRBM (ANEES 6.02 in its band for N = 24; re-entry alone is
-over-confident, phase ANEES 27). For the glider it is not yet: 23 of 24 samples sit at the band's
-lower edge (slightly under-confident), and one sample holds, for 30 s, a track born mid-flight
-480 km and 12.5 km/s off with a 3 km 1σ — a births defect that no filter tuning removes.
+σ_m = 25 m/s² is the value that puts both threats' regular samples inside the band: the glider
+is slightly under-confident at 30 m/s² (4.68) and the MRBM's re-entry over-confident below 25
+(7.70 at 20 m/s²). The default is consistent for the MRBM (ANEES 6.70 for N = 24; re-entry alone
+is over-confident, phase ANEES 36). For the glider it is not yet: one sample of 24 holds, for
+30 s, a track born mid-flight 480 km and 12.5 km/s off with a 3 km 1σ — a births defect that no
+filter tuning removes (its mean NEES is 2 851 or 3 823 whatever σ_m).
 
 Raising the CV noise made the glider's outliers worse (28 → 41), so they were not the quiet
 mode's fault; a smaller Singer σ_m made the MRBM's re-entry over-confident. A plain CV EKF on
@@ -75,7 +80,7 @@ FILTERS = ("ekf", "ukf", "imm")
 THREAT_DEFAULTS = {
     "filter": "imm",
     "motion": ("cv", "singer"),
-    "motion_params": {"cv": {"q_m2ps3": 100.0}, "singer": {"tau_s": 20.0, "sigma_m_mps2": 30.0}},
+    "motion_params": {"cv": {"q_m2ps3": 100.0}, "singer": {"tau_s": 20.0, "sigma_m_mps2": 25.0}},
     "single_sensor_init": False,
 }
 MOTIONS = ("cv", "ca", "singer", "ballistic", "glide")
