@@ -132,9 +132,11 @@ class TrackerSpec(Model):
         if not isinstance(data, dict) or "filter" in data or "motion" in data:
             return data
         given = data.get("motion_params") or {}
-        params = {name: {**THREAT_DEFAULTS["motion_params"].get(name, {}), **(given.get(name)
-                                                                               or {})}
-                  for name in {*THREAT_DEFAULTS["motion_params"], *given}}
+        if not isinstance(given, dict) or not all(isinstance(v, dict) for v in given.values()):
+            params = given  # malformed: left for field validation to name
+        else:
+            params = {name: {**THREAT_DEFAULTS["motion_params"].get(name, {}), **given.get(
+                name, {})} for name in {*THREAT_DEFAULTS["motion_params"], *given}}
         return {"single_sensor_init": THREAT_DEFAULTS["single_sensor_init"], **data,
                 "filter": THREAT_DEFAULTS["filter"], "motion": list(THREAT_DEFAULTS["motion"]),
                 "motion_params": params}
