@@ -25,10 +25,10 @@ def test_withheld_footprints_are_named_with_their_times_and_reason(tmp_path):
     assert 'class="note"' in html and "footprints withheld at t = 4, 64 s" in html
 
 
-def test_note_stays_beside_the_footprints_that_were_drawn(tmp_path):
+def test_caption_names_withheld_times_beside_the_footprints_drawn(tmp_path):
     ring = [[20.0, 179.0], [21.0, 179.0], [21.0, -179.0], [20.0, -179.0]]  # across 180°
     prints = [{"threat": "glider", "t_s": 124.0, "kind": "reachable", "polygon": ring,
                "area_km2": 2.3e4, "predicted_impact": None}]
     fig = footprints(_run(tmp_path, prints))
-    assert fig.png_b64
-    assert fig.note == f"glider: footprints withheld at t = 4, 64 s ({WHY})."
+    assert fig.png_b64 and fig.note is None  # drawn: the caption says what was held back
+    assert fig.caption.endswith(f"glider: footprints withheld at t = 4, 64 s ({WHY}).")

@@ -40,12 +40,14 @@ def footprints(run: RunData) -> Figure:
         return f
     prints = run.assessment.get("footprints", [])
     threats = list(dict.fromkeys(p["threat"] for p in prints))
-    f.note = withheld_note(run.assessment.get("per_threat", {}))
+    withheld = withheld_note(run.assessment.get("per_threat", {}))
     if not threats:
         f.note = " ".join(filter(None, [
             "No footprints: no threat was held by a firm track that passed the quality gate "
-            "(or only cruise missiles).", f.note]))
+            "(or only cruise missiles).", withheld]))
         return f
+    if withheld:  # a gated early estimate is the gate working, not a missing input: caption
+        f.caption = f"{f.caption} {withheld}"
     names = run.threat_names()
     geo = truth_geodetic(run.truth) if run.truth is not None else None
     fig, axes = subplots(1, len(threats), figsize=(6 * len(threats), 5), squeeze=False)
