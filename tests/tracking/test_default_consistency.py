@@ -11,8 +11,10 @@ N·ANEES ~ χ²(6N), so its ANEES lies in [χ²₀.₀₂₅(6N), χ²₀.₉₇
 the spread of each term, so the band is, if anything, generous on the spread and exact on the
 mean, which is what under- or over-confidence moves.
 
-The slow test runs each whole flight alone with N = 24; the fast one both threats together for
+The long test runs each whole flight alone with N = 24; the shorter one both threats together for
 the first 300 s (boost and the start of glide or midcourse) with N = 4 and its own, wider, band.
+Both are marked slow: compiling the threat, sensor and tracker stages alone takes over a minute,
+more than the fast suite allows; the band itself is checked in the fast suite.
 """
 
 import numpy as np
@@ -59,6 +61,7 @@ def test_band_matches_an_independent_approximation():
     assert (round(lo, 2), round(hi, 2)) == (5.34, 6.70)
 
 
+@pytest.mark.slow  # ≈ 100 s of CPU, nearly all first-call compilation of the three stages
 def test_default_tracker_is_consistent_early_flight():
     # both threats in one run (one compilation): the glider's boost and first ≈ 110 s of glide,
     # the MRBM's boost and first 130 s of midcourse
