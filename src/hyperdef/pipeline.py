@@ -141,9 +141,8 @@ def write_consistency(result: RunResult, folder: Path) -> dict:
 
     sets = rm.set_metrics(result.trackset, result.truth)
     sets.to_parquet(folder / "set_metrics.parquet", index=False)
-    cv = result.scenario.tracker.motion_params.get("cv", {})
     nis = rm.nis_table(result.trackset, result.observation.detections,
-                       q_m2ps3=cv.get("q_m2ps3", 100.0))
+                       q_m2ps3=rm.nis_q_m2ps3(result.scenario.tracker))
     nis.to_parquet(folder / "nis.parquet", index=False)
     first = int(result.sample_ids[0])
     mine = sets[sets["sample"] == first]

@@ -23,3 +23,43 @@ def test_gate_on_position_and_velocity_sigma():
     slow[4, 4] = 40.0**2
     assert withheld_reason(slow, gate) == "track not converged: velocity 1σ 40 m/s > 25 m/s"
     assert withheld_reason(np.full((6, 6), np.nan), gate) == "track covariance not finite"
+
+
+def test_innovation_gate_sums_the_latest_nis_against_chi2():
+    # χ²(20) 0.999 quantile = 45.315 (Abramowitz & Stegun 1964, Table 26.8); ten lines of sight
+    # (2 dof each) whose NIS sum to 50 are inconsistent, to 20 (the expected 20) are not.
+    from hyperdef.assessment.quality import innovation_reason
+
+    gate = QualityGate(nis_window=10, nis_probability=0.999)
+    dof = np.full(10, 2)
+    assert innovation_reason(np.full(10, 2.0), dof, gate) is None
+    why = innovation_reason(np.full(10, 5.0), dof, gate)
+    assert why == ("innovations inconsistent: NIS 50.0 over the last 10 updates > 45.3 "
+                   "(χ²(20) 99.9% quantile)")
+    # only the latest window counts: a bad start that the track has recovered from passes
+    assert innovation_reason(np.r_[np.full(5, 100.0), np.full(10, 2.0)], np.full(15, 2),
+                             gate) is None
+    assert innovation_reason([], [], gate) is None
+    assert innovation_reason([np.nan], [2], gate) == "innovations not finite"
+
+
+def test_products_and_engagement_use_only_estimates_that_pass_both_gates():
+    # A held track: small covariance throughout, but its innovations go inconsistent from t = 6 s
+    # (a confident, wrong estimate); at t = 2 s the covariance is too large. Each held time gets
+    # the reason of the gate it fails, the covariance gate first.
+    import pandas as pd
+
+    from hyperdef.assessment.summary import _gate_reasons
+
+    t = np.arange(0.0, 12.0, 2.0)
+    x = np.zeros((1, t.size, 6))
+    P = np.broadcast_to(np.diag([1e6] * 3 + [1.0] * 3), (1, t.size, 6, 6)).copy()
+    P[0, 1, 0, 0] = 100e3**2
+    cols = np.array([-1, 0, 0, 0, 0, 0])
+    nis = pd.DataFrame({"t_s": t[1:], "track": 7, "dof": 2,
+                        "nis": [1.0, 2.0, 3.0, 60.0, 2.0]})
+    reasons = _gate_reasons(t, x, P, cols, np.array([7]), nis, QualityGate(nis_window=3))
+    assert reasons[0] is None and reasons[2] is None
+    assert reasons[1] == "track not converged: position 1σ 100.0 km > 15.0 km"
+    assert reasons[4].startswith("innovations inconsistent: NIS 65.0 over the last 3 updates")
+    assert reasons[5].startswith("innovations inconsistent: NIS 65.0")

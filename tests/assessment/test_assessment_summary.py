@@ -71,10 +71,13 @@ def test_json_safe_turns_nan_into_none():
     assert doc == {"a": None, "b": [3, None], "c": [1.5]}
 
 
-def test_tracked_ballistic_threat_custody_impact_and_coasted_engagement():
+@pytest.mark.parametrize("untrusted_from_s", [None, 200.0])
+def test_tracked_ballistic_threat_custody_impact_and_coasted_engagement(untrusted_from_s):
     # Truth: a ballistic body (β 5000 kg/m², US76) flown by the footprint dynamics from 150 km;
     # a firm track follows it with 100 m / 5 m/s noise except for a 40 s gap and the last 10 s
-    # (the flight lasts ≈ 400 s).
+    # (the flight lasts ≈ 400 s). With untrusted_from_s, the estimates from then on claim a
+    # 100 km position 1σ: the quality gate withholds them and the engagement window coasts the
+    # last trusted estimate instead, which still gives the true window.
     from assess_fakes import enu_velocity, trackset
 
     from hyperdef.assessment import flyout as fp
@@ -98,6 +101,8 @@ def test_tracked_ballistic_threat_custody_impact_and_coasted_engagement():
     x[0, on] = np.concatenate([r, v], -1)[on] + rng.normal(size=(on.sum(), 6)) * sd
     P = np.full((1, t.size, 6, 6), np.nan)
     P[0, on] = np.diag(sd**2)
+    bad = on & (t >= (np.inf if untrusted_from_s is None else untrusted_from_s))
+    P[0, bad, 0, 0] = 100e3**2
     ts = trackset(t, x, P, np.where(on, 2, 0)[None], track_ids=[5])
     lat_i, lon_i = np.degrees(tr.impact_lat_rad[0, 0]), np.degrees(tr.impact_lon_rad[0, 0])
     site = SimpleNamespace(name="s", lat_deg=lat_i, lon_deg=lon_i, alt_m=0.0,
@@ -107,6 +112,9 @@ def test_tracked_ballistic_threat_custody_impact_and_coasted_engagement():
     _dump(out)
     g = out["per_threat"]["rv"]
     assert g["first_firm_track_t_s"] == 20.0
+    assert g["estimates_withheld"] == {
+        "steps": int(bad.sum()), "held_steps": int(on.sum()),
+        "reason": "track not converged: position 1σ 100.0 km > 15.0 km" if bad.any() else None}
     assert g["custody_fraction"] == pytest.approx(on.sum() / fly.sum())
     assert g["track_breaks"] == 2 and g["longest_gap_s"] == 40.0
     assert g["warning_time_s"] == pytest.approx(tr.t_end_s[0, 0] - 20.0)

@@ -200,3 +200,26 @@ def test_bad_input_is_named(tmp_path):
         write_czml(tmp_path / "s.czml", epoch=EPOCH, truth=truth(), defended_areas=AREAS * 2,
                    hyperdef_version="0.1.0")
     assert not (tmp_path / "s.czml").exists()
+
+
+def test_footprints_say_what_they_are_and_label_the_extrapolation(tmp_path):
+    # A glider's reachable set and a ballistic target's ellipse, each with the no-manoeuvre
+    # impact point: the viewer's name and description say which polygon is which, and the point
+    # impact is called an extrapolation wherever it appears.
+    from fake_run import truth
+
+    imp = {"lat_deg": 35.0, "lon_deg": 160.0, "sigma_km": 12.0}
+    prints = [dict(FOOTPRINTS[0], kind="reachable", predicted_impact=imp),
+              dict(FOOTPRINTS[1], threat="RV-1", kind="impact_ellipse_95",
+                   predicted_impact=imp)]
+    write_czml(tmp_path / "s.czml", epoch=EPOCH, truth=truth(), footprints=prints,
+               hyperdef_version="0.1.0")
+    czml3.Document.load(tmp_path / "s.czml")  # still valid CZML with the descriptions
+    by_id = {p["id"]: p for p in json.loads((tmp_path / "s.czml").read_text())}
+    reach, ellipse = by_id["footprint/HGV-1/0"], by_id["footprint/RV-1/0"]
+    assert reach["name"] == "reachable footprint HGV-1"
+    assert ellipse["name"] == "95 % impact ellipse (no-manoeuvre extrapolation) RV-1"
+    assert "Reachable footprint" in reach["description"]
+    for p in (reach, ellipse):
+        assert ("Impact if no further manoeuvre (extrapolation): 35.00°, 160.00° ± 12 km"
+                in p["description"])

@@ -1,4 +1,4 @@
-"""Every motion model and every two-model IMM confirms the demo glider from space sensors alone.
+"""Every motion model and every IMM mix confirms the demo glider from space sensors alone.
 
 Tracks born from a triangulated position fix start with a zero-mean velocity prior; the physical
 models (ballistic, glide) once gave a NaN Jacobian there and never confirmed (custody 0) while
@@ -20,8 +20,11 @@ from hyperdef.tracking.config import MOTIONS, TrackerParams
 from hyperdef.tracking.tracker import run_tracker
 
 pytestmark = pytest.mark.slow
+# Every mix the scenario schema allows: any 2 to 5 distinct models (a repeated name is the same
+# model twice, which mixes nothing new).
 CONFIGS = [("ekf", m) for m in MOTIONS] + [
-    ("imm", pair) for pair in itertools.combinations(MOTIONS, 2)]
+    ("imm", mix) for k in range(2, len(MOTIONS) + 1)
+    for mix in itertools.combinations(MOTIONS, k)]
 
 
 @pytest.fixture(scope="module")

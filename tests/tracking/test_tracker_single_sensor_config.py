@@ -9,7 +9,7 @@ from tracking_scene import make_detections, make_truth
 
 from hyperdef.assessment.track_scoring import score_tracks
 from hyperdef.scenario.tracker import TrackerSpec
-from hyperdef.tracking.config import TrackerParams
+from hyperdef.tracking.config import THREAT_DEFAULTS, TrackerParams, threat_params
 from hyperdef.tracking.tracker import run_tracker
 
 
@@ -36,7 +36,20 @@ def test_lone_satellite_track_becomes_firm_when_a_second_one_joins():
 def test_spec_defaults_and_units():
     spec = TrackerSpec()
     p = spec.to_params()
-    assert p == TrackerParams(min_parallax_rad=math.radians(spec.min_parallax_deg))
+    # no filter or motion given: the threat-fitted IMM, every other field TrackerParams' default
+    assert p == threat_params(min_parallax_rad=math.radians(spec.min_parallax_deg))
+    assert p.filter == "imm" and p.motions == THREAT_DEFAULTS["motion"]
+    # a parameter the file gives overrides the tuned one and keeps the rest
+    tuned = THREAT_DEFAULTS["motion_params"]
+    mine = TrackerSpec(motion_params={"cv": {"q_m2ps3": 7.0}}).to_params().motion_params
+    assert mine == {**tuned, "cv": {**tuned["cv"], "q_m2ps3": 7.0}}
+    # naming the filter or the motion opts out: TrackerParams' own defaults fill the rest
+    assert TrackerSpec(filter="ekf").to_params().motions == ("cv",)
+    assert TrackerSpec(motion="glide").to_params().filter == "ekf"
+    assert TrackerSpec(filter="ekf").to_params().motion_params == {}
+    assert TrackerSpec(filter="ekf").to_params().single_sensor_init
+    assert not p.single_sensor_init and TrackerSpec(single_sensor_init=True).to_params(
+        ).single_sensor_init
     q = TrackerSpec(min_parallax_deg=10, single_sensor_ranges_km=[500, 1000, 2000],
                     target_alt_band_km=(20, 80), motion=["cv", "singer"], filter="imm",
                     motion_params={"singer": {"tau_s": 10.0}}).to_params()

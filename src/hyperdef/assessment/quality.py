@@ -8,8 +8,14 @@ the 1σ velocity uncertainty below `max_vel_sigma_mps`. The defaults are a tenth
 defended-area radius worth assessing (150 km → 15 km) and a velocity error that moves a
 10-minute extrapolation by no more than that order (25 m/s × 600 s = 15 km).
 
-Innovation consistency (NIS) is not in the TrackSet, so a track that is confident *and* wrong
-passes this gate; the filter-consistency tests bound how often that happens.
+A track can also be confident *and* wrong (a diverged filter whose covariance shrank while its
+estimate left the target). The second gate is innovation consistency: over the track's latest
+`nis_window` updates up to the product's time, the sum of the normalised innovations squared
+(NIS) of a consistent filter is χ²-distributed with the summed measurement degrees of freedom
+(Bar-Shalom, Li & Kirubarajan 2001, §5.4.2); the estimate is withheld when the sum exceeds that
+distribution's `nis_probability` quantile (0.999: a consistent track is withheld once in a
+thousand products). The NIS rows are those of the run's `nis.parquet`
+(`hyperdef.io.run_metrics.nis_table`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+from scipy.stats import chi2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,6 +32,8 @@ class QualityGate:
 
     max_pos_sigma_m: float = 15e3
     max_vel_sigma_mps: float = 25.0
+    nis_window: int = 10  # latest updates whose NIS are summed
+    nis_probability: float = 0.999  # χ² quantile above which the innovations are inconsistent
 
 
 def withheld_reason(P6, gate: QualityGate = QualityGate()) -> str | None:
@@ -43,4 +52,25 @@ def withheld_reason(P6, gate: QualityGate = QualityGate()) -> str | None:
     if vel > gate.max_vel_sigma_mps:
         return (f"track not converged: velocity 1σ {vel:.0f} m/s > "
                 f"{gate.max_vel_sigma_mps:.0f} m/s")
+    return None
+
+
+def innovation_reason(nis, dof, gate: QualityGate = QualityGate()) -> str | None:
+    """None when the track's latest innovations are consistent, else why the product is withheld.
+
+    nis: (n,) NIS of the track's updates up to the product's time, oldest first [-];
+    dof: (n,) their measurement degrees of freedom. Only the last `gate.nis_window` count; a
+    track with no update yet passes (its covariance gate is what holds it back).
+    """
+    nis = np.asarray(nis, float)[-gate.nis_window:]
+    dof = np.asarray(dof, float)[-gate.nis_window:]
+    if nis.size == 0:
+        return None
+    if not np.all(np.isfinite(nis)):
+        return "innovations not finite"
+    total, k = float(nis.sum()), float(dof.sum())
+    limit = float(chi2.ppf(gate.nis_probability, k))
+    if total > limit:
+        return (f"innovations inconsistent: NIS {total:.1f} over the last {nis.size} updates > "
+                f"{limit:.1f} (χ²({k:.0f}) {gate.nis_probability:.1%} quantile)")
     return None

@@ -10,7 +10,10 @@ returns a JSON-safe dict (None, never NaN) with
   ("detected" | "never detected"), footprint_area_km2_at {"<t_s>": km²}, predicted_impact
   {lat_deg, lon_deg, sigma_km} | None with predicted_impact_basis (always a no-manoeuvre
   extrapolation, and labelled so), headline_footprint ("reachable" for a glider: it can turn),
-  footprints_withheld [{t_s, reason}] (estimates that failed `quality.QualityGate`),
+  footprints_withheld [{t_s, reason}] (estimates that failed `quality.QualityGate`: covariance
+  size or innovation consistency), estimates_withheld {steps, held_steps, reason} (held grid
+  times whose estimate failed the gate: the engagement windows coast the last trusted estimate
+  over them, as over a custody gap; reason: the first),
   engagement_window_s {site: s}, defended_area_arrival_t_s {area: t | None}, warning_missing;
 - footprints: [{threat, t_s, kind ("reachable" | "impact_ellipse_95"), polygon [[lat, lon], …],
   area_km2, predicted_impact}];
@@ -34,7 +37,7 @@ from hyperdef.assessment import custody as cu
 from hyperdef.assessment import engagement as en
 from hyperdef.assessment import footprint as fp
 from hyperdef.assessment.flyout import VehicleClass, coast
-from hyperdef.assessment.quality import QualityGate, withheld_reason
+from hyperdef.assessment.quality import QualityGate, innovation_reason, withheld_reason
 from hyperdef.assessment.warning import arrival_time_s, warning_times
 from hyperdef.earth.geodetic import ecef_to_geodetic
 from hyperdef.status import Status
@@ -107,10 +110,32 @@ def _footprint_indices(t_s, holder, opts: AssessOptions) -> list[int]:
 EXTRAPOLATION = "no-manoeuvre extrapolation (unpowered coast at zero bank)"
 
 
+def _gate_reasons(t_s, x, P, holder_cols, track_ids, nis, gate: QualityGate) -> list:
+    """(T,) why the holder's estimate at each grid time fails `quality` (None: it passes, or no
+    holder): covariance size first, then the NIS of the holder's latest updates up to that time.
+    nis: the sample's NIS rows (`run_metrics.nis_table`) or None (no innovation gate)."""
+    reasons = [None] * len(t_s)
+    by_track = {}
+    if nis is not None and len(nis):
+        for tid, g in nis.sort_values("t_s", kind="stable").groupby("track"):
+            by_track[int(tid)] = (g["t_s"].to_numpy(), g["nis"].to_numpy(), g["dof"].to_numpy())
+    for i in np.flatnonzero(holder_cols >= 0):
+        k = int(holder_cols[i])
+        why = ("track estimate not finite" if not np.all(np.isfinite(x[k, i]))
+               else withheld_reason(P[k, i], gate))
+        rows = by_track.get(int(track_ids[k]))
+        if why is None and rows is not None:
+            n = int(np.searchsorted(rows[0], t_s[i] + 1e-9, side="right"))
+            why = innovation_reason(rows[1][:n], rows[2][:n], gate)
+        reasons[i] = why
+    return reasons
+
+
 def _footprints(name, kind, t_s, x, P, holder_cols, vehicle, atmosphere, earth, opts,
-                withheld=None):
+                withheld=None, reasons=None):
     """Footprints of one threat at its footprint times; x (K,T,6), P (K,T,6,6) of the sample.
-    Times whose estimate fails the quality gate are appended to `withheld` (t_s, reason)."""
+    Times whose estimate fails the quality gate (`reasons`, from `_gate_reasons`; None: the
+    covariance gate alone) are appended to `withheld` (t_s, reason)."""
     out = []
     withheld = [] if withheld is None else withheld
     if kind == "cruise":  # powered flight: an unpowered prediction would mislead
@@ -118,8 +143,11 @@ def _footprints(name, kind, t_s, x, P, holder_cols, vehicle, atmosphere, earth, 
     for i in _footprint_indices(t_s, holder_cols, opts):
         k = int(holder_cols[i])
         x6, P6 = x[k, i], P[k, i]
-        why = "track estimate not finite" if not np.all(np.isfinite(x6)) else withheld_reason(
-            P6, opts.quality)
+        if reasons is not None:
+            why = reasons[i]
+        else:
+            why = ("track estimate not finite" if not np.all(np.isfinite(x6))
+                   else withheld_reason(P6, opts.quality))
         if why is not None:
             withheld.append({"t_s": float(t_s[i]), "reason": why})
             continue
@@ -192,6 +220,17 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
         from hyperdef.assessment.track_scoring import score_tracks
         scores = score_tracks(trackset, truth, detections, sample_index=s)
     areas, sites = list(scenario.defended_areas), list(scenario.interceptors)
+    nis_cache = []
+
+    def nis_rows():
+        """The sample's NIS rows, computed once and only when some threat is held."""
+        if not nis_cache:
+            from hyperdef.io import run_metrics as rm
+
+            nis_cache.append(None if detections is None else rm.nis_table(
+                trackset, detections, q_m2ps3=rm.nis_q_m2ps3(getattr(scenario, "tracker", None)),
+                sample_id=sid))
+        return nis_cache[0]
     atmosphere = scenario.atmosphere
 
     for o, name in enumerate(truth.names):
@@ -223,15 +262,24 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
         # Track columns of this threat's holder: map ids to columns of the TrackSet arrays.
         cols = np.full(len(t_s), -1, np.int64)
         prints, engage, withheld = [], {}, []
+        withheld_steps = {"steps": 0, "held_steps": 0, "reason": None}
         if trackset is not None and (holder >= 0).any():
             col_of = {int(tid): c for c, tid in enumerate(np.asarray(trackset.track_ids))}
             cols = np.asarray([col_of[int(h)] if h >= 0 else -1 for h in holder], np.int64)
             x, P = np.asarray(trackset.x)[s], np.asarray(trackset.P)[s]
             vehicle = _vehicle(truth, s, o, options)
+            reasons = _gate_reasons(t_s, x, P, cols, np.asarray(trackset.track_ids),
+                                    nis_rows(), options.quality)
+            gated = np.asarray([r is not None for r in reasons])
+            withheld_steps = {"steps": int(gated.sum()), "held_steps": int((cols >= 0).sum()),
+                              "reason": next((r for r in reasons if r is not None), None)}
             prints = _footprints(name, truth.kinds[o], t_s, x, P, cols, vehicle, atmosphere,
-                                 earth, options, withheld)
+                                 earth, options, withheld, reasons)
             if sites:
-                pos = _predicted_positions(t_s, x, cols, vehicle, atmosphere, earth, options)
+                # the defence acts on trusted estimates only: a withheld one is replaced by
+                # the last trusted estimate coasted forward, as in a custody gap
+                pos = _predicted_positions(t_s, x, np.where(gated, -1, cols), vehicle,
+                                           atmosphere, earth, options)
                 t_fly = t_s[fly] if fly.any() else t_s
                 decisions = np.linspace(t_fly[0], t_fly[-1], options.decision_points)
                 for site in sites:
@@ -264,6 +312,7 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
             "headline_footprint": ("reachable" if truth.kinds[o] == "glide"
                                    else "impact_ellipse_95"),
             "footprints_withheld": withheld,
+            "estimates_withheld": withheld_steps,
             "engagement_window_s": {k: v["window_s"] for k, v in engage.items()},
             "defended_area_arrival_t_s": arrivals,
         }

@@ -98,6 +98,9 @@ def _print_headline(doc: dict) -> None:
         elif imp:
             err.print(f"    impact if no further manoeuvre (extrapolation): {imp['lat_deg']:.2f}°,"
                       f" {imp['lon_deg']:.2f}° ± {imp['sigma_km']:.0f} km", highlight=False)
+        if (held_back := a.get("footprints_withheld")) and not areas:
+            err.print(f"    footprints withheld at {len(held_back)} time(s): "
+                      f"{held_back[-1]['reason']}", highlight=False)
     report = Path(doc["out"]) / "report.html"
     if report.exists():
         err.print(f"  report: {report}")

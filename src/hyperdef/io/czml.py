@@ -315,6 +315,28 @@ def _tracks(clk, trackset, s):
     return packets
 
 
+_FOOTPRINT_NAMES = {"reachable": "reachable footprint",
+                    "impact_ellipse_95": "95 % impact ellipse (no-manoeuvre extrapolation)"}
+
+
+def _has(item, key) -> bool:
+    return (key in item) if isinstance(item, dict) else hasattr(item, key)
+
+
+def _footprint_description(fp, kind) -> str:
+    """What the polygon is, in words: a glider's reachable set, or an extrapolated ellipse; the
+    point impact, when given, is always labelled as the no-manoeuvre extrapolation it is."""
+    lines = [{"reachable": "Reachable footprint: every point the vehicle could still reach "
+                           "under its manoeuvre limits, from the firm track at this time.",
+              "impact_ellipse_95": "95 % impact ellipse of a no-manoeuvre extrapolation of the "
+                                   "firm track at this time."}.get(kind, "Predicted footprint.")]
+    imp = _field(fp, "predicted_impact") if _has(fp, "predicted_impact") else None
+    if imp:
+        lines.append(f"Impact if no further manoeuvre (extrapolation): {imp['lat_deg']:.2f}°, "
+                     f"{imp['lon_deg']:.2f}° ± {imp['sigma_km']:.0f} km (1σ).")
+    return "<p>" + "</p><p>".join(lines) + "</p>"
+
+
 def _footprints(clk, footprints):
     packets, by_threat = [], {}
     for fp in footprints:
@@ -325,8 +347,11 @@ def _footprints(clk, footprints):
         for i, (fp, t1) in enumerate(zip(fps, ends, strict=True)):
             ring = np.asarray(_field(fp, "polygon"), dtype=np.float64)   # (n, 2) lat, lon [deg]
             lonlat0 = np.column_stack([ring[:, 1], ring[:, 0], np.zeros(len(ring))])
+            kind = _field(fp, "kind") if _has(fp, "kind") else None
             packets.append({
-                "id": f"footprint/{threat}/{i}", "name": f"footprint {threat}",
+                "id": f"footprint/{threat}/{i}",
+                "name": f"{_FOOTPRINT_NAMES.get(kind, 'footprint')} {threat}",
+                "description": _footprint_description(fp, kind),
                 "availability": clk.interval(float(_field(fp, "t_s")), t1),
                 "polygon": {"positions": {"cartographicDegrees": lonlat0.ravel().tolist()},
                             "height": 0, "material": {"solidColor": {

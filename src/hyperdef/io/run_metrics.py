@@ -77,14 +77,27 @@ def _nis_rows(meas: mb.MeasBatch, x_prev, P_prev, dt_s, q_m2ps3):  # noqa: N803
     return jax.vmap(one)(meas, x_prev, P_prev, dt_s)
 
 
-def nis_table(trackset, detections: pd.DataFrame, *, q_m2ps3: float = 100.0) -> pd.DataFrame:
+def nis_q_m2ps3(tracker) -> float:
+    """The CV reference's acceleration PSD [m²/s³] for a scenario's `tracker:` section (or None):
+    its cv motion_params, else the CV model's default."""
+    from hyperdef.tracking.motion.kinematic import ConstantVelocity
+
+    params = getattr(tracker, "motion_params", None) or {}
+    return float(params.get("cv", {}).get("q_m2ps3", ConstantVelocity().q_m2ps3))
+
+
+def nis_table(trackset, detections: pd.DataFrame, *, q_m2ps3: float = 100.0,
+              sample_id: int | None = None) -> pd.DataFrame:
     """NIS of every associated detection of every sample (NIS_COLUMNS rows).
 
     trackset: TrackSet (track_ids (K,), t_s (T,), sample_ids (S,), x (S, K, T, ≥6), P, state,
     assignments (sample, detection, track_id) with `detection` the row of `detections`);
-    detections: the detections table; q_m2ps3: the CV acceleration PSD [m²/s³].
+    detections: the detections table; q_m2ps3: the CV acceleration PSD [m²/s³];
+    sample_id: only that sample's rows (None: every sample).
     """
     a = getattr(trackset, "assignments", None)
+    if a is not None and sample_id is not None:
+        a = a[a["sample"] == sample_id]
     if a is None or not len(a) or not len(detections):
         return pd.DataFrame(columns=NIS_COLUMNS)
     t = np.asarray(trackset.t_s, np.float64)

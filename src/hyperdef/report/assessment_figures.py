@@ -16,6 +16,19 @@ from hyperdef.report.rundata import RunData, truth_geodetic
 KIND_TITLES = {"reachable": "reachable set", "impact_ellipse_95": "95 % impact ellipse"}
 
 
+def withheld_note(per_threat: dict) -> str | None:
+    """One sentence per threat whose footprints were withheld by the quality gate: at which
+    times and why (the latest reason), or None when nothing was withheld."""
+    parts = []
+    for name, a in per_threat.items():
+        held_back = a.get("footprints_withheld") or []
+        if held_back:
+            times = ", ".join(f"{w['t_s']:.0f}" for w in held_back)
+            parts.append(f"{name}: footprints withheld at t = {times} s "
+                         f"({held_back[-1]['reason']}).")
+    return " ".join(parts) or None
+
+
 def footprints(run: RunData) -> Figure:
     f = Figure("footprints", "Predicted footprints over time",
                "For each threat, the footprint computed from the firm track at several times "
@@ -27,9 +40,14 @@ def footprints(run: RunData) -> Figure:
         return f
     prints = run.assessment.get("footprints", [])
     threats = list(dict.fromkeys(p["threat"] for p in prints))
+    withheld = withheld_note(run.assessment.get("per_threat", {}))
     if not threats:
-        f.note = "No footprints: no threat was held by a firm track (or only cruise missiles)."
+        f.note = " ".join(filter(None, [
+            "No footprints: no threat was held by a firm track that passed the quality gate "
+            "(or only cruise missiles).", withheld]))
         return f
+    if withheld:  # a gated early estimate is the gate working, not a missing input: caption
+        f.caption = f"{f.caption} {withheld}"
     names = run.threat_names()
     geo = truth_geodetic(run.truth) if run.truth is not None else None
     fig, axes = subplots(1, len(threats), figsize=(6 * len(threats), 5), squeeze=False)

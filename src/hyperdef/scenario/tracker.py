@@ -1,8 +1,8 @@
 """The scenario's `tracker:` section (every key optional; the section itself may be omitted).
 
     tracker:
-      filter: ekf                 # ekf | ukf | imm
-      motion: cv                  # cv | ca | singer | ballistic | glide, or a list for imm
+      filter: imm                 # ekf | ukf | imm
+      motion: [cv, singer]        # cv | ca | singer | ballistic | glide, or a list for imm
       motion_params: {cv: {q_m2ps3: 100.0}}   # per model, see hyperdef.tracking.motion
       association: gnn            # gnn | jpda
       gate_probability: 0.999
@@ -13,8 +13,10 @@
       fusion: centralised         # centralised | covariance_intersection
       min_parallax_deg: 3         # degrees and km here; SI inside (TrackerParams)
 
-Field meanings and defaults are those of `hyperdef.tracking.config.TrackerParams`; angles are
-given in degrees and ranges/altitudes in km, as everywhere in scenario files.
+Field meanings and defaults are those of `hyperdef.tracking.config.TrackerParams`, except that a
+section naming neither `filter` nor `motion` (or no section) gets the threat-fitted IMM of
+`hyperdef.tracking.config.THREAT_DEFAULTS`, tuned for consistency against gliders and ballistic
+missiles; angles are given in degrees and ranges/altitudes in km, as everywhere in scenario files.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pydantic import Field, model_validator
 
 from hyperdef.scenario.base import Model
 from hyperdef.scenario.bounds import Bounds
-from hyperdef.tracking.config import TrackerParams
+from hyperdef.tracking.config import THREAT_DEFAULTS, TrackerParams
 
 Motion = Literal["cv", "ca", "singer", "ballistic", "glide"]
 Prob = Annotated[float, Field(gt=0.0, lt=1.0)]
@@ -54,19 +56,23 @@ class TrackerSpec(Model):
 
     filter: Literal["ekf", "ukf", "imm"] = Field(_D.filter, description=(
         "Filter: extended Kalman, square-root unscented Kalman, or an interacting multiple "
-        "model (IMM) of several motion models."))
+        "model (IMM) of several motion models. With neither filter nor motion given, the "
+        "threat-fitted IMM of hyperdef.tracking.config.THREAT_DEFAULTS; with motion alone, "
+        "ekf."))
     motion: Motion | Annotated[list[Motion], Field(max_length=5)] = Field(
         _D.motion, description=("Motion model (one name), or a list of them for filter imm: "
-                                "cv, ca, singer, ballistic, glide."))
+                                "cv, ca, singer, ballistic, glide. With filter alone, cv."))
     motion_params: dict[Motion, dict[Annotated[str, Field(max_length=100)],
                                      _real(0.0, 1e12)]] = Field({}, description=(
         "Per motion model, its parameters by name, e.g. {cv: {q_m2ps3: 100}, singer: {tau_s: "
-        "20, sigma_m_mps2: 30}}; names and units are those of hyperdef.tracking.motion."))
+        "20, sigma_m_mps2: 30}}; names and units are those of hyperdef.tracking.motion. With "
+        "the threat-fitted default filter, given parameters override its tuned ones."))
     imm_transition: Annotated[list[Annotated[list[Annotated[float, Field(ge=0.0, le=1.0)]],
                                              Field(max_length=5)]],
                               Field(max_length=5)] | None = Field(None, description=(
-        "IMM model-transition matrix, one row per motion model, rows summing to 1 [-] "
-        "(probabilities per scan); omitted: the tracker's default."))
+        "IMM model-transition matrix, one row per motion model, rows summing to 1 [-]: "
+        "probabilities over 1 s of elapsed time, whatever the scan rate (not per scan); "
+        "omitted: the tracker's default."))
     imm_member: Literal["ekf", "ukf"] = Field(_D.imm_member, description=(
         "Filter used by each IMM member."))
     gate_probability: Prob = Field(_D.gate_probability, description=(
@@ -99,7 +105,9 @@ class TrackerSpec(Model):
     init_speed_sigma_mps: _real(0.0, 20_000.0, "m/s", low_open=True) = Field(
         _D.init_speed_sigma_mps, description="1σ speed prior of a new track [m/s].")
     single_sensor_init: bool = Field(_D.single_sensor_init, description=(
-        "Start tracks from one sensor's lines of sight with a ladder of range hypotheses."))
+        "Start tracks from one sensor's lines of sight with a ladder of range hypotheses "
+        "(off with the threat-fitted default filter: such starts were over-confident; set it "
+        "true where a single angle-only platform must start tracks)."))
     single_sensor_ranges_km: Annotated[list[RangeKm], Field(max_length=64)] = Field(
         [], description=("Explicit range hypotheses [km] (two or more); omitted: derived from "
                          "target_alt_band_km."))
@@ -114,6 +122,24 @@ class TrackerSpec(Model):
         "Merge two tracks when they are this likely to be one target [-]."))
     keep_unconfirmed: bool = Field(_D.keep_unconfirmed, description=(
         "Keep tentative tracks in the outputs."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _threat_default(cls, data):
+        """Neither filter nor motion given: the threat-fitted IMM of THREAT_DEFAULTS, its
+        motion parameters under any the file gives, and its single_sensor_init unless the file
+        sets it."""
+        if not isinstance(data, dict) or "filter" in data or "motion" in data:
+            return data
+        given = data.get("motion_params") or {}
+        if not isinstance(given, dict) or not all(isinstance(v, dict) for v in given.values()):
+            params = given  # malformed: left for field validation to name
+        else:
+            params = {name: {**THREAT_DEFAULTS["motion_params"].get(name, {}), **given.get(
+                name, {})} for name in {*THREAT_DEFAULTS["motion_params"], *given}}
+        return {"single_sensor_init": THREAT_DEFAULTS["single_sensor_init"], **data,
+                "filter": THREAT_DEFAULTS["filter"], "motion": list(THREAT_DEFAULTS["motion"]),
+                "motion_params": params}
 
     @model_validator(mode="after")
     def _consistent(self):
