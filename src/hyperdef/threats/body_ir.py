@@ -152,9 +152,8 @@ def panel_intensities_w_sr(temps, body: Body, emissivity, band_m: tuple[float, f
     strip = lambda t: jnp.mean(rad(t), axis=-1)
     nose = jnp.pi * body.nose_radius_m**2 * rad(t_nose)
     edge = body.leading_edge_radius_m * body.leading_edge_length_m * rad(t_le)
-    return emissivity * jnp.stack(
-        jnp.broadcast_arrays(nose, edge, body.windward_area_m2 * strip(t_win),
-                             body.leeward_area_m2 * strip(t_lee)), axis=-1)
+    parts = (nose, edge, body.windward_area_m2 * strip(t_win), body.leeward_area_m2 * strip(t_lee))
+    return jnp.stack(jnp.broadcast_arrays(*(emissivity * x for x in parts)), axis=-1)
 
 
 def projection_factors(view_vel, alpha_rad, leading_edge_sweep_rad, windward_incidence_rad,
