@@ -23,6 +23,9 @@ def run():
     glider = TypeAdapter(ThreatSpec).validate_python(
         {"name": "glider", "kind": "glide", "mass_kg": 1000, "beta_kgpm2": 13000,
          "lift_to_drag": 2.6, "nose_radius_m": 0.034,
+         # The same from every side, so Truth.ir_w_sr is what each platform sees (the body
+         # model's aspect has its own test, test_sensors_ir_aspect).
+         "ir_model": "stagnation",
          "initial": {"lat_deg": 38.0, "lon_deg": 5.0, "alt_km": "equilibrium",
                      "speed_mps": 6000, "heading_deg": 90}})
     grid = t_grid_s(400.0, 2.0)

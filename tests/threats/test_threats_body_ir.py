@@ -52,6 +52,15 @@ def test_truth_keeps_ir_w_sr_from_above_and_the_stagnation_bound():
     assert abs(tr.ir_w_sr[0, 1, 0] / 43e3 - 1.0) < 0.02
     assert tr.ir_model_of(0) == "body" and tr.to_xarray()["ir_model"].values[1] == "stagnation"
     assert tr.summary(0)[0]["ir_model"] == "body"
+    # Sensors get the body's panels to see it from their own side; from above they give back
+    # ir_w_sr (level flight: the vertical is (0, 0, 1) in the velocity frame).
+    a = tr.ir_aspects[0]
+    assert tr.ir_aspects[1] is None and a.panels_w_sr.shape == (1, 2, 4)
+    f = body_ir.projection_factors(jnp.array([0.0, 0.0, 1.0]), a.alpha_rad[0],
+                                   a.leading_edge_sweep_rad[0], a.windward_incidence_rad[0],
+                                   a.leeward_incidence_rad[0])
+    above = float(np.sum(a.panels_w_sr[0, 0] * np.asarray(f)))
+    assert abs(above / tr.ir_w_sr[0, 0, 0] - 1.0) < 1e-9
 
 
 def test_aspect_and_material_cap():

@@ -37,36 +37,19 @@ import numpy as np
 
 from hyperdef.dynamics.adaptive import integrate_adaptive
 from hyperdef.dynamics.events import CHUNK, Flight, advance, flight, prepare, record, start
+from hyperdef.dynamics.rk4 import rk4_step, split_rk4_step
 from hyperdef.earth.model import EarthModel
 from hyperdef.status import Status
 
 __all__ = ["CHUNK", "Flight", "integrate_adaptive", "integrate_fixed", "rk4_step"]
 
-_RK4_C = np.array([0.0, 0.5, 0.5, 1.0])
-_RK4_B = np.array([1.0, 2.0, 2.0, 1.0]) / 6.0
 
-
-def rk4_step(rhs: Callable, t, y, h, p, unroll: bool = False):
-    """One classical Runge–Kutta step (Kutta 1901; Hairer, Nørsett & Wanner I, Table 1.2).
-
-    t, h: (N,); y: (n, N). The stages run in a loop around one copy of `rhs`; `unroll` trades
-    compile time (four copies) for ~15 % speed on large batches. Same arithmetic either way.
-    """
-
-    def stage(i, s):
-        acc, k = s
-        c = jnp.asarray(_RK4_C)[i]
-        k = rhs(t + c * h, y + (c * h) * k, p)
-        return acc + jnp.asarray(_RK4_B)[i] * k, k
-
-    acc, _ = jax.lax.fori_loop(0, 4, stage, (jnp.zeros_like(y), jnp.zeros_like(y)),
-                               unroll=unroll)
-    return y + h * acc
-
-
-def _fixed_chunk(y0, t0, p, g, stop_alt, t_stop, n_sub, rhs, earth, event, unroll):
+def _fixed_chunk(y0, t0, p, g, stop_alt, t_stop, n_sub, rhs, earth, event, unroll, breaks):
     """RK4 flights of one chunk of vehicles (vehicle axis last)."""
-    step = lambda t, y, h: rk4_step(rhs, t, y, h, p, unroll)
+    if breaks is None:
+        step = lambda t, y, h: rk4_step(rhs, t, y, h, p, unroll)
+    else:  # every step, also those re-taken to locate an event, ends on the breaks inside it
+        step = lambda t, y, h: split_rk4_step(rhs, breaks, t, y, h, p, unroll)
     c0 = start(y0, t0, p, stop_alt, earth, event)
     valid = c0.status == Status.OK
 
@@ -91,12 +74,12 @@ def _fixed_chunk(y0, t0, p, g, stop_alt, t_stop, n_sub, rhs, earth, event, unrol
     return flight(c0, c, ys, valid, g, step, p, earth, event)
 
 
-@functools.partial(jax.jit, static_argnames=("rhs", "earth", "event", "unroll"))
-def _fixed(y0, t0, p, t_grid_s, stop_alt, t_stop, n_sub, *, rhs, earth, event, unroll):
+@functools.partial(jax.jit, static_argnames=("rhs", "earth", "event", "unroll", "breaks"))
+def _fixed(y0, t0, p, t_grid_s, stop_alt, t_stop, n_sub, *, rhs, earth, event, unroll, breaks):
     """RK4 flights of C chunks one after the other (inputs with a leading chunk axis)."""
     g = jnp.asarray(t_grid_s)
     return jax.lax.map(
-        lambda a: _fixed_chunk(*a[:3], g, *a[3:], n_sub, rhs, earth, event, unroll),
+        lambda a: _fixed_chunk(*a[:3], g, *a[3:], n_sub, rhs, earth, event, unroll, breaks),
         (y0, t0, p, stop_alt, t_stop))
 
 
@@ -111,7 +94,7 @@ def _chunks(x, c: int):
 
 def integrate_fixed(rhs: Callable, y0, t0_s, params, t_grid_s, *, step_s: float,
                     earth: EarthModel, stop_alt_m=None, t_stop_s=None,
-                    event: Callable | None = None) -> Flight:
+                    event: Callable | None = None, breaks: Callable | None = None) -> Flight:
     """Integrate N vehicles with classical RK4 at a fixed step, reported on a grid.
 
     Args:
@@ -127,6 +110,10 @@ def integrate_fixed(rhs: Callable, y0, t0_s, params, t_grid_s, *, step_s: float,
       t_stop_s: (N,) optional time [s] ending the flight (status OK).
       event: optional batched `event(t (N,), y (n, N), p) -> (N,)`; a flight ends (OK) where
         it falls to ≤ 0.
+      breaks: optional `breaks(p) -> (K, N)` times [s] where the right-hand side jumps or
+        kinks (static, like rhs); every step is then split there and rhs is called as
+        `rhs(t, y, p, t_piece_s)` (hyperdef.dynamics.rk4.split_rk4_step), which keeps RK4
+        fourth order across staging or burnout.
     Returns:
       Flight: y_grid (N, T, n), t_end_s (N,), y_end (N, n), status (N,).
     """
@@ -149,7 +136,7 @@ def integrate_fixed(rhs: Callable, y0, t0_s, params, t_grid_s, *, step_s: float,
                              a) for a in args]
         out = _fixed(part[0], part[1], part[2], jnp.asarray(g), part[3], part[4],
                      jnp.int32(n_sub), rhs=rhs, earth=earth, event=event,
-                     unroll=t0.shape[-1] >= UNROLL_FROM)
+                     unroll=t0.shape[-1] >= UNROLL_FROM, breaks=breaks)
         return [np.asarray(x) for x in out]
 
     if n_dev == 1:

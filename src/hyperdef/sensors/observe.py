@@ -181,18 +181,42 @@ def _observer(plat: Platforms, pl, tg) -> dict:
             "lat": plat.lat_rad[pl, tg], "lon": plat.lon_rad[pl, tg]}
 
 
+def body_aspects(truth):
+    """(panels_w_sr (S, O, T, 4), angles_rad (S, O, 4)) of the objects flown with the infrared
+    body model (zeros elsewhere), or None when there are none (hyperdef.threats.body_ir.Aspect;
+    a sensor adds the view-dependent part to the truth's view from above)."""
+    aspects = getattr(truth, "ir_aspects", ()) or ()
+    if not any(a is not None for a in aspects):
+        return None
+    s_, o_, t_ = np.asarray(truth.ir_w_sr).shape
+    panels, angles = np.zeros((s_, o_, t_, 4)), np.zeros((s_, o_, 4))
+    for o, a in enumerate(aspects):
+        if a is not None:
+            panels[:, o] = a.panels_w_sr
+            angles[:, o] = np.stack([np.broadcast_to(np.asarray(x, np.float64), (s_,)) for x in (
+                a.alpha_rad, a.leading_edge_sweep_rad, a.windward_incidence_rad,
+                a.leeward_incidence_rad)], -1)
+    return panels, angles
+
+
 def _observe_ir(spec, plat: Platforms, truth, seed, t, earth):
     p = ir_params(spec, earth)
     point = np.asarray(pointing(jnp.asarray(plat.r_ecef_m), jnp.asarray(plat.v_ecef_mps), p))
     intensity = target_intensity_w_sr(spec, truth)
     frame = frame_mask(t, spec.frame_period_s)
     r_t, fly = np.asarray(truth.r_ecef_m), np.asarray(truth.in_flight)
+    # The body model's view from each platform; in the truth's own band only (a sensor band
+    # re-integrates the stagnation temperature, see target_intensity_w_sr).
+    aspects = body_aspects(truth) if spec.band_um is None else None
+    v_t = np.asarray(truth.v_ecef_mps)
 
     def kernel(s_i, cut, keys):
+        aspect = None if aspects is None else (
+            cut(v_t[s_i], 0.0), cut(aspects[0][s_i], 0.0), aspects[1][s_i])
         return observe_ir_sample(
             cut(plat.r_ecef_m, np.nan), cut(point, 0.0), cut(r_t[s_i], np.nan),
             cut(intensity[s_i], 0.0), cut(fly[s_i], False), cut(frame, False, 0), keys,
-            p=p, earth=earth)
+            p=p, earth=earth, aspect=aspect)
 
     def to_rows(out, sid, o, pl, ti, tg):
         return dets.los_rows(sample=sid, t_s=t[tg], sensor=spec.name, platform=pl,

@@ -13,6 +13,12 @@ DSP-class, 6 kW/sr SBIRS-class): SNR = SNR_t · τ·I·(R_ref/R)²/(I_t·c_bg) w
 factor only when a reference range is given, so a detection happens at I ≥ I_t exactly when Pd
 is a step.
 
+Aspect. A threat flown with `ir_model: body` radiates differently toward every direction (its
+hot windward acreage faces the ground, the cooler leeward side the sky). The truth's `ir_w_sr`
+is the view from straight above; each (sensor platform, time) adds the body model's difference
+between its own direction and the view from above (hyperdef.threats.body_ir.aspect_gain_w_sr),
+so a satellite overhead sees the leeward side and one near the horizon the edge-on body.
+
 Measurements are unit lines of sight with tangent-plane Gaussian noise σ (detections contract),
 made by `hyperdef.measurement.los.perturb_los`.
 """
@@ -25,6 +31,7 @@ import functools
 import jax
 import jax.numpy as jnp
 
+from hyperdef.dynamics.eom import altitude_and_up
 from hyperdef.earth.model import EarthModel
 from hyperdef.measurement.los import los_unit, perturb_los
 from hyperdef.sensors.geometry import (
@@ -37,6 +44,7 @@ from hyperdef.sensors.geometry import (
 )
 from hyperdef.sensors.pd import pd_of
 from hyperdef.sensors.streams import map_time, split_keys, uniform_ot
+from hyperdef.threats.body_ir import aspect_gain_w_sr
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,15 +114,34 @@ def ir_access(r_obs, r_tgt, pointing, p: IRParams, earth: EarthModel):
     return ok
 
 
+def toward_sensor_w_sr(intensity_w_sr, r_obs, r_tgt, aspect, earth: EarthModel):
+    """(O, P, T) in-band intensity [W/sr] each platform sees of each object.
+
+    intensity_w_sr: (O, T) the truth's view from above; r_obs: (1, P, T, 3), r_tgt:
+    (O, 1, T, 3) ECEF [m]; aspect: None (every object the same from every side) or
+    (v_ecef_mps (O, T, 3), panels_w_sr (O, T, 4), angles_rad (O, 4)) of the body model
+    (zeros for objects without one; hyperdef.threats.body_ir.Aspect).
+    """
+    base = intensity_w_sr[:, None, :]
+    if aspect is None:
+        return base
+    v, panels, angles = aspect
+    up = altitude_and_up(r_tgt, earth)[1]
+    gain = aspect_gain_w_sr(panels[:, None], angles[:, None, None, :], v[:, None], up,
+                            r_obs - r_tgt)
+    return base + jnp.where(jnp.isfinite(gain), gain, 0.0)
+
+
 @functools.partial(jax.jit, static_argnames=("p", "earth"))
 def observe_ir_sample(r_sat, pointing, r_tgt, intensity_w_sr, in_flight, frame, keys, *,
-                      p: IRParams, earth: EarthModel):
+                      p: IRParams, earth: EarthModel, aspect=None):
     """One Monte Carlo sample seen by one space_ir sensor.
 
     r_sat: (P, T, 3) platform ECEF [m]; pointing: (P, T, 3) boresight or (P, T, 3, 3) frame;
     r_tgt: (O, T, 3) target ECEF [m]; intensity_w_sr: (O, T) in-band intensity [W/sr];
     in_flight: (O, T) bool; frame: (T,) bool, True at this sensor's frame times;
-    keys: (T,) per-time keys of the (sample, sensor) stream (hyperdef.sensors.streams).
+    keys: (T,) per-time keys of the (sample, sensor) stream (hyperdef.sensors.streams);
+    aspect: None or the body-model view data of `toward_sensor_w_sr`.
     Returns dict of (O, P, T) arrays: visible (bool), snr, detected (bool), and u_meas (O, P, T, 3)
     the noisy unit LOS (meaningful where detected).
     """
@@ -125,7 +152,7 @@ def observe_ir_sample(r_sat, pointing, r_tgt, intensity_w_sr, in_flight, frame, 
     visible = ir_access(ro, rt, pt, p, earth) & in_flight[:, None, :]
     bg = background(ro, rt, p.limb_top_m, earth)
     rng = jnp.linalg.norm(rt - ro, axis=-1)
-    snr = snr_ir(intensity_w_sr[:, None, :], rng, bg, p)
+    snr = snr_ir(toward_sensor_w_sr(intensity_w_sr, ro, rt, aspect, earth), rng, bg, p)
     pd = pd_of(p.pd_model, snr, snr_threshold=p.snr_threshold)
     u = uniform_ot(k_det, visible.shape[:2])
     detected = visible & frame[None, None, :] & (u < pd)

@@ -7,7 +7,11 @@ over Ψ (hyperdef.threats.kepler).
 Impulsive launch (no booster given): the burnout state is placed on the launch site, the vacuum
 textbook problem. In the rotating Earth the aim point moves east during the flight; the inertial
 arc is aimed at where it will be (fixed point on the time of flight), and the ECEF velocity is the
-inertial one less ω × r.
+inertial one less ω × r. Flown from the ground through the atmosphere that velocity falls far
+short (drag takes a fixed share of it in the dense lower air), so the launch speed is scaled by a
+factor k found by a safeguarded secant on log(range flown)/log k (`next_speed_factor`; range
+grows about as k² for a fixed flight-path angle), while the virtual aim is moved against the
+cross-track miss only; an aim that needs more than escape speed is out of reach.
 
 Boosted launch: the booster flies a gravity turn whose kick is solved for the trajectory type's
 burnout angle; thrust ends where the coasting arc's predicted vacuum range reaches the (moving)
@@ -33,6 +37,12 @@ from hyperdef.threats.kinematics import central_angle_rad
 
 MIN_BURNOUT_ANGLE_RAD = np.deg2rad(1.0)
 AIM_ITERATIONS = 3
+# Flights of the impulsive launch-speed search (secant converges in ~4 once bracketed).
+IMPULSIVE_ITERATIONS = 8
+# An impulsive launch that lands farther than this from its aim did not reach it: the boosted
+# path's bar, and well inside the kilometres of dispersion atmospheric variability alone gives
+# a re-entry vehicle.
+AIM_TOLERANCE_M = 1000.0
 # Within this central angle of the site's antipode every azimuth reaches the aim: the launch
 # plane is undefined (1e-9 rad is 6 mm on the ground, far above the ~1e-9 m rounding noise of
 # the horizontal direction it would otherwise be built from).
@@ -120,6 +130,43 @@ def shifted_aim(virtual_ecef_m, aim_ecef_m, impact_ecef_m, hit):
     new = unit(moved) * np.linalg.norm(aim_ecef_m, axis=-1, keepdims=True)
     return np.where(hit[..., None] & np.all(np.isfinite(new), -1, keepdims=True), new,
                     virtual_ecef_m)
+
+
+def cross_track_shifted_aim(virtual_ecef_m, site_ecef_m, aim_ecef_m, impact_ecef_m, hit):
+    """Next virtual aim point (..., 3): the last one moved against the miss's component normal
+    to the site–aim plane (the along-track miss is the speed search's). Samples without an
+    impact (`hit` False) keep their virtual aim."""
+    unit = lambda x: x / np.linalg.norm(x, axis=-1, keepdims=True)
+    normal = unit(np.cross(site_ecef_m, aim_ecef_m))
+    off = np.sum((unit(impact_ecef_m) - unit(aim_ecef_m)) * normal, -1, keepdims=True)
+    new = unit(unit(virtual_ecef_m) - off * normal) * np.linalg.norm(aim_ecef_m, axis=-1,
+                                                                      keepdims=True)
+    return np.where(hit[..., None] & np.all(np.isfinite(new), -1, keepdims=True), new,
+                    virtual_ecef_m)
+
+
+def next_speed_factor(k, log_ratio, lo, f_lo, hi, f_hi):
+    """One safeguarded secant step on the launch-speed factor, per sample (all (...) arrays).
+
+    log_ratio = log(range flown / range aimed) at k (+inf where the flight did not land:
+    escape, still aloft). (lo, f_lo) and (hi, f_hi) bracket the root (f_lo < 0 < f_hi; lo = 0
+    and hi = inf while unknown). The step is a secant in (log k, log_ratio) through the
+    bracket ends, or the k² power law while one end is unknown; a step outside the bracket
+    becomes a bisection in log k. Returns (next k, lo, f_lo, hi, f_hi).
+    """
+    short = log_ratio < 0.0
+    lo, f_lo = np.where(short, k, lo), np.where(short, log_ratio, f_lo)
+    hi, f_hi = np.where(short, hi, k), np.where(short, f_hi, log_ratio)
+    both = (lo > 0.0) & np.isfinite(hi) & np.isfinite(f_hi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_lo, x_hi = np.log(lo), np.log(hi)
+        secant = x_lo - f_lo * (x_hi - x_lo) / (f_hi - f_lo)
+        power = np.log(k) - 0.5 * np.where(np.isfinite(log_ratio), log_ratio, 0.0)
+    x = np.where(both, secant, power)
+    inside = (x > x_lo) & (x < x_hi)
+    mid = np.where(np.isfinite(x_hi) & (lo > 0.0), 0.5 * (x_lo + x_hi),
+                   np.where(lo > 0.0, x_lo + np.log(2.0), x_hi - np.log(2.0)))
+    return np.exp(np.where(inside, x, mid)), lo, f_lo, hi, f_hi
 
 
 @functools.partial(jax.jit, static_argnames="earth")

@@ -89,11 +89,17 @@ def stage_table(stages, payload_kg: np.ndarray, draws) -> dict:
     return out
 
 
-def mass_kg(p: BoostParams, tau_s):
+def mass_kg(p: BoostParams, tau_s, tau_piece_s=None):
     """Stack masses [kg] (N,) at tau_s (N,) after launch (closed form; each stage's dry mass
-    drops at its burnout). Stage arrays (4, N), vehicles last as the integrators pass them."""
+    drops at its burnout). Stage arrays (4, N), vehicles last as the integrators pass them.
+
+    tau_piece_s: (N,) a time inside the integration piece that holds tau_s (default tau_s);
+    it decides which dry masses have dropped, so that at a burnout the piece that ends there
+    still carries the spent stage (the left limit).
+    """
+    tau_piece_s = tau_s if tau_piece_s is None else tau_piece_s
     burned = jnp.clip(tau_s - p.t_ignite_s, 0.0, p.burn_s)
-    done = (tau_s >= p.t_ignite_s + p.burn_s) & (p.burn_s > 0.0)
+    done = (tau_piece_s >= p.t_ignite_s + p.burn_s) & (p.burn_s > 0.0)
     return (p.mass0_kg - jnp.sum(p.mdot_kgps * burned, axis=0)
             - jnp.sum(jnp.where(done, p.dry_kg, 0.0), axis=0))
 
@@ -131,12 +137,15 @@ def boost_rhs(earth: EarthModel, atmosphere: str | None):
     (hyperdef.dynamics.integrate), y = (r_ecef_m, v_ecef_mps) by rows."""
     rho_of = density_fn(atmosphere)
 
-    def rhs(t_s, y, p):
+    def rhs(t_s, y, p, t_piece_s=None):
         r, v = V3.rows(y, 0), V3.rows(y, 3)
         tau = t_s - p.t_launch_s
+        # Which stage burns is that of the integration piece (boost_breaks), not of t_s:
+        # at a piece's right end t_s lies on the burnout itself.
+        tau_piece = tau if t_piece_s is None else t_piece_s - p.t_launch_s
         alt, up = altitude_and_up_xyz(r, earth)
-        m = mass_kg(p, tau)
-        on = burning(p, tau)
+        m = mass_kg(p, tau, tau_piece)
+        on = burning(p, tau_piece)
         thrust = jnp.sum(jnp.where(on, p.thrust_n, 0.0), axis=0)
         # Drag area of the burning stage (the last one once all have burnt).
         last = jnp.maximum(jnp.sum(p.burn_s > 0.0, axis=0) - 1, 0)
@@ -149,6 +158,17 @@ def boost_rhs(earth: EarthModel, atmosphere: str | None):
         return jnp.stack([*v, *a])
 
     return rhs
+
+
+def boost_breaks(p: BoostParams):
+    """(K, N) times [s] where the boost's right-hand side jumps or kinks, vehicles last: every
+    burnout (thrust, mass flow, drag area and dry mass switch; the next ignition is the same
+    instant), the ends of the gravity turn's vertical rise and pitch ramp, and the pitch
+    programme's breakpoints. The integrator ends a step on each (hyperdef.dynamics.rk4)."""
+    t0 = p.t_launch_s
+    return jnp.concatenate([t0 + p.t_ignite_s + p.burn_s,
+                            jnp.stack([t0 + p.vertical_s, t0 + p.vertical_s + p.kick_s]),
+                            t0 + p.prog_t_s])
 
 
 def burn_end_s(p_burn_s: np.ndarray, p_t_ignite_s: np.ndarray) -> np.ndarray:
@@ -205,7 +225,7 @@ def fly_boost(params: BoostParams, y0, t_grid_s, *, earth: EarthModel, atmospher
         t_stop = np.minimum(t_stop, t_stop_s)
     return integrate_fixed(boost_rhs(earth, atmosphere), y0, params.t_launch_s, params,
                            t_grid_s, step_s=step_s, earth=earth, t_stop_s=t_stop,
-                           event=boost_cutoff(earth))
+                           event=boost_cutoff(earth), breaks=boost_breaks)
 
 
 def launch_plane_normal(up0_ecef, toward_ecef):

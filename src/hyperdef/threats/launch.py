@@ -8,7 +8,9 @@
   (hyperdef.threats.ballistic); a booster too weak for the aim flies short as OUT_OF_REACH;
 - ballistic, boosted, on `azimuth_deg` without an aim: flown to burnout with the given kick or
   pitch programme, then coasts;
-- ballistic, impulsive: the vacuum burnout velocity is placed on the site.
+- ballistic, impulsive: the vacuum burnout velocity is placed on the site, its speed scaled
+  until the flight through the atmosphere lands on the aim (OUT_OF_REACH where no speed below
+  escape does).
 
 A boost-glide release speed the booster cannot reach releases at burnout and ends OUT_OF_REACH;
 an aim on the site's antipode (no launch plane) is INVALID_INPUT.
@@ -26,7 +28,7 @@ from hyperdef.earth.model import EarthModel
 from hyperdef.status import Status
 from hyperdef.threats import ballistic, boost
 from hyperdef.threats.flights import Phase, Vehicle, make_phase
-from hyperdef.threats.kinematics import flight_angles
+from hyperdef.threats.kinematics import central_angle_rad, flight_angles
 
 COAST_S = 7200.0  # aiming runs fly this long past launch at most (any ballistic arc lands)
 
@@ -175,20 +177,44 @@ def _boost_glide(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_
 
 
 def _impulsive(spec, v, grid, earth, atmosphere, t0, site, aim):
+    """The vacuum burnout velocity on the site, its speed scaled until the drag-flown range is
+    the aim's (hyperdef.threats.ballistic); samples still off the aim by more than
+    AIM_TOLERANCE_M after IMPULSIVE_ITERATIONS flights (beyond escape speed, or no bound arc)
+    are OUT_OF_REACH."""
     la, coast = spec.launch, _coast_grid(t0)
-    virtual = aim.copy()
-    for it in range(ballistic.AIM_ITERATIONS + 1):
-        vel, _, ok = (np.asarray(x) for x in ballistic.impulsive_velocity(
-            site, virtual, ballistic.loft_offset_rad(la.trajectory, np.deg2rad(la.loft_deg)),
-            earth))
-        y0 = np.where(ok[:, None], np.concatenate([site, vel], -1), np.nan)
-        if it == ballistic.AIM_ITERATIONS:
-            break
+    offset = ballistic.loft_offset_rad(la.trajectory, np.deg2rad(la.loft_deg))
+    psi_aim = np.asarray(central_angle_rad(site, aim))
+    n = site.shape[0]
+    virtual, k = aim.copy(), np.ones(n)
+    lo, f_lo, hi, f_hi = np.zeros(n), np.full(n, -np.inf), np.full(n, np.inf), np.full(n, np.inf)
+
+    def launch_state(virtual, k):
+        vel, _, ok = (np.asarray(x) for x in ballistic.impulsive_velocity(site, virtual, offset,
+                                                                           earth))
+        return np.where(ok[:, None], np.concatenate([site, k[:, None] * vel], -1), np.nan), ok
+
+    best_k, best_virtual, best_miss = k.copy(), virtual.copy(), np.full(n, np.inf)
+    for _ in range(ballistic.IMPULSIVE_ITERATIONS):
+        y0, ok = launch_state(virtual, k)
         _, _, y_end, st = v.fly(y0, t0, coast, atmosphere, stop=False)
-        virtual = ballistic.shifted_aim(virtual, aim, y_end[:, :3], st == Status.IMPACT)
+        hit = ok & (st == Status.IMPACT)
+        miss = np.where(hit, np.linalg.norm(y_end[:, :3] - aim, axis=-1), np.inf)
+        better = miss < best_miss
+        best_k, best_miss = np.where(better, k, best_k), np.where(better, miss, best_miss)
+        best_virtual = np.where(better[:, None], virtual, best_virtual)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(hit, np.log(np.asarray(central_angle_rad(site, y_end[:, :3]))
+                                         / psi_aim), np.inf)
+        virtual = ballistic.cross_track_shifted_aim(virtual, site, aim, y_end[:, :3], hit)
+        k, lo, f_lo, hi, f_hi = ballistic.next_speed_factor(k, ratio, lo, f_lo, hi, f_hi)
+    # The launch that landed nearest the aim flies; beyond reach it is the one that fell
+    # shortest of it (flies, flagged).
+    y0, ok = launch_state(best_virtual, best_k)
     y, t_end, y_end, status = v.fly(y0, t0, grid, atmosphere)
+    reached = ok & (best_miss <= ballistic.AIM_TOLERANCE_M)
+    status = np.where(reached | (status != Status.IMPACT), status, Status.OUT_OF_REACH)
     status = np.where(ok, status, Status.OUT_OF_REACH)
-    return make_phase(v, y, y_end, t0, t_end, status, site, np.linalg.norm(vel, axis=-1))
+    return make_phase(v, y, y_end, t0, t_end, status, site, np.linalg.norm(y0[:, 3:], axis=-1))
 
 
 def _boosted_ballistic(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, site, aim, t_stop):

@@ -85,7 +85,8 @@ def _signature(y, alt_m, atmosphere: str, nose_m, emissivity, area_m2, band_m, k
 @functools.partial(jax.jit, static_argnames=("earth", "atmosphere", "band_m"))
 def _body_signature(y, alt_m, earth: EarthModel, atmosphere: str, body, emissivity, alpha_rad,
                     limit_k, re_tr, k, band_m):
-    """Nose temperature and intensity from straight above, (S, T), of `ir_model: body`."""
+    """Nose temperature and intensity from straight above, (S, T), and face-on panel
+    intensities (S, T, 4) of `ir_model: body`."""
     model = atmosphere_model(atmosphere)
     air = model(jnp.minimum(alt_m, TOP_OF_ATMOSPHERE_M))
     rho = jnp.where(alt_m < TOP_OF_ATMOSPHERE_M, air.density_kgpm3, 0.0)
@@ -141,13 +142,18 @@ def _threat(spec, earth: EarthModel, atmosphere: str, grid: np.ndarray, seed: in
     speed, mach, q, temp, ir = (np.asarray(a) for a in _signature(
         jnp.asarray(y), jnp.asarray(alt), atmosphere, phase.nose_radius_m, phase.emissivity,
         phase.emitting_area_m2, band, spec.heating_k))
+    aspect = None
     if spec.ir_model == "body":
         b = spec.body
-        temp, ir = (np.asarray(a) for a in _body_signature(
-            jnp.asarray(y), jnp.asarray(alt), earth, atmosphere,
-            body_ir.body_from_spec(b, phase.nose_radius_m), phase.emissivity[:, None],
-            np.deg2rad(b.alpha_deg), b.material_limit_k, b.transition_reynolds,
-            spec.heating_k, band))
+        body = body_ir.body_from_spec(b, phase.nose_radius_m)
+        temp, ir, panels = (np.asarray(a) for a in _body_signature(
+            jnp.asarray(y), jnp.asarray(alt), earth, atmosphere, body,
+            phase.emissivity[:, None], np.deg2rad(b.alpha_deg), b.material_limit_k,
+            b.transition_reynolds, spec.heating_k, band))
+        aspect = body_ir.Aspect(
+            np.where(in_flight[..., None], panels, 0.0),
+            np.full(d.ids.size, np.deg2rad(b.alpha_deg)), body.leading_edge_sweep_rad[:, 0],
+            body.windward_incidence_rad[:, 0], body.leeward_incidence_rad[:, 0])
     ir = ir + np.where(in_flight, phase.plume_w_sr, 0.0)
     nan = lambda a: np.where(in_flight, a, np.nan)
     end = np.where(bad[:, None], np.nan, phase.y_end)
@@ -177,7 +183,7 @@ def _threat(spec, earth: EarthModel, atmosphere: str, grid: np.ndarray, seed: in
         "nose_radius_m": phase.nose_radius_m, "mass_kg": phase.mass_kg,
         "beta_kgpm2": phase.beta_kgpm2, "lift_to_drag": phase.lift_to_drag,
         "start_to_end_m": np.where(ok_rng, rng, np.nan),
-        "ground_track_m": np.where(ok_rng, track, np.nan), "band": band,
+        "ground_track_m": np.where(ok_rng, track, np.nan), "band": band, "aspect": aspect,
     }
 
 
@@ -218,4 +224,4 @@ def simulate(specs: Sequence, *, earth: EarthModel, atmosphere: str, t_grid_s, s
     return Truth(names=tuple(names), kinds=tuple(s.kind for s in specs), sample_ids=ids,
                  ir_models=tuple(s.ir_model for s in specs),
                  t_s=grid, ir_band_m=bands[0] if bands else (2.69e-6, 2.95e-6),
-                 ir_bands_m=bands, **fields)
+                 ir_bands_m=bands, ir_aspects=tuple(p["aspect"] for p in parts), **fields)

@@ -81,6 +81,10 @@ class Truth:
     ground_track_m: np.ndarray  # (S, O) distance flown along the ground track
     ir_bands_m: tuple[tuple[float, float], ...] = ()  # (O) per-object bands; () = all ir_band_m
     ir_models: tuple[str, ...] = ()  # (O) 'stagnation' or 'body' per object; () = stagnation
+    # (O) per object None (stagnation: the same from every side) or a
+    # hyperdef.threats.body_ir.Aspect, with which a sensor sees the body from its own direction
+    # (detections); in memory only, the truth product keeps the view from above.
+    ir_aspects: tuple = ()
 
     def ir_model_of(self, o: int) -> str:
         """The infrared model ('stagnation' or 'body') of object o's ir_w_sr."""
