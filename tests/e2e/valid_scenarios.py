@@ -23,8 +23,10 @@ from hyperdef.scenario.errors import ScenarioError
 from hyperdef.scenario.jsonschema import scenario_json_schema
 from hyperdef.scenario.load import BUILTIN, load_scenario
 
-#: The grid and sample count every case runs on (short: 100 steps, two samples).
-FIXED = {"duration_s": 400.0, "step_s": 4.0, "samples": 2}
+#: The grid and sample count every case runs on: 225 steps, long enough for both threats to
+#: reach the defended area (so warning, footprint and engagement figures are exercised), and two
+#: samples.
+FIXED = {"duration_s": 900.0, "step_s": 4.0, "samples": 2}
 #: Keys whose value sets an array shape (see the module docstring).
 SHAPE_KEYS = {"total", "planes", "phasing", *FIXED}
 SCHEMA = scenario_json_schema()
