@@ -54,7 +54,7 @@ def _fuzz(tmp_path, n: int) -> dict:
         tally["compile_s"] += compiled["compile_s"]
         tally["failures"] += [f"seed {doc['seed']}, {what or 'no edit'}: {b}" for b in bad]
         print(f"case {tally['cases']}: {elapsed:.1f} s ({compiled['compile_s']:.1f} s "
-              f"compiling), {len(bad)} problems; {what}", flush=True)
+              f"compiling), {len(bad)} problems; {what}", *bad, sep="\n  ", flush=True)
 
     case()
     print(f"\nrun fuzzer: {tally['cases']} runs, {tally['edits']} numbers redrawn, "
