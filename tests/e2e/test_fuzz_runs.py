@@ -65,7 +65,7 @@ def _fuzz(tmp_path, n: int) -> dict:
 
 
 def test_fuzzed_runs_fast(tmp_path):
-    assert _fuzz(tmp_path, 4)["cases"] == 4
+    assert _fuzz(tmp_path, 3)["cases"] == 3
 
 
 @pytest.mark.slow
