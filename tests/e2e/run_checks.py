@@ -12,9 +12,7 @@ What explains a missing number:
 - summary.json: strict JSON (no NaN or Infinity tokens), a missing value is `null`;
 - metrics.parquet: a NaN cell is a `null` of summary.json (the same threat's row or assessment),
   or a run-level consistency scalar of a run with nothing to score; set_metrics and nis: finite.
-  Nested summary values (`impact`, `assess_predicted_impact`) are not flattened into
-  metrics.parquet: their column exists only when another threat's value is null, and is NaN for
-  a threat that has one, so those cells are not checked here.
+  A nested summary value becomes one column per field (`impact` → `impact_lat_deg`, …).
 """
 
 from __future__ import annotations
@@ -105,6 +103,17 @@ def _numbers(value, where=""):
         yield where, value
 
 
+def _source(row: dict, col: str):
+    """The summary value behind a metrics column: `impact_lat_deg` is row["impact"]["lat_deg"]
+    (None when the impact itself is null); "absent" when there is none."""
+    if col in row:
+        return row[col]
+    for key, value in row.items():
+        if col.startswith(f"{key}_") and (value is None or isinstance(value, dict)):
+            return None if value is None else value.get(col[len(key) + 1:], "absent")
+    return "absent"
+
+
 def _metrics(metrics: pd.DataFrame, summary: dict) -> list[str]:
     bad = []
     threats = {t["name"]: t for t in summary["threats"]}
@@ -116,10 +125,8 @@ def _metrics(metrics: pd.DataFrame, summary: dict) -> list[str]:
             if math.isinf(v):
                 bad.append(f"metrics.{col}[{row['name']}] = {v}")
                 continue
-            src = (per.get(row["name"], {}).get(col[len("assess_"):], "absent")
-                   if col.startswith("assess_") else threats[row["name"]].get(col, "absent"))
-            if isinstance(src, dict | list):
-                continue  # metrics.parquet leaves nested values out (a NaN column; see below)
+            src = (_source(per.get(row["name"], {}), col[len("assess_"):])
+                   if col.startswith("assess_") else _source(threats[row["name"]], col))
             if src is not None and col not in RUN_LEVEL and not col.startswith("nis"):
                 bad.append(f"metrics.{col}[{row['name']}] is NaN but summary.json has {src!r}")
     return bad
