@@ -154,17 +154,35 @@ def write_consistency(result: RunResult, folder: Path) -> dict:
 def metrics_rows(result: RunResult, extra: dict | None = None) -> list[dict]:
     """metrics.parquet rows: one per threat (sample 0 in a plain run), flat columns; `extra`
     adds the run-level set and consistency scalars of that sample to every row."""
-    rows = []
     per_threat = result.assessment.get("per_threat", {})
-    for row in result.threat_rows:
-        flat = {k: v for k, v in row.items() if not isinstance(v, dict | list)}
-        flat["sample"] = int(result.sample_ids[0])
-        flat.update(extra or {})
-        for k, v in per_threat.get(row["name"], {}).items():
-            if not isinstance(v, dict | list):
-                flat[f"assess_{k}"] = v
-        rows.append(flat)
-    return rows
+    rows = [{**row, "sample": int(result.sample_ids[0]), **(extra or {}),
+             **{f"assess_{k}": v for k, v in per_threat.get(row["name"], {}).items()}}
+            for row in result.threat_rows]
+    # A nested value (the impact point {lat_deg, lon_deg}) becomes one column per field; where
+    # another threat has none (null), its fields are null too rather than a column of its own
+    # name, which read as "no impact" for a threat that did impact.
+    nested = {k for row in rows for k, v in row.items() if isinstance(v, dict)}
+    return [_flat_row(row, nested) for row in rows]
+
+
+def _flat_row(row: dict, nested: set[str]) -> dict:
+    flat = {}
+    for k, v in row.items():
+        if isinstance(v, dict):
+            if any(_is_number(f) for f in v):
+                continue  # keyed by time (footprint areas): a series, left to summary.json
+            flat.update({f"{k}_{f}": x for f, x in v.items() if not isinstance(x, dict | list)})
+        elif not isinstance(v, list) and not (v is None and k in nested):
+            flat[k] = v
+    return flat
+
+
+def _is_number(text) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def run(scenario: Scenario, base_dir: Path | None, out: Path, *, command: str,

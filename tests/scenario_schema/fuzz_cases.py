@@ -90,6 +90,8 @@ def structured_case(draw):
             old = parent[path[-1]]
         except (KeyError, IndexError, TypeError):
             continue  # an earlier edit removed or replaced this part
+        if not isinstance(parent, dict | list):
+            continue  # an earlier edit put text here: text can be indexed, but not edited
         op = draw(st.sampled_from(["replace", "replace", "nudge", "delete", "add_key"]))
         if op == "nudge" and isinstance(old, int | float) and not isinstance(old, bool):
             parent[path[-1]] = old * draw(nudges) if old else draw(nudges)
