@@ -64,7 +64,8 @@ def _fuzz(tmp_path, n: int) -> dict:
     return tally
 
 
-def test_fuzzed_runs_fast(tmp_path):
+@pytest.mark.slow  # ≈ 2.5 min: a new process compiles the demo's kernels once (≈ 100 s)
+def test_fuzzed_runs_few(tmp_path):
     assert _fuzz(tmp_path, 3)["cases"] == 3
 
 
