@@ -119,3 +119,14 @@ def test_damaged_file_is_reported_as_unreadable(base_run, tmp_path):
 def test_not_a_folder_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a folder"):
         write_report(tmp_path / "nope")
+
+
+def test_times_show_utc_beside_seconds_since_epoch(full_run):
+    """Epoch 2030-01-01T00:00:00Z (report_run's scenario): t seconds read as that UTC time."""
+    folder, html = full_run
+    summary = json.loads((folder / "summary.json").read_text())
+    t = next(s["first_detection_t_s"] for s in summary["sensors"]
+             if s.get("first_detection_t_s") is not None)
+    hh, rest = divmod(int(round(t)), 3600)
+    utc = f"2030-01-01 {hh:02d}:{rest // 60:02d}:{rest % 60:02d} UTC"
+    assert f'{t:.0f} <span class="utc">({utc})</span>' in html

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 from pathlib import Path
 
 from hyperdef.report import (
@@ -28,7 +29,7 @@ max-width:1180px;color:#222;padding:0 1em}
 h1{margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;font-size:.86em;margin:.6em 0}
 th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
-th{background:#f2f2f2}td.l,th.l{text-align:left}
+th{background:#f2f2f2}td.l,th.l{text-align:left}.utc{color:#666;font-size:85%;white-space:nowrap}
 .note{background:#fff6d5;border:1px solid #e6c84d;padding:.5em .8em;margin:.6em 0}
 .missing{background:#fde8e8;border:1px solid #d77;padding:.5em .8em}
 figure{margin:1em 0}figcaption{font-size:.86em;color:#444;max-width:980px}
@@ -68,6 +69,28 @@ def _num(v, fmt="{:.1f}", none="—") -> str:
     return fmt.format(v)
 
 
+def _epoch(run: RunData) -> dt.datetime | None:
+    """The scenario epoch (UTC) from the resolved scenario, or None when it cannot be read."""
+    epoch = (run.scenario or {}).get("epoch")
+    if not isinstance(epoch, dt.datetime):
+        try:
+            epoch = dt.datetime.fromisoformat(str(epoch).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return epoch if epoch.tzinfo else epoch.replace(tzinfo=dt.UTC)
+
+
+def _when(run: RunData, t_s, none="—") -> str:
+    """Seconds since the epoch, with the UTC time beside them when the epoch is known."""
+    text = _num(t_s, "{:.0f}", none=none)
+    epoch = _epoch(run)
+    if epoch is None or not isinstance(t_s, int | float) or isinstance(t_s, bool) \
+            or not math.isfinite(t_s):
+        return text
+    utc = (epoch + dt.timedelta(seconds=float(t_s))).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f'{text} <span class="utc">({utc})</span>'
+
+
 def _table(header: list[str], rows: list[list[str]], left: int = 1) -> str:
     th = "".join(f'<th class="{"l" if i < left else ""}">{_e(h)}</th>'
                  for i, h in enumerate(header))
@@ -105,8 +128,8 @@ def _summary_table(run: RunData) -> str:
         cells.append([
             _e(t.get("kind", "")), _e(t.get("status", "")),
             _num(t.get("flight_time_s"), "{:.0f}"), _num(t.get("ground_track_km"), "{:.0f}"),
-            _num(a.get("first_detection_t_s"), "{:.0f}", none="never detected" if a else "—"),
-            _num(a.get("first_firm_track_t_s"), "{:.0f}", none="never"),
+            _when(run, a.get("first_detection_t_s"), none="never detected" if a else "—"),
+            _when(run, a.get("first_firm_track_t_s"), none="never"),
             _num(a.get("warning_from_detection_s"), "{:.0f}"),
             _num(a.get("warning_time_s"), "{:.0f}", none=_e(a.get("warning_missing") or "—")),
             _e(a.get("warning_to", "—")),
@@ -132,8 +155,8 @@ def _summary_table(run: RunData) -> str:
 
 def _sensor_table(run: RunData) -> str:
     rows = [[_e(s.get("name")), _e(s.get("threat")),
-             _num(s.get("first_detection_t_s"), "{:.0f}", none="never"),
-             _num(s.get("last_detection_t_s"), "{:.0f}"), _num(s.get("detections"), "{:d}"),
+             _when(run, s.get("first_detection_t_s"), none="never"),
+             _when(run, s.get("last_detection_t_s")), _num(s.get("detections"), "{:d}"),
              _num(s.get("detected_fraction"), "{:.2f}")]
             for s in (run.summary or {}).get("sensors", [])]
     if not rows:
