@@ -106,6 +106,9 @@ def test_the_builtin_example_runs_by_name(tmp_path):
 
     doc = run_campaign("example", tmp_path / "ex", samples=2, workers=0)
     assert (doc["points"], doc["runs"]) == (3, 6)
+    from golden_numbers import check, store_fingerprint
+
+    check(store_fingerprint(tmp_path / "ex"), "example-2.json")  # refactors keep results
     df = results(tmp_path / "ex")
     # Cost proxy: the layer plus the demo's one GEO satellite.
     assert sorted(df["satellites"].unique().tolist()) == [8 + 1, 28 + 1, 54 + 1]

@@ -29,6 +29,13 @@ def test_demo_writes_every_product(demo_run):
     assert not list(out.parent.glob(".*owner")), "staging owner file left behind"
 
 
+def test_demo_numbers_are_the_recorded_ones(demo_run):
+    """Refactors keep results: every product of the demo matches tests/golden/demo.json."""
+    from golden_numbers import check, run_fingerprint
+
+    check(run_fingerprint(demo_run[0]), "demo.json")
+
+
 def test_demo_folder_is_one_a_later_run_may_replace(demo_run):
     """Its manifest marks it a run folder and lists every entry in it (io/rundir.py)."""
     from hyperdef.io.rundir import not_replaceable_reason
