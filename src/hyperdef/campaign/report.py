@@ -23,7 +23,9 @@ from hyperdef.campaign.pareto import pareto_front
 from hyperdef.campaign.query import WARNING_STATS, architecture_summary, results
 from hyperdef.campaign.store import write_text_atomic
 
-MAX_OVERLAID = 8  # beyond this many architectures, box plots replace overlaid histograms
+MAX_OVERLAID = 8  # beyond this many architectures, box plots replace side-by-side histograms
+BINS = 30
+MAX_COLUMNS = 6  # up to this many architectures the summary is transposed: one column each
 FIGURES = (  # column, axis label, log axis
     ("warning_time_s", "warning time [s] (samples without warning at 0 s)", False),
     ("custody_fraction", "custody fraction of flight time", False),
@@ -37,7 +39,11 @@ def _png(fig) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _distribution(df: pd.DataFrame, column: str, xlabel: str, log: bool) -> str | None:
+def distribution_figure(df: pd.DataFrame, column: str, xlabel: str, log: bool):
+    """The matplotlib figure of one column's distribution per architecture, or None if empty.
+
+    Up to MAX_OVERLAID architectures share each bin side by side (one bar per architecture and
+    bin), so two with the same values both stay visible; more become box plots."""
     import matplotlib.pyplot as plt
 
     # Warning: a sample without one is plotted at 0 s, the population of the table's quantiles.
@@ -52,13 +58,12 @@ def _distribution(df: pd.DataFrame, column: str, xlabel: str, log: bool) -> str 
         every = np.concatenate([v for _, v in groups if v.size])
         lo, hi = float(every.min()), float(every.max())
         if log:
-            bins = np.geomspace(lo, hi if hi > lo else lo * 10.0, 40)
+            bins = np.geomspace(lo, hi if hi > lo else lo * 10.0, BINS + 1)
             ax.set_xscale("log")
         else:
-            bins = np.linspace(lo, hi if hi > lo else lo + 1.0, 40)
-        for label, values in groups:
-            ax.hist(values, bins=bins, histtype="step", linewidth=1.5,
-                    label=f"{label} (n={values.size})")
+            bins = np.linspace(lo, hi if hi > lo else lo + 1.0, BINS + 1)
+        ax.hist([v for _, v in groups], bins=bins, histtype="bar", rwidth=0.9,
+                label=[f"{label} (n={v.size})" for label, v in groups])
         ax.set_xlabel(xlabel)
         ax.set_ylabel("samples")
         ax.legend(fontsize=7)
@@ -69,6 +74,15 @@ def _distribution(df: pd.DataFrame, column: str, xlabel: str, log: bool) -> str 
         if log:
             ax.set_xscale("log")
     ax.grid(alpha=0.3)
+    return fig
+
+
+def _embedded(fig) -> str | None:
+    """The figure as base64 PNG (None for no figure); closes it."""
+    import matplotlib.pyplot as plt
+
+    if fig is None:
+        return None
     out = _png(fig)
     plt.close(fig)
     return out
@@ -84,7 +98,10 @@ def with_pareto(summary: pd.DataFrame) -> pd.DataFrame:
     return summary
 
 
-def _pareto_figure(summary: pd.DataFrame) -> str | None:
+def pareto_figure(summary: pd.DataFrame):
+    """Satellites against median warning, coloured by mean custody, the front circled; None
+    without a warning column. Labels sit beside their points, turned inward on the right half,
+    so none runs off the axes into the colour bar."""
     import matplotlib.pyplot as plt
 
     if "warning_median_s" not in summary.columns or summary.empty:
@@ -94,21 +111,23 @@ def _pareto_figure(summary: pd.DataFrame) -> str | None:
     sc = ax.scatter(summary["satellites"], summary["warning_median_s"], c=color, cmap="viridis",
                     vmin=0.0, vmax=1.0, s=40, zorder=3)
     if color is not None:
-        fig.colorbar(sc, ax=ax, label="mean custody fraction")
+        fig.colorbar(sc, ax=ax, label="mean custody fraction", pad=0.03)
     front = summary[summary["pareto"]].sort_values("satellites")
     ax.plot(front["satellites"], front["warning_median_s"], "r--", lw=1, zorder=2)
     ax.scatter(front["satellites"], front["warning_median_s"], s=140, facecolors="none",
                edgecolors="r", zorder=4, label="Pareto front")
+    ax.margins(x=0.08, y=0.12)
+    x_mid = 0.5 * sum(ax.get_xlim())
     for _, row in summary.iterrows():
+        right = row["satellites"] > x_mid
         ax.annotate(str(row["label"]), (row["satellites"], row["warning_median_s"]),
-                    fontsize=6, xytext=(3, 3), textcoords="offset points")
+                    fontsize=6, xytext=(-6 if right else 6, -9), textcoords="offset points",
+                    ha="right" if right else "left", va="top")
     ax.set_xlabel("satellites (cost proxy)")
     ax.set_ylabel("median warning time [s]")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
-    out = _png(fig)
-    plt.close(fig)
-    return out
+    ax.legend(fontsize=7, loc="best")
+    return fig
 
 
 def _table(df: pd.DataFrame) -> str:
@@ -116,10 +135,24 @@ def _table(df: pd.DataFrame) -> str:
                       border=0, classes="t")
 
 
+def summary_table(summary: pd.DataFrame) -> str:
+    """The per-architecture summary as HTML that fits the page: up to MAX_COLUMNS architectures
+    as columns (a statistic per row), more as rows in a box that scrolls sideways."""
+    if len(summary) <= MAX_COLUMNS:
+        t = summary.set_index("label").T
+        t.columns.name = None
+        body = t.to_html(float_format=lambda x: f"{x:.4g}", na_rep="—", border=0,
+                         classes="t")
+    else:
+        body = _table(summary)
+    return f"<div class='wide'>{body}</div>"
+
+
 STYLE = """body{font-family:sans-serif;max-width:70em;margin:2em auto;color:#222}
 table.t{border-collapse:collapse;font-size:80%}table.t td,table.t th{padding:2px 8px;
 border-bottom:1px solid #ddd;text-align:right}h1{font-size:150%}img{max-width:100%}
-.note{color:#555;font-size:90%}"""
+.note{color:#555;font-size:90%}div.wide{overflow-x:auto;max-width:100%}
+table.t th{word-break:break-word}"""
 
 
 def write_campaign_report(folder: Path) -> Path:
@@ -140,20 +173,20 @@ def write_campaign_report(folder: Path) -> Path:
              f"{manifest.get('points')} architecture point(s) · chunks stored {done} of "
              f"{manifest.get('chunks')} · {state} · hyperdef "
              f"{html.escape(str(manifest.get('hyperdef_version')))}</p>"]
-    parts.append("<h2>Per-architecture summary</h2>" + _table(summary))
+    parts.append("<h2>Per-architecture summary</h2>" + summary_table(summary))
     stats = "; ".join(f"{k}: {v}" for k, v in WARNING_STATS.items() if k in summary.columns)
     parts.append(f"<p class='note'>Every statistic is over all rows of a point (sample × "
                  f"threat): {html.escape(stats)}. custody_mean counts a missing custody as 0. "
                  "pareto marks points no other point beats in satellites (fewer), median "
                  "warning and mean custody (more) at once. Samples share their threat draws "
                  "across architectures (same seed and sample id).</p>")
-    front = _pareto_figure(summary)
+    front = _embedded(pareto_figure(summary))
     if front is not None:
         parts.append(f"<h2>Pareto front</h2><img alt='pareto' src='data:image/png;base64,"
                      f"{front}'>")
     for column, xlabel, log in FIGURES:
         if column in df.columns:
-            png = _distribution(df, column, xlabel, log)
+            png = _embedded(distribution_figure(df, column, xlabel, log))
             if png is not None:
                 parts.append(f"<h2>{html.escape(column)}</h2><img alt='{column}' "
                              f"src='data:image/png;base64,{png}'>")
