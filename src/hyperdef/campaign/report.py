@@ -68,7 +68,7 @@ def distribution_figure(df: pd.DataFrame, column: str, xlabel: str, log: bool):
         ax.set_ylabel("samples")
         ax.legend(fontsize=7)
     else:
-        ax.boxplot([v for _, v in groups], vert=False, showfliers=False)
+        ax.boxplot([v for _, v in groups], orientation="horizontal", showfliers=False)
         ax.set_yticks(range(1, len(groups) + 1), [lab for lab, _ in groups], fontsize=6)
         ax.set_xlabel(xlabel)
         if log:

@@ -18,6 +18,7 @@ from hyperdef.report import (
     assessment_figures,
     consistency_figures,
     figures,
+    samples_figures,
     snr_figures,
     tracking_figures,
 )
@@ -166,6 +167,19 @@ def _sensor_table(run: RunData) -> str:
          "detected fraction"], rows, left=2)
 
 
+def _samples_table(run: RunData) -> str:
+    """Quantiles over the samples of a Monte Carlo run (nothing for a single sample)."""
+    m = run.metrics
+    if m is None or "sample" not in m.columns or m["sample"].nunique() < 2:
+        return ""
+    q = lambda v: "—" if v != v else f"{v:.4g}"  # noqa: E731  (NaN: nobody had a value)
+    rows = [[_e(r.threat), _e(r.figure), str(r.samples), str(r.with_value), q(r.p10),
+             q(r.median), q(r.p90)] for r in samples_figures.sample_statistics(m).itertuples()]
+    return ("<h3>Over all samples</h3>" + _table(
+        ["threat", "figure", "samples", "with a value", "10 %", "median", "90 %"], rows,
+        left=2))
+
+
 def _figure_html(f: figures.Figure) -> str:
     body = (f'<img alt="{_e(f.title)}" src="data:image/png;base64,{f.png_b64}">'
             if f.png_b64 else "")
@@ -207,9 +221,10 @@ def render(run: RunData) -> str:
     """The report page as a string (every figure drawn from `run`)."""
     sc = run.scenario or {}
     title = sc.get("name") or (run.summary or {}).get("scenario") or run.folder.name
-    figs = [figures.ground_tracks(run), figures.flight_profiles(run),
-            figures.access_timeline(run), access_figures.access_gantt(run),
-            snr_figures.snr_vs_time(run), tracking_figures.track_error(run),
+    figs = [samples_figures.over_samples(run), figures.ground_tracks(run),
+            figures.flight_profiles(run), figures.access_timeline(run),
+            access_figures.access_gantt(run), snr_figures.snr_vs_time(run),
+            tracking_figures.track_error(run),
             tracking_figures.nees(run), consistency_figures.set_metrics(run),
             consistency_figures.nis(run), assessment_figures.footprints(run),
             assessment_figures.engagement(run)]
@@ -227,7 +242,7 @@ def render(run: RunData) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{CSS}</style><script>{CHECK_IMAGES_JS}</script></head><body>"
         f"{head}{_missing_section(run)}<p class=small>{toc}</p>"
-        f"<h2>Summary</h2>{_summary_table(run)}{_sensor_table(run)}"
+        f"<h2>Summary</h2>{_summary_table(run)}{_sensor_table(run)}{_samples_table(run)}"
         f"{''.join(_figure_html(f) for f in figs)}"
         f"{_manifest_section(run)}{_scenario_section(run)}</body></html>\n")
 
