@@ -16,6 +16,7 @@ import pandas as pd
 
 import hyperdef
 from hyperdef.earth.model import earth_model
+from hyperdef.io.jsonable import json_safe
 from hyperdef.io.manifest import build_manifest, write_manifest
 from hyperdef.io.rundir import staged_folder
 from hyperdef.result import RunResult
@@ -61,14 +62,15 @@ def simulate(scenario: Scenario, base_dir: Path | None = None, *,
             trackset = timed("tracking", run_tracker, scenario.tracker.to_params(),
                              observation.detections, t_grid_s=grid, sample_ids=ids)
     if not summarise:
-        return RunResult(scenario, epoch, ids, truth, observation, trackset, [], [], {}, timing)
+        return RunResult(scenario, epoch, ids, truth, observation, trackset, [], [], None,
+                         timing)
     if truth is not None:
         threat_rows = truth.summary(0)
         if observation is not None:
             sensor_rows = observation.summary(truth, 0)
             scores = score_tracks(trackset, truth, observation.detections, sample_index=0)
             for row, score in zip(threat_rows, scores, strict=True):
-                row.update({k: v for k, v in score.items() if k != "threat"})
+                row.update({k: v for k, v in json_safe(score).items() if k != "threat"})
     assessment = timed("assessment", assess, scenario, truth, observation, trackset,
                        epoch=epoch, earth=earth)
     return RunResult(scenario, epoch, ids, truth, observation, trackset, threat_rows,
@@ -84,9 +86,14 @@ def summary(result: RunResult, out: Path | None = None) -> dict:
         "samples": int(len(result.sample_ids)),
         "threats": result.threat_rows,
         "sensors": result.sensor_rows,
-        "assessment": result.assessment,
+        "assessment": _assessment_doc(result),
         "timing_s": result.timing_s,
     }
+
+
+def _assessment_doc(result: RunResult) -> dict:
+    """summary.json's `assessment`: the records as JSON ({} when the run was not summarised)."""
+    return {} if result.assessment is None else json_safe(result.assessment)
 
 
 def write_run(result: RunResult, folder: Path) -> list[str]:
@@ -127,7 +134,7 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
             observation=result.observation, trackset=result.trackset,
             sensors=result.scenario.sensors,
             defended_areas=[a.model_dump() for a in result.scenario.defended_areas],
-            footprints=result.assessment.get("footprints", []),
+            footprints=_assessment_doc(result).get("footprints", []),
             interceptors=[i.model_dump() for i in result.scenario.interceptors],
             hyperdef_version=hyperdef.__version__)
         written.append("scene.czml")
@@ -154,7 +161,7 @@ def write_consistency(result: RunResult, folder: Path) -> dict:
 def metrics_rows(result: RunResult, extra: dict | None = None) -> list[dict]:
     """metrics.parquet rows: one per threat (sample 0 in a plain run), flat columns; `extra`
     adds the run-level set and consistency scalars of that sample to every row."""
-    per_threat = result.assessment.get("per_threat", {})
+    per_threat = _assessment_doc(result).get("per_threat", {})
     rows = [{**row, "sample": int(result.sample_ids[0]), **(extra or {}),
              **{f"assess_{k}": v for k, v in per_threat.get(row["name"], {}).items()}}
             for row in result.threat_rows]
