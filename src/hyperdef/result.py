@@ -87,11 +87,13 @@ class RunResult:
         return xr.DataTree.from_dict({"/": root, **children})
 
     def write(self, folder: str | Path, *, command: str = "python-api") -> dict[str, Any]:
-        """Write the run folder `hyperdef run` writes, atomically; returns the summary document.
+        """Write the run folder `hyperdef run` writes, report included, atomically; returns the
+        summary document.
 
         The folder appears whole or not at all, and an existing folder is replaced only when it
         is an earlier run's (hyperdef.io.rundir). `command` is recorded in `manifest.json`.
         """
         from hyperdef.pipeline import write_folder
+        from hyperdef.report.html import write_run_report
 
-        return write_folder(self, Path(folder), command=command)
+        return write_folder(self, Path(folder), command=command, report=write_run_report)

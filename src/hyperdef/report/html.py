@@ -243,3 +243,19 @@ def write_report(run_dir) -> Path:
     out = Path(run_dir) / "report.html"
     out.write_text(render(run), encoding="utf-8")
     return out
+
+
+def write_run_report(run_dir, sensitivities: dict | None = None) -> Path:
+    """`write_report`, then the run's sensitivities section when it computed them.
+
+    The `hyperdef.pipeline.ReportWriter` the command line and hyperdef.api hand the pipeline,
+    so the report is written inside the staged run folder with the rest.
+    """
+    out = write_report(run_dir)
+    if sensitivities is not None:
+        from hyperdef.design.run_edge import sensitivities_html
+
+        text = out.read_text(encoding="utf-8")
+        out.write_text(text.replace("</body>", sensitivities_html(sensitivities) + "\n</body>"),
+                       encoding="utf-8")
+    return out
