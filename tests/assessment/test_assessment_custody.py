@@ -171,3 +171,14 @@ def test_cli_headline_does_not_call_a_tracked_threat_undetected(capsys):
     # a glider's headline is where it can reach, never a no-manoeuvre impact point
     assert "reachable footprint at 60 s: 2e+05 km²" in err and "1.00°, 2.00°" not in err
 
+
+def test_cli_headline_explains_the_threat_status(capsys):
+    from hyperdef.cli.main import _print_headline
+
+    doc = {"wall_time_s": 1.0, "out": "nowhere", "assessment": {}, "threats": [
+        {"name": "rv", "status": "OUT_OF_REACH", "flight_time_s": 0.0, "ground_track_km": 0.0},
+        {"name": "old", "status": "SOMETHING_NEW", "flight_time_s": 1.0, "ground_track_km": 1.0}]}
+    _print_headline(doc)
+    err = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
+    assert "OUT_OF_REACH (the aim point or release state is beyond the vehicle's reach)" in err
+    assert "old: SOMETHING_NEW," in err  # a name this version does not know is shown as is

@@ -55,6 +55,13 @@ def test_complete_folder_draws_every_figure(full_run):
         assert text in html
 
 
+def test_threat_status_is_explained_not_bare(full_run):
+    # the glider ran out of simulated time, the mrbm impacted (report_run.py)
+    _, html = full_run
+    assert "MAX_TIME (reached the end of the simulated time)" in html
+    assert "IMPACT (reached the ground)" in html
+
+
 def test_report_is_self_contained(full_run):
     _, html = full_run
     # Nothing to fetch: no external scripts, styles, images or fonts.

@@ -83,9 +83,11 @@ def _run(source: str, out: Path, seed: int | None, samples: int | None, as_json:
 
 
 def _print_headline(doc: dict) -> None:
+    from hyperdef.status import describe
+
     err.print(f"[bold green]done[/] in {doc['wall_time_s']:.1f} s → {doc['out']}")
     for t in doc["threats"]:
-        err.print(f"  threat [bold]{t['name']}[/]: {t['status']}, "
+        err.print(f"  threat [bold]{t['name']}[/]: {describe(t['status'])}, "
                   f"flight {t['flight_time_s']:.0f} s, track {t['ground_track_km']:.0f} km",
                   highlight=False)
     for name, a in doc.get("assessment", {}).get("per_threat", {}).items():

@@ -22,6 +22,7 @@ from hyperdef.report import (
     tracking_figures,
 )
 from hyperdef.report.rundata import FILES, RunData, load_run
+from hyperdef.status import describe
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
@@ -126,7 +127,7 @@ def _summary_table(run: RunData) -> str:
         windows = a.get("engagement_window_s") or {}
         imp = a.get("predicted_impact")
         cells.append([
-            _e(t.get("kind", "")), _e(t.get("status", "")),
+            _e(t.get("kind", "")), _e(describe(t["status"]) if t.get("status") else ""),
             _num(t.get("flight_time_s"), "{:.0f}"), _num(t.get("ground_track_km"), "{:.0f}"),
             _when(run, a.get("first_detection_t_s"), none="never detected" if a else "—"),
             _when(run, a.get("first_firm_track_t_s"), none="never"),
