@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # heavy modules, imported only for the annotations
     from hyperdef.tracking.trackset import TrackSet
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class RunResult:
     """Everything one scenario run computed; the sample axis comes first in every array.
 
