@@ -3,7 +3,7 @@ it could be going, when a notional defence could act.
 
 It joins the truth (for scoring only), the sensors' detections, the tracker's TrackSet and the
 scenario's defended areas and interceptor envelopes for one sample (sample 0 in a plain run) and
-returns an `hyperdef.assessment.records.Assessment`:
+returns a `hyperdef.assessment.records.Assessment`:
 
 - per_threat: {name: ThreatAssessment} — warning times and what they count to, custody figures,
   first detection and firm-track times, footprint areas over time, the latest predicted impact
