@@ -236,8 +236,9 @@ def write_folder(result: RunResult, out: Path, *, command: str,
             from hyperdef.design.run_edge import scenario_sensitivities
 
             sens = scenario_sensitivities(result, sensitivities_base)
-        # The report reads only the folder's files, so `hyperdef report` can rebuild it later;
-        # it is written before the sensitivities join summary.json, as that rebuild would see.
+        # The report reads only the folder's files, so `hyperdef report` can rebuild it later.
+        # The writer gets the sensitivities themselves for their section: they join
+        # summary.json only after it.
         if report is not None:
             report(tmp, sens)
         if sens is not None:
