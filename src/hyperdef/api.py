@@ -19,8 +19,9 @@ from pathlib import Path
 import jax
 
 import hyperdef
+from hyperdef import pipeline
 from hyperdef.jaxcache import enable_compilation_cache
-from hyperdef.pipeline import run, simulate, summary
+from hyperdef.pipeline import simulate, summary
 from hyperdef.result import RunResult
 from hyperdef.scenario.errors import ScenarioError
 from hyperdef.scenario.load import builtin_names, load_scenario
@@ -41,6 +42,20 @@ CONVENTIONS = {
     "time": "t_s = float64 seconds since the scenario epoch (UTC); UT1 taken equal to UTC",
     "units": "SI inside; degrees and km only in scenario files and reports",
 }
+
+
+def run(scenario: Scenario, base_dir: Path | None, out: Path, *, command: str,
+        sensitivities: bool = False) -> dict:
+    """Simulate and write the run folder `hyperdef run` writes, report.html included,
+    atomically; returns the summary document (as `hyperdef run --json` prints it).
+
+    base_dir: the scenario's folder (relative paths in it); command: recorded in manifest.json;
+    sensitivities: add hyperdef.design's smooth sensitivities (summary, report, own JSON).
+    """
+    from hyperdef.report.html import write_run_report
+
+    return pipeline.run(scenario, base_dir, Path(out), command=command,
+                        sensitivities=sensitivities, report=write_run_report)
 
 
 def environment_info() -> dict:

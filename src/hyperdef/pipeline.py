@@ -3,12 +3,18 @@
 `simulate` does the numbers and touches no files and returns a `hyperdef.result.RunResult`;
 `write_folder` (also `RunResult.write`) lays out the run folder (docs/conventions.md#run-folder)
 atomically; `run` is both, for the command line.
+
+The pipeline writes data only: the HTML report (hyperdef.report, matplotlib) is the caller's to
+ask for, as a `ReportWriter` that `write_folder` runs inside the staged folder, so the report
+still appears atomically with the rest (the command line and hyperdef.api pass
+`hyperdef.report.html.write_run_report`).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +22,16 @@ import pandas as pd
 
 import hyperdef
 from hyperdef.earth.model import earth_model
+from hyperdef.io.jsonable import json_safe
 from hyperdef.io.manifest import build_manifest, write_manifest
 from hyperdef.io.rundir import staged_folder
 from hyperdef.result import RunResult
 from hyperdef.scenario.load import dump_resolved
 from hyperdef.scenario.schema import Scenario
 from hyperdef.time import Epoch, t_grid_s
+
+# Writes report.html into a run folder from its files, given the run's sensitivities (or None).
+ReportWriter = Callable[[Path, dict | None], object]
 
 
 def simulate(scenario: Scenario, base_dir: Path | None = None, *,
@@ -61,14 +71,15 @@ def simulate(scenario: Scenario, base_dir: Path | None = None, *,
             trackset = timed("tracking", run_tracker, scenario.tracker.to_params(),
                              observation.detections, t_grid_s=grid, sample_ids=ids)
     if not summarise:
-        return RunResult(scenario, epoch, ids, truth, observation, trackset, [], [], {}, timing)
+        return RunResult(scenario, epoch, ids, truth, observation, trackset, [], [], None,
+                         timing)
     if truth is not None:
         threat_rows = truth.summary(0)
         if observation is not None:
             sensor_rows = observation.summary(truth, 0)
             scores = score_tracks(trackset, truth, observation.detections, sample_index=0)
             for row, score in zip(threat_rows, scores, strict=True):
-                row.update({k: v for k, v in score.items() if k != "threat"})
+                row.update({k: v for k, v in json_safe(score).items() if k != "threat"})
     assessment = timed("assessment", assess, scenario, truth, observation, trackset,
                        epoch=epoch, earth=earth)
     return RunResult(scenario, epoch, ids, truth, observation, trackset, threat_rows,
@@ -84,9 +95,14 @@ def summary(result: RunResult, out: Path | None = None) -> dict:
         "samples": int(len(result.sample_ids)),
         "threats": result.threat_rows,
         "sensors": result.sensor_rows,
-        "assessment": result.assessment,
+        "assessment": _assessment_doc(result),
         "timing_s": result.timing_s,
     }
+
+
+def _assessment_doc(result: RunResult) -> dict:
+    """summary.json's `assessment`: the records as JSON ({} when the run was not summarised)."""
+    return {} if result.assessment is None else json_safe(result.assessment)
 
 
 def write_run(result: RunResult, folder: Path) -> list[str]:
@@ -127,7 +143,7 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
             observation=result.observation, trackset=result.trackset,
             sensors=result.scenario.sensors,
             defended_areas=[a.model_dump() for a in result.scenario.defended_areas],
-            footprints=result.assessment.get("footprints", []),
+            footprints=_assessment_doc(result).get("footprints", []),
             interceptors=[i.model_dump() for i in result.scenario.interceptors],
             hyperdef_version=hyperdef.__version__)
         written.append("scene.czml")
@@ -154,7 +170,7 @@ def write_consistency(result: RunResult, folder: Path) -> dict:
 def metrics_rows(result: RunResult, extra: dict | None = None) -> list[dict]:
     """metrics.parquet rows: one per threat (sample 0 in a plain run), flat columns; `extra`
     adds the run-level set and consistency scalars of that sample to every row."""
-    per_threat = result.assessment.get("per_threat", {})
+    per_threat = _assessment_doc(result).get("per_threat", {})
     rows = [{**row, "sample": int(result.sample_ids[0]), **(extra or {}),
              **{f"assess_{k}": v for k, v in per_threat.get(row["name"], {}).items()}}
             for row in result.threat_rows]
@@ -186,54 +202,57 @@ def _is_number(text) -> bool:
 
 
 def run(scenario: Scenario, base_dir: Path | None, out: Path, *, command: str,
-        sensitivities: bool = False) -> dict:
+        sensitivities: bool = False, report: ReportWriter | None = None) -> dict:
     """Simulate and write the run folder atomically; returns the summary document.
-    sensitivities: add hyperdef.design's smooth sensitivities (summary, report, own JSON)."""
+    sensitivities: add hyperdef.design's smooth sensitivities (summary, report, own JSON);
+    report: writes report.html into the folder (None: no report)."""
     result = simulate(scenario, base_dir)
     return write_folder(result, out, command=command,
-                        sensitivities_base=base_dir if sensitivities else None)
+                        sensitivities_base=base_dir if sensitivities else None, report=report)
 
 
 def write_folder(result: RunResult, out: Path, *, command: str,
-                 sensitivities_base: Path | None = None) -> dict:
-    """Data products, manifest and report into `out`, atomically; returns the summary document.
+                 sensitivities_base: Path | None = None,
+                 report: ReportWriter | None = None) -> dict:
+    """Data products, manifest and (with `report`) the report into `out`, atomically; returns
+    the summary document.
 
     The manifest's wall time is the stages' time plus the writing. sensitivities_base: the
-    scenario's folder, to add hyperdef.design's sensitivities (None: none added)."""
-    from hyperdef.report.html import write_report
-
+    scenario's folder, to add hyperdef.design's sensitivities (None: none added). report: called
+    as report(staged folder, sensitivities or None) once the data and manifest are in place."""
     t0 = time.perf_counter()
+    sens = None
     with staged_folder(out) as tmp:
         written = write_run(result, tmp)
         wall_s = sum(result.timing_s.values()) + time.perf_counter() - t0
         manifest = build_manifest(seed=result.scenario.seed,
                                   samples=int(len(result.sample_ids)), wall_s=wall_s,
                                   command=command,
-                                  outputs=written + ["manifest.json", "report.html"],
+                                  outputs=written + ["manifest.json"]
+                                  + (["report.html"] if report is not None else []),
                                   extra={"timing_s": result.timing_s})
         write_manifest(tmp, manifest)
-        # The report reads only the folder's files, so `hyperdef report` can rebuild it later.
-        write_report(tmp)
         if sensitivities_base is not None:
-            sens = _add_sensitivities(result, sensitivities_base, tmp)
+            from hyperdef.design.run_edge import scenario_sensitivities
+
+            sens = scenario_sensitivities(result, sensitivities_base)
+        # The report reads only the folder's files, so `hyperdef report` can rebuild it later.
+        # The writer gets the sensitivities themselves for their section: they join
+        # summary.json only after it.
+        if report is not None:
+            report(tmp, sens)
+        if sens is not None:
+            _add_sensitivities(sens, tmp)
     doc = summary(result, out)
-    if sensitivities_base is not None:
+    if sens is not None:
         doc["sensitivities"] = sens
     doc["wall_time_s"] = manifest["wall_time_s"]
     return doc
 
 
-def _add_sensitivities(result: RunResult, base_dir: Path | None, folder: Path) -> dict:
-    """sensitivities.json, a section in report.html and the summary's `sensitivities`."""
-    from hyperdef.design.run_edge import scenario_sensitivities, sensitivities_html
-
-    sens = scenario_sensitivities(result, base_dir)
+def _add_sensitivities(sens: dict, folder: Path) -> None:
+    """sensitivities.json, and the sensitivities in the folder's summary.json."""
     (folder / "sensitivities.json").write_text(json.dumps(sens, indent=2) + "\n")
-    report = folder / "report.html"
-    text = report.read_text(encoding="utf-8")
-    report.write_text(text.replace("</body>", sensitivities_html(sens) + "\n</body>"),
-                      encoding="utf-8")
     summ = json.loads((folder / "summary.json").read_text())
     summ["sensitivities"] = sens
     (folder / "summary.json").write_text(json.dumps(summ, indent=2) + "\n")
-    return sens

@@ -16,6 +16,7 @@ import numpy as np
 if TYPE_CHECKING:  # heavy modules, imported only for the annotations
     import xarray as xr
 
+    from hyperdef.assessment.records import Assessment
     from hyperdef.scenario.schema import Scenario
     from hyperdef.sensors.observe import Observation
     from hyperdef.threats.truth import Truth
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # heavy modules, imported only for the annotations
     from hyperdef.tracking.trackset import TrackSet
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class RunResult:
     """Everything one scenario run computed; the sample axis comes first in every array.
 
@@ -31,14 +32,18 @@ class RunResult:
         scenario: the validated scenario, defaults filled in.
         epoch: the scenario epoch (UTC); every `t_s` counts seconds from it.
         sample_ids: (S,) int64 Monte Carlo sample ids that were run.
-        truth: the threats' true trajectories (None without threats).
-        observation: the sensors' detections and access (None without threats or sensors).
-        trackset: the tracker's output (None without detections to track).
+        truth: the threats' true trajectories, (S, O, T, …) arrays on the scenario grid
+            (None without threats).
+        observation: the sensors' detections table and per-sensor detected/access flags
+            (None without threats or sensors).
+        trackset: the tracker's tracks (x, P, state over (S, K, T)) and their detection
+            assignments (None without detections to track).
         threat_rows: one summary dict per threat of the first sample (status, flight time,
             ground track, track scores …), as in `summary.json`'s `threats`.
         sensor_rows: one dict per (sensor, threat) of the first sample, as in `sensors`.
         assessment: custody, warning time, footprints and engagement windows of the first
-            sample, as in `summary.json`'s `assessment` (empty when not summarised).
+            sample (`hyperdef.assessment.records.Assessment`; summary.json's `assessment` is
+            its JSON form); None when the run was not summarised.
         timing_s: wall seconds per stage (`threats`, `sensors`, `tracking`, `assessment`).
     """
 
@@ -50,7 +55,7 @@ class RunResult:
     trackset: TrackSet | None
     threat_rows: list[dict[str, Any]]
     sensor_rows: list[dict[str, Any]]
-    assessment: dict[str, Any]
+    assessment: Assessment | None
     timing_s: dict[str, float]
 
     def to_xarray(self) -> xr.DataTree:
@@ -82,11 +87,13 @@ class RunResult:
         return xr.DataTree.from_dict({"/": root, **children})
 
     def write(self, folder: str | Path, *, command: str = "python-api") -> dict[str, Any]:
-        """Write the run folder `hyperdef run` writes, atomically; returns the summary document.
+        """Write the run folder `hyperdef run` writes, report included, atomically; returns the
+        summary document.
 
         The folder appears whole or not at all, and an existing folder is replaced only when it
         is an earlier run's (hyperdef.io.rundir). `command` is recorded in `manifest.json`.
         """
         from hyperdef.pipeline import write_folder
+        from hyperdef.report.html import write_run_report
 
-        return write_folder(self, Path(folder), command=command)
+        return write_folder(self, Path(folder), command=command, report=write_run_report)

@@ -1,6 +1,8 @@
 """Per-sample status codes: failures in batched kernels are data, raised only at the API edge.
 
-Codes are small ints so they live in JAX arrays; `describe` turns one into words for messages.
+Codes are small ints so they live in JAX arrays, and run folders record their names
+(summary.json's threat `status`); `describe` turns either into words where a person reads them
+(the command line's headline, the report's summary table).
 """
 
 import enum
@@ -37,7 +39,14 @@ _WHY = {
 }
 
 
-def describe(code: int) -> str:
-    """Name and meaning of a status code, e.g. 'IMPACT (reached the ground)'."""
+def describe(code: int | str) -> str:
+    """Name and meaning of a status code or name, e.g. 'IMPACT (reached the ground)'.
+
+    A name this version does not know (a run folder written by another) comes back unchanged.
+    """
+    if isinstance(code, str):
+        if code not in Status.__members__:
+            return code
+        code = Status[code]
     s = Status(int(code))
     return f"{s.name} ({_WHY[s]})"

@@ -24,19 +24,19 @@ def _holder(spans):
 def test_sensor_and_track_for_the_whole_flight():
     # Seen and firmly tracked from t = 10 s to 90 s: custody 1, no gap, no break.
     c = custody(T, FLY, _holder([(10, 90, 7)]), {"radar": FLY})
-    assert c["custody_fraction"] == 1.0
-    assert (c["longest_gap_s"], c["track_breaks"]) == (0.0, 0)
-    assert (c["first_firm_track_t_s"], c["first_detected_t_s"]) == (10.0, 10.0)
-    assert c["timeline"]["held"] == [[10.0, 91.0]]  # each grid time covers its 1 s step
-    assert c["timeline"]["holders"] == [[10.0, 91.0, 7]]
+    assert c.custody_fraction == 1.0
+    assert (c.longest_gap_s, c.track_breaks) == (0.0, 0)
+    assert (c.first_firm_track_t_s, c.first_detected_t_s) == (10.0, 10.0)
+    assert c.timeline.held == [[10.0, 91.0]]  # each grid time covers its 1 s step
+    assert c.timeline.holders == [[10.0, 91.0, 7]]
 
 
 def test_sensor_that_sees_nothing_is_never_detected():
     c = custody(T, FLY, np.full(T.size, -1), {"ir": np.zeros(T.size, bool)})
-    assert c["custody_fraction"] == 0.0
-    assert c["longest_gap_s"] is None and c["first_firm_track_t_s"] is None
-    assert c["first_detected_t_s"] is None and c["track_breaks"] == 0
-    assert c["timeline"]["detected"] == [] and c["timeline"]["sensors"] == {"ir": []}
+    assert c.custody_fraction == 0.0
+    assert c.longest_gap_s is None and c.first_firm_track_t_s is None
+    assert c.first_detected_t_s is None and c.track_breaks == 0
+    assert c.timeline.detected == [] and c.timeline.sensors == {"ir": []}
 
 
 def test_gap_and_breaks_counted_by_hand():
@@ -44,22 +44,22 @@ def test_gap_and_breaks_counted_by_hand():
     # one loss of custody (40 s) and one handover (60 s) = 2 breaks; held 20+10+31 = 61 of 81.
     h = _holder([(20, 39, 3), (50, 59, 3), (60, 90, 9)])
     c = custody(T, FLY, h, {})
-    assert c["custody_fraction"] == pytest.approx(61 / 81, abs=1e-15)
-    assert c["longest_gap_s"] == 10.0
-    assert c["track_breaks"] == 2
-    assert c["timeline"]["lost"] == [[40.0, 50.0]]
-    assert c["timeline"]["holders"] == [[20.0, 40.0, 3], [50.0, 60.0, 3], [60.0, 91.0, 9]]
+    assert c.custody_fraction == pytest.approx(61 / 81, abs=1e-15)
+    assert c.longest_gap_s == 10.0
+    assert c.track_breaks == 2
+    assert c.timeline.lost == [[40.0, 50.0]]
+    assert c.timeline.holders == [[20.0, 40.0, 3], [50.0, 60.0, 3], [60.0, 91.0, 9]]
 
 
 def test_custody_lost_before_impact_is_a_gap():
     c = custody(T, FLY, _holder([(30, 70, 1)]), {})
-    assert c["longest_gap_s"] == 20.0  # 71 … 90 s: 20 steps of 1 s
-    assert c["track_breaks"] == 1
+    assert c.longest_gap_s == 20.0  # 71 … 90 s: 20 steps of 1 s
+    assert c.track_breaks == 1
 
 
 def test_no_flight_gives_no_fraction():
     c = custody(T, np.zeros(T.size, bool), np.full(T.size, -1), {})
-    assert c["custody_fraction"] is None
+    assert c.custody_fraction is None
 
 
 def test_holder_is_sticky_and_ignores_other_threats_tracks():
@@ -83,12 +83,12 @@ def test_fraction_and_intervals_agree(fly, held):
     t = 2.0 * np.arange(n)
     fly, held = np.array(fly[:n]), np.array(held[:n])
     c = custody(t, fly, np.where(held, 1, -1), {})
-    total = sum(b - a for a, b in c["timeline"]["held"])
+    total = sum(b - a for a, b in c.timeline.held)
     assert total == pytest.approx(2.0 * np.sum(fly & held))
     if fly.any():
-        assert c["custody_fraction"] == pytest.approx(np.sum(fly & held) / np.sum(fly))
-    if c["longest_gap_s"] is not None:
-        assert 0.0 <= c["longest_gap_s"] <= 2.0 * n
+        assert c.custody_fraction == pytest.approx(np.sum(fly & held) / np.sum(fly))
+    if c.longest_gap_s is not None:
+        assert 0.0 <= c.longest_gap_s <= 2.0 * n
 
 
 def test_step_weights_with_a_short_last_step():
@@ -100,14 +100,14 @@ def test_step_weights_with_a_short_last_step():
 
 def test_warning_to_the_earliest_defended_area_else_impact():
     w = warning_times(10.0, 20.0, {"A": 50.0, "B": None, "C": 70.0}, 100.0)
-    assert (w["warning_time_s"], w["warning_from_detection_s"]) == (30.0, 40.0)
-    assert w["warning_to"] == "defended_area:A"
+    assert (w.warning_time_s, w.warning_from_detection_s) == (30.0, 40.0)
+    assert w.warning_to == "defended_area:A"
     w = warning_times(10.0, 20.0, {"A": None}, 100.0)
-    assert (w["warning_time_s"], w["warning_from_detection_s"], w["warning_to"]) == (
+    assert (w.warning_time_s, w.warning_from_detection_s, w.warning_to) == (
         80.0, 90.0, "impact")
     w = warning_times(None, None, {}, 100.0)
-    assert w["warning_time_s"] is None and w["warning_from_detection_s"] is None
-    assert warning_times(1.0, 2.0, {}, None)["warning_to"] == "none"
+    assert w.warning_time_s is None and w.warning_from_detection_s is None
+    assert warning_times(1.0, 2.0, {}, None).warning_to == "none"
 
 
 def test_arrival_across_the_antimeridian_by_hand():
@@ -142,20 +142,20 @@ def test_arrival_needs_the_threat_below_the_ceiling_or_its_impact_inside():
 
 
 def test_warning_says_why_it_is_missing():
-    assert warning_times(10.0, 20.0, {}, 100.0)["warning_missing"] is None
-    assert warning_times(None, None, {}, 100.0)["warning_missing"] == "never detected"
-    assert warning_times(4.0, None, {}, 100.0)["warning_missing"] == (
+    assert warning_times(10.0, 20.0, {}, 100.0).warning_missing is None
+    assert warning_times(None, None, {}, 100.0).warning_missing == "never detected"
+    assert warning_times(4.0, None, {}, 100.0).warning_missing == (
         "detected from 4 s but never firmly tracked")
     assert "no defended-area arrival or impact" in warning_times(
-        2.0, 4.0, {"A": None}, None)["warning_missing"]
+        2.0, 4.0, {"A": None}, None).warning_missing
 
 
 def test_cli_headline_does_not_call_a_tracked_threat_undetected(capsys):
     from hyperdef.cli.main import _print_headline
 
     doc = {"wall_time_s": 1.0, "out": "nowhere", "threats": [], "assessment": {"per_threat": {
-        "glider": {"warning_time_s": None, **{k: v for k, v in warning_times(
-            2.0, 4.0, {}, None).items() if k == "warning_missing"}},
+        "glider": {"warning_time_s": None,
+                   "warning_missing": warning_times(2.0, 4.0, {}, None).warning_missing},
         "mrbm": {"warning_time_s": 300.0, "warning_missing": None,
                  "headline_footprint": "impact_ellipse_95",
                  "predicted_impact": {"lat_deg": 20.0, "lon_deg": 170.0, "sigma_km": 3.0}},
@@ -170,3 +170,15 @@ def test_cli_headline_does_not_call_a_tracked_threat_undetected(capsys):
     assert "impact if no further manoeuvre (extrapolation): 20.00°, 170.00° ± 3 km" in err
     # a glider's headline is where it can reach, never a no-manoeuvre impact point
     assert "reachable footprint at 60 s: 2e+05 km²" in err and "1.00°, 2.00°" not in err
+
+
+def test_cli_headline_explains_the_threat_status(capsys):
+    from hyperdef.cli.main import _print_headline
+
+    doc = {"wall_time_s": 1.0, "out": "nowhere", "assessment": {}, "threats": [
+        {"name": "rv", "status": "OUT_OF_REACH", "flight_time_s": 0.0, "ground_track_km": 0.0},
+        {"name": "old", "status": "SOMETHING_NEW", "flight_time_s": 1.0, "ground_track_km": 1.0}]}
+    _print_headline(doc)
+    err = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
+    assert "OUT_OF_REACH (the aim point or release state is beyond the vehicle's reach)" in err
+    assert "old: SOMETHING_NEW," in err  # a name this version does not know is shown as is

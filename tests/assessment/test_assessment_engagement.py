@@ -50,22 +50,22 @@ def test_window_matches_closed_form(t_d):
     win = engagement_window(t, r, SITE, t_d)
     exp = _expected_window(t_d, t[-1])
     # The grid counts whole 0.05 s steps: each of the two window edges is off by ≤ one step.
-    assert abs(win["window_s"] - exp) <= 0.1 + 1e-9
-    assert len(win["intervals"]) == (1 if exp > 0 else 0)
+    assert abs(win.window_s - exp) <= 0.1 + 1e-9
+    assert len(win.intervals) == (1 if exp > 0 else 0)
 
 
 def test_no_window_outside_the_altitude_band_or_too_late():
     t, r = _track(0.5)
     high = SimpleNamespace(**{**vars(SITE), "min_alt_km": 40.0, "max_alt_km": 60.0})
-    assert engagement_window(t, r, high, 0.0)["window_s"] == 0.0
-    assert engagement_window(t, r, SITE, 1e4)["window_s"] == 0.0
-    assert engagement_window(t, r, SITE, None)["first_intercept_t_s"] is None
+    assert engagement_window(t, r, high, 0.0).window_s == 0.0
+    assert engagement_window(t, r, SITE, 1e4).window_s == 0.0
+    assert engagement_window(t, r, SITE, None).first_intercept_t_s is None
 
 
 def test_unknown_positions_offer_no_intercept():
     t, r = _track(0.5)
     r[t > 150.0] = np.nan  # the track stops before the threat comes in range
-    assert engagement_window(t, r, SITE, 0.0)["window_s"] == 0.0
+    assert engagement_window(t, r, SITE, 0.0).window_s == 0.0
 
 
 def test_window_shrinks_with_a_later_decision():
@@ -74,4 +74,4 @@ def test_window_shrinks_with_a_later_decision():
     w = window_vs_decision(t, r, SITE, decisions)
     assert np.all(np.diff(w) <= 1e-12)  # later decisions can only lose intercept points
     for d, wd in zip(decisions[::4], w[::4], strict=True):
-        assert wd == pytest.approx(engagement_window(t, r, SITE, d)["window_s"])
+        assert wd == pytest.approx(engagement_window(t, r, SITE, d).window_s)

@@ -2,6 +2,8 @@
 integration (scipy solve_ivp on equations written here), NEES consistency, reachable-set
 containment of dispersed manoeuvring gliders."""
 
+import dataclasses
+
 import numpy as np
 import pymap3d
 import pytest
@@ -106,11 +108,11 @@ def test_mean_impact_matches_independent_integration():
     x6 = _ballistic_state()
     pred = fp.predict_impact(x6, np.diag([1.0] * 3 + [0.01] * 3), VACUUM, atmosphere="us76")
     lat, lon, t_imp = _scipy_impact(x6)
-    miss_km = ground.to_local_km(np.radians(lat), np.radians(lon), np.radians(pred["lat_deg"]),
-                             np.radians(pred["lon_deg"]))
+    miss_km = ground.to_local_km(np.radians(lat), np.radians(lon), np.radians(pred.lat_deg),
+                             np.radians(pred.lon_deg))
     # RK4 at 2 s and a linear last-step crossing: ≲ 25 m (a·dt²/8); 0.1 km is the bound.
     assert np.hypot(*miss_km) < 0.1
-    assert abs(pred["time_to_impact_s"] - t_imp) < 0.05  # s: crossing interpolated in the step
+    assert abs(pred.time_to_impact_s - t_imp) < 0.05  # s: crossing interpolated in the step
 
 
 def test_predicted_impact_covariance_is_consistent_vacuum():
@@ -218,7 +220,7 @@ def _containment(n, seed):
         est = rng.multivariate_normal(y0, P_TRACK)
         reach = fp.reachable_footprint(est, P_TRACK, GLIDER, atmosphere="exponential",
                                        earth=SPHERICAL_NONROTATING)
-        inside.append(reach is not None and ground.polygon_contains(reach["polygon"], lat, lon))
+        inside.append(reach is not None and ground.polygon_contains(reach.polygon, lat, lon))
     return np.array(inside)
 
 
@@ -238,7 +240,7 @@ def test_reachable_area_shrinks_as_energy_bleeds():
     sol = solve_ivp(_rhs_glide_sphere, (0, 600), y0, args=(np.array([1e9]), np.zeros(2)),
                     rtol=1e-8, atol=1e-3, dense_output=True)
     areas = [fp.reachable_footprint(sol.sol(t), P_TRACK, GLIDER, atmosphere="exponential",
-                                    earth=SPHERICAL_NONROTATING)["area_km2"]
+                                    earth=SPHERICAL_NONROTATING).area_km2
              for t in (0.0, 300.0, 600.0)]
     assert areas[0] > areas[1] > areas[2] > 0.0, areas
 
@@ -263,14 +265,15 @@ def test_footprint_rings_across_the_antimeridian_have_only_short_edges():
     # A 95 % impact ellipse centred 0.2° west of the antimeridian, 300 × 100 km: its vertices
     # lie on both sides. A planar reader joins consecutive vertices with straight edges, so no
     # edge may span ≥ 180° of longitude (stored as +179.9/−179.9 it spans 359.8°).
-    pred = {"lat_deg": 10.0, "lon_deg": 179.8, "cov_en_km2": [[(150 / 2.45) ** 2, 0.0],
-                                                              [0.0, (50 / 2.45) ** 2]]}
+    pred = fp.ImpactPrediction(lat_deg=10.0, lon_deg=179.8, sigma_km=150 / 2.45,
+                               cov_en_km2=[[(150 / 2.45) ** 2, 0.0], [0.0, (50 / 2.45) ** 2]],
+                               time_to_impact_s=0.0, points_lost=0)
     ring, area = fp.ellipse_polygon(pred)
     lon = np.array([v[1] for v in ring])
     assert lon.max() > 180.0  # it does cross
     assert np.abs(np.diff(np.append(lon, lon[0]))).max() < 10.0
     # same shape and area as the same ellipse away from the seam (π·a·b for a, b ≈ 150, 50 km)
-    ring0, area0 = fp.ellipse_polygon({**pred, "lon_deg": 0.0})
+    ring0, area0 = fp.ellipse_polygon(dataclasses.replace(pred, lon_deg=0.0))
     assert abs(area - area0) < 1e-6 * area0
     assert abs(ground.polygon_area_km2(ring) - ground.polygon_area_km2(ring0)) < 1e-3 * area0
     # a star polygon about an origin on the seam, points on both sides

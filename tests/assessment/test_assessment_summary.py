@@ -1,5 +1,5 @@
 """assess() end to end on small stand-ins: no sensors, nothing at all, a defended area on the
-antimeridian; the result is always JSON without NaN."""
+antimeridian; the records always make JSON without NaN."""
 
 import json
 import math
@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 from assess_fakes import level_flight, scenario, truth
 
-from hyperdef.assessment.summary import assess, json_safe
+from hyperdef.assessment.records import Assessment, WithheldEstimates
+from hyperdef.assessment.summary import assess
 from hyperdef.constants import R_EARTH_MEAN_M, WGS84_A_M
 from hyperdef.earth.model import WGS84
+from hyperdef.io.jsonable import json_safe
 
 T = np.arange(0.0, 800.0, 1.0)
 AREA = SimpleNamespace(name="dateline", lat_deg=0.0, lon_deg=180.0, radius_km=100.0)
@@ -26,29 +28,31 @@ def _one_glider():
 
 
 def _dump(result):
-    return json.dumps(result, allow_nan=False)  # raises on NaN/inf
+    return json.dumps(json_safe(result), allow_nan=False)  # raises on NaN/inf
 
 
 def test_no_threats_gives_an_empty_result():
     out = assess(scenario(), None, None, None, epoch=None, earth=WGS84)
-    assert out == {"per_threat": {}, "footprints": [], "timelines": {}, "engagement": {}}
+    assert out == Assessment()
+    assert json_safe(out) == {"per_threat": {}, "footprints": [], "timelines": {},
+                              "engagement": {}}
 
 
 def test_no_sensors_is_never_detected_not_a_crash():
     out = assess(scenario([AREA], [SITE]), _one_glider(), None, None, epoch=None, earth=WGS84)
     _dump(out)
-    g = out["per_threat"]["g"]
-    assert g["detection"] == "never detected"
-    assert g["first_detection_t_s"] is None and g["first_firm_track_t_s"] is None
-    assert g["warning_time_s"] is None and g["warning_from_detection_s"] is None
-    assert g["custody_fraction"] == 0.0 and g["longest_gap_s"] is None
-    assert g["engagement_window_s"] == {"site": 0.0}
-    assert g["predicted_impact"] is None and g["footprint_area_km2_at"] == {}
+    g = out.per_threat["g"]
+    assert g.detection == "never detected"
+    assert g.first_detection_t_s is None and g.first_firm_track_t_s is None
+    assert g.warning_time_s is None and g.warning_from_detection_s is None
+    assert g.custody_fraction == 0.0 and g.longest_gap_s is None
+    assert g.engagement_window_s == {"site": 0.0}
+    assert g.predicted_impact is None and g.footprint_area_km2_at == {}
     # The arrival over the antimeridian area is still a fact of the truth (hand value as in
     # test_assessment_custody: the path advances at speed/R_mean, the geodesic uses radius a).
     expected = (math.radians(10.0) - 100e3 / WGS84_A_M) * R_EARTH_MEAN_M / 2000.0
-    assert abs(g["defended_area_arrival_t_s"]["dateline"] - expected) < 1e-3
-    assert g["warning_to"] == "defended_area:dateline"
+    assert abs(g.defended_area_arrival_t_s["dateline"] - expected) < 1e-3
+    assert g.warning_to == "defended_area:dateline"
 
 
 def test_sensor_that_sees_nothing_and_one_that_sees_everything():
@@ -58,12 +62,12 @@ def test_sensor_that_sees_nothing_and_one_that_sees_everything():
     fly = tr.in_flight[0, 0]
     obs = observation({"blind": np.zeros((1, T.size), bool), "all": fly[None]}, T)
     out = assess(scenario([AREA]), tr, obs, None, epoch=None, earth=WGS84)
-    g = out["per_threat"]["g"]
-    assert g["first_detection_t_s"] == 0.0 and g["detection"] == "detected"
-    arrival = g["defended_area_arrival_t_s"]["dateline"]
-    assert g["warning_from_detection_s"] == arrival  # seen from launch (t = 0)
-    tl = out["timelines"]["g"]
-    assert tl["sensors"]["blind"] == [] and tl["sensors"]["all"] == [[0.0, 791.0]]
+    g = out.per_threat["g"]
+    assert g.first_detection_t_s == 0.0 and g.detection == "detected"
+    arrival = g.defended_area_arrival_t_s["dateline"]
+    assert g.warning_from_detection_s == arrival  # seen from launch (t = 0)
+    tl = out.timelines["g"]
+    assert tl.custody.sensors["blind"] == [] and tl.custody.sensors["all"] == [[0.0, 791.0]]
 
 
 def test_json_safe_turns_nan_into_none():
@@ -110,21 +114,21 @@ def test_tracked_ballistic_threat_custody_impact_and_coasted_engagement(untruste
                            max_alt_km=60.0, reaction_time_s=30.0)
     out = assess(scenario([], [site]), tr, None, ts, epoch=None, earth=WGS84)
     _dump(out)
-    g = out["per_threat"]["rv"]
-    assert g["first_firm_track_t_s"] == 20.0
-    assert g["estimates_withheld"] == {
-        "steps": int(bad.sum()), "held_steps": int(on.sum()),
-        "reason": "track not converged: position 1σ 100.0 km > 15.0 km" if bad.any() else None}
-    assert g["custody_fraction"] == pytest.approx(on.sum() / fly.sum())
-    assert g["track_breaks"] == 2 and g["longest_gap_s"] == 40.0
-    assert g["warning_time_s"] == pytest.approx(tr.t_end_s[0, 0] - 20.0)
-    miss_km = to_local_km(np.radians(g["predicted_impact"]["lat_deg"]),
-                             np.radians(g["predicted_impact"]["lon_deg"]),
+    g = out.per_threat["rv"]
+    assert g.first_firm_track_t_s == 20.0
+    assert g.estimates_withheld == WithheldEstimates(
+        steps=int(bad.sum()), held_steps=int(on.sum()),
+        reason="track not converged: position 1σ 100.0 km > 15.0 km" if bad.any() else None)
+    assert g.custody_fraction == pytest.approx(on.sum() / fly.sum())
+    assert g.track_breaks == 2 and g.longest_gap_s == 40.0
+    assert g.warning_time_s == pytest.approx(tr.t_end_s[0, 0] - 20.0)
+    miss_km = to_local_km(np.radians(g.predicted_impact.lat_deg),
+                             np.radians(g.predicted_impact.lon_deg),
                              tr.impact_lat_rad[0, 0], tr.impact_lon_rad[0, 0])
     # Predicted from a state 100 m / 5 m/s off, seconds to minutes before impact: within ~3σ.
-    assert np.hypot(*miss_km) < 3.0 * max(g["predicted_impact"]["sigma_km"], 0.3)
+    assert np.hypot(*miss_km) < 3.0 * max(g.predicted_impact.sigma_km, 0.3)
     # The engagement window from the track (coasted over the gap and the last 10 s) matches the
     # window the true positions give, to a few grid steps.
-    win_true = engagement_window(t, np.where(fly[:, None], r, np.nan), site, 20.0)["window_s"]
+    win_true = engagement_window(t, np.where(fly[:, None], r, np.nan), site, 20.0).window_s
     assert win_true > 0.0
-    assert abs(g["engagement_window_s"]["s"] - win_true) <= 3.0
+    assert abs(g.engagement_window_s["s"] - win_true) <= 3.0

@@ -74,11 +74,11 @@ def test_ospa_equals_stonesoup_p1_and_brute_force(sets, c):
 def test_gospa_equals_stonesoup_and_brute_force(sets, c, p):
     X, Y = sets
     got = gospa(X, Y, c=c, p=p)
-    assert abs(got["distance"] - brute_gospa(X, Y, c, p)) < 1e-9 * c
+    assert abs(got.distance - brute_gospa(X, Y, c, p)) < 1e-9 * c
     if len(X) or len(Y):
         ref, _ = GOSPAMetric(c=c, p=p).compute_gospa_metric(states(X), states(Y))
         for key in ("distance", "localisation", "missed", "false"):
-            assert abs(got[key] - ref.value[key]) < 1e-9 * c**p, key
+            assert abs(getattr(got, key) - ref.value[key]) < 1e-9 * c**p, key
 
 
 @settings(max_examples=40, deadline=None)
@@ -98,15 +98,15 @@ def test_ospa_p2_is_the_optimal_assignment(sets, c):
 def test_closed_form_values():
     # One truth, no estimate: OSPA = c; GOSPA (α = 2) = (c^p/2)^(1/p).
     assert ospa(np.zeros((0, 3)), np.zeros((1, 3)), c=100.0, p=1) == 100.0
-    assert gospa(np.zeros((0, 3)), np.zeros((1, 3)), c=100.0, p=1)["distance"] == 50.0
+    assert gospa(np.zeros((0, 3)), np.zeros((1, 3)), c=100.0, p=1).distance == 50.0
     # Equal sets: 0.
     X = np.array([[1.0, 2, 3], [4, 5, 6]])
-    assert ospa(X, X, c=10.0) == 0.0 and gospa(X, X, c=10.0)["distance"] == 0.0
+    assert ospa(X, X, c=10.0) == 0.0 and gospa(X, X, c=10.0).distance == 0.0
     # One pair 3 m apart plus one false estimate, c = 10, p = 1: OSPA = (3 + 10)/2.
     Y = X[:1] + [3.0, 0, 0]
     assert ospa(X, Y, c=10.0) == pytest.approx(6.5, rel=1e-12)
     g = gospa(X, Y, c=10.0)
-    assert g["localisation"] == pytest.approx(3.0) and g["false"] == 5.0 and g["missed"] == 0.0
+    assert g.localisation == pytest.approx(3.0) and g.false == 5.0 and g.missed == 0.0
 
 
 def test_set_metric_vs_time_is_per_step():

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from hyperdef.assessment.track_scoring import score_tracks, track_threats
+from hyperdef.io.jsonable import json_safe
 from hyperdef.status import Status
 from hyperdef.tracking.trackset import TrackSet
 
@@ -56,7 +57,7 @@ def build():
 def test_scores_by_majority_vote():
     ts, truth, det = build()
     a, b = score_tracks(ts, truth, det)
-    assert {k: a[k] for k in ("threat", "first_firm_track_t_s", "custody_fraction",
+    assert {k: getattr(a, k) for k in ("threat", "first_firm_track_t_s", "custody_fraction",
                               "rmse_pos_m", "rmse_vel_mps", "nees_mean", "nees_dof",
                               "state_dim", "track_ids")} == {
         "threat": "a", "first_firm_track_t_s": 3.0, "custody_fraction": 7 / 10,
@@ -64,11 +65,11 @@ def test_scores_by_majority_vote():
         "state_dim": 6, "track_ids": [0]}
     # threat b: in flight 6 steps (t = 2..7), firm at t = 4, 5 → 2/6; velocity 3 m/s off with
     # σ = 3 m/s on that axis → NEES = 1
-    assert b["track_ids"] == [5] and b["first_firm_track_t_s"] == 4.0
-    assert abs(b["custody_fraction"] - 2 / 6) < 1e-15
-    assert b["rmse_pos_m"] == 0.0 and abs(b["rmse_vel_mps"] - 3.0) < 1e-12
-    assert abs(b["nees_mean"] - 1.0) < 1e-12
-    json.dumps([a, b])  # JSON-safe
+    assert b.track_ids == [5] and b.first_firm_track_t_s == 4.0
+    assert abs(b.custody_fraction - 2 / 6) < 1e-15
+    assert b.rmse_pos_m == 0.0 and abs(b.rmse_vel_mps - 3.0) < 1e-12
+    assert abs(b.nees_mean - 1.0) < 1e-12
+    json.dumps(json_safe([a, b]), allow_nan=False)  # JSON without NaN at the edge
 
 
 def test_nearest_position_rule_without_detections():
@@ -76,15 +77,15 @@ def test_nearest_position_rule_without_detections():
     # without detections, tracks are matched by position: the same mapping, clutter unmatched
     assert track_threats(ts, truth, None) == {0: 0, 5: 1}
     a, b = score_tracks(ts, truth, None)
-    assert a["track_ids"] == [0] and b["track_ids"] == [5]
+    assert a.track_ids == [0] and b.track_ids == [5]
 
 
 def test_never_tracked_gives_none():
     ts, truth, det = build()
     ts = TrackSet(**{**ts.__dict__, "state": np.zeros_like(ts.state)})
     for sc in score_tracks(ts, truth, det):
-        assert sc["first_firm_track_t_s"] is None and sc["rmse_pos_m"] is None
-        assert sc["custody_fraction"] == 0.0 and sc["track_ids"] == []
+        assert sc.first_firm_track_t_s is None and sc.rmse_pos_m is None
+        assert sc.custody_fraction == 0.0 and sc.track_ids == []
 
 
 def test_accuracy_by_phase_with_median_and_p90():
@@ -105,11 +106,11 @@ def test_accuracy_by_phase_with_median_and_p90():
     a, _ = score_tracks(ts, truth, det)
     # held t = 60..180 s: boost until the speed stops growing (index 4 = 80 s): 60, 80 s;
     # terminal: 140, 160, 180 s; midcourse: 100, 120 s
-    assert (a["held_steps_boost"], a["held_steps_midcourse"], a["held_steps_terminal"]) == (
+    assert (a.phases["boost"].held_steps, a.phases["midcourse"].held_steps, a.phases["terminal"].held_steps) == (
         2, 2, 3)
-    assert a["pos_err_median_m_boost"] == 10.0 and a["pos_err_median_m_midcourse"] == 10.0
+    assert a.phases["boost"].pos_err_median_m == 10.0 and a.phases["midcourse"].pos_err_median_m == 10.0
     # terminal errors 10, 100, 100 m: median 100, p90 (linear, Hyndman & Fan type 7) 100
-    assert a["pos_err_median_m_terminal"] == 100.0 and a["pos_err_p90_m_terminal"] == 100.0
-    assert a["nees_mean_midcourse"] == 1.0 and a["nees_dof"] == 6
+    assert a.phases["terminal"].pos_err_median_m == 100.0 and a.phases["terminal"].pos_err_p90_m == 100.0
+    assert a.phases["midcourse"].nees_mean == 1.0 and a.nees_dof == 6
     # the overall RMSE is ruled by two steps: √((5·100 + 2·10⁴)/7) ≈ 54 m, 5× the 10 m median
-    assert abs(a["rmse_pos_m"] - np.sqrt((5 * 100 + 2 * 1e4) / 7)) < 1e-9
+    assert abs(a.rmse_pos_m - np.sqrt((5 * 100 + 2 * 1e4) / 7)) < 1e-9

@@ -133,6 +133,8 @@ def make_assessment(truth: Truth, detections: pd.DataFrame, tracks: TrackSet) ->
     """An assessment with the same keys `assess` writes (footprints as plain circles)."""
     from types import SimpleNamespace
 
+    from hyperdef.io.jsonable import json_safe
+
     per, timelines, prints, engage = {}, {}, [], {}
     site = SimpleNamespace(**SITE)
     for o, name in enumerate(NAMES):
@@ -141,9 +143,9 @@ def make_assessment(truth: Truth, detections: pd.DataFrame, tracks: TrackSet) ->
                                             & (detections.truth_id == o), "t_s"])
                for s in detections.sensor.unique()}
         c = cu.custody(T, truth.in_flight[0, o], holder, det)
-        timelines[name] = c["timeline"]
+        timelines[name] = json_safe(c.timeline)
         pos = np.where((holder >= 0)[:, None], tracks.x[0, o, :, :3], np.nan)
-        win = en.engagement_window(T, pos, site, c["first_firm_track_t_s"])
+        win = json_safe(en.engagement_window(T, pos, site, c.first_firm_track_t_s))
         dec = np.linspace(0.0, 600.0, 13)
         win["vs_decision"] = {"decision_t_s": dec.tolist(),
                               "window_s": en.window_vs_decision(T, pos, site, dec).tolist()}
@@ -163,10 +165,10 @@ def make_assessment(truth: Truth, detections: pd.DataFrame, tracks: TrackSet) ->
                                "lat_deg": float(np.degrees(lat)), "lon_deg": float(
                                    np.degrees(lon)), "sigma_km": 20.0}})
         per[name] = {"warning_time_s": 250.0, "warning_from_detection_s": 300.0,
-                     "warning_to": "impact", "custody_fraction": c["custody_fraction"],
-                     "longest_gap_s": c["longest_gap_s"], "track_breaks": c["track_breaks"],
-                     "first_detection_t_s": c["first_detected_t_s"],
-                     "first_firm_track_t_s": c["first_firm_track_t_s"], "detection": "detected",
+                     "warning_to": "impact", "custody_fraction": c.custody_fraction,
+                     "longest_gap_s": c.longest_gap_s, "track_breaks": c.track_breaks,
+                     "first_detection_t_s": c.first_detected_t_s,
+                     "first_firm_track_t_s": c.first_firm_track_t_s, "detection": "detected",
                      "footprint_area_km2_at": areas, "predicted_impact": None,
                      "engagement_window_s": {"site-a": win["window_s"]},
                      "defended_area_arrival_t_s": {"dateline": None}}

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from hyperdef import pipeline
+from hyperdef.report.html import write_run_report
 from hyperdef.scenario.load import load_scenario
 
 SCENARIO = Path(__file__).parent / "data" / "e2e_small.yaml"
@@ -18,7 +19,7 @@ SCENARIO = Path(__file__).parent / "data" / "e2e_small.yaml"
 def test_pipeline_run_folder_and_report(tmp_path):
     scenario, base = load_scenario(SCENARIO)
     out = tmp_path / "run"
-    doc = pipeline.run(scenario, base, out, command="test")
+    doc = pipeline.run(scenario, base, out, command="test", report=write_run_report)
     json.dumps(doc, allow_nan=False)
     per = doc["assessment"]["per_threat"]
     assert set(per) == {"glider", "mrbm"}

@@ -55,6 +55,25 @@ def test_complete_folder_draws_every_figure(full_run):
         assert text in html
 
 
+def test_threat_status_is_explained_not_bare(full_run):
+    # the glider ran out of simulated time, the mrbm impacted (report_run.py)
+    _, html = full_run
+    assert "MAX_TIME (reached the end of the simulated time)" in html
+    assert "IMPACT (reached the ground)" in html
+
+
+def test_run_report_appends_the_sensitivities_section(base_run, tmp_path):
+    from hyperdef.report.html import write_run_report
+
+    folder = _copy(base_run, tmp_path)
+    plain = write_run_report(folder).read_text()
+    assert "Sensitivities (smooth surrogate)" not in plain
+    html = write_run_report(folder, {"per_threat": [], "not_differentiated": ["geo-1"]})
+    text = html.read_text()
+    assert text.startswith(plain.split("</body>")[0]) and text.endswith("</body></html>\n")
+    assert "Sensitivities (smooth surrogate)" in text and "Not differentiated: geo-1." in text
+
+
 def test_report_is_self_contained(full_run):
     _, html = full_run
     # Nothing to fetch: no external scripts, styles, images or fonts.

@@ -45,7 +45,7 @@ def anees(threats: list[str], n: int, duration_s: float | None = None) -> dict:
     for o, name in enumerate(res.truth.names):
         recs = [score_tracks(res.trackset, res.truth, res.observation.detections,
                              sample_index=s)[o] for s in range(n)]
-        per_sample = [r["nees_mean"] for r in recs]
+        per_sample = [r.nees_mean for r in recs]
         assert all(v is not None for v in per_sample), f"{name}: a sample was never held"
         out[name] = (float(np.mean(per_sample)), recs)
     return out
@@ -69,7 +69,7 @@ def test_default_tracker_is_consistent_early_flight():
     lo, hi = band(n)
     for threat, (value, recs) in anees(["glider", "mrbm"], n, duration_s=300.0).items():
         assert lo <= value <= hi, f"{threat}: ANEES {value:.2f} outside [{lo:.2f}, {hi:.2f}]"
-        assert min(r["custody_fraction"] for r in recs) > 0.5, threat
+        assert min(r.custody_fraction for r in recs) > 0.5, threat
 
 
 # Measured (seeded, N = 24, band [4.69, 7.46]): glider 4.84 with mean custody 0.75, every
@@ -84,4 +84,4 @@ def test_default_tracker_is_consistent_whole_flight(threat):
     value, recs = anees([threat], n)[threat]
     lo, hi = band(n)
     assert lo <= value <= hi, f"{threat}: ANEES {value:.2f} outside [{lo:.2f}, {hi:.2f}]"
-    assert np.mean([r["custody_fraction"] for r in recs]) > 0.7
+    assert np.mean([r.custody_fraction for r in recs]) > 0.7

@@ -43,8 +43,8 @@ def test_firm_track_from_space_only_detections(space_only, filt, motion):
     ts = run_tracker(TrackerParams(filter=filt, motion=motion), det, t_grid_s=grid,
                      sample_ids=res.sample_ids)
     glider = score_tracks(ts, res.truth, det)[0]
-    assert glider["first_firm_track_t_s"] is not None, f"{filt} {motion}: no firm track"
-    assert glider["first_firm_track_t_s"] <= 12.0
+    assert glider.first_firm_track_t_s is not None, f"{filt} {motion}: no firm track"
+    assert glider.first_firm_track_t_s <= 12.0
     assert ts.problems["update_non_finite"] == 0 and ts.problems["non_finite_track"] == 0
     live = (ts.state[0] == 1) | (ts.state[0] == 2)  # tentative or firm (dead rows are NaN)
     assert np.isfinite(ts.x[0][live]).all()

@@ -48,14 +48,14 @@ def check_tracks(ts, truth, det, *, first_firm_by_s):
     for s in range(SAMPLES):
         scores = score_tracks(ts, truth, det, sample_index=s)
         for sc in scores:
-            assert sc["first_firm_track_t_s"] is not None, sc
-            assert sc["first_firm_track_t_s"] <= first_firm_by_s, sc
+            assert sc.first_firm_track_t_s is not None, sc
+            assert sc.first_firm_track_t_s <= first_firm_by_s, sc
             # one track for the whole run: the id never changes (t = 0 precedes confirmation)
-            assert len(sc["track_ids"]) == 1, sc
-            assert sc["custody_fraction"] >= 1 - (first_firm_by_s + 1) / len(truth.t_s), sc
+            assert len(sc.track_ids) == 1, sc
+            assert sc.custody_fraction >= 1 - (first_firm_by_s + 1) / len(truth.t_s), sc
             # 20 µrad at ≤ 2 200 km is ≤ 44 m per look; several looks per second fuse below it
-            assert sc["rmse_pos_m"] < 60.0, sc
-        held = [sc["track_ids"][0] for sc in scores]
+            assert sc.rmse_pos_m < 60.0, sc
+        held = [sc.track_ids[0] for sc in scores]
         assert len(set(held)) == len(held)  # three different tracks
         firm = (ts.state[s] == 2).any(axis=1)
         assert firm.sum() == len(truth.names)  # no firm false track
@@ -118,7 +118,7 @@ def test_covariance_intersection_fuses_local_tracks(scene):
     for s in range(SAMPLES):
         for sc in score_tracks(ts, truth, det, sample_index=s):
             # CI is conservative: fused NEES at or below the χ²(6) mean, never wildly above
-            assert sc["nees_mean"] < 10.0, sc
+            assert sc.nees_mean < 10.0, sc
 
 
 def test_bad_input_is_counted_not_raised(scene):
@@ -147,7 +147,7 @@ def test_bad_input_is_counted_not_raised(scene):
     assert ts.problems["unknown_sample"] == 1
     # the run went on: every target still tracked
     scores = score_tracks(ts, truth, table, sample_index=0)
-    assert all(sc["custody_fraction"] > 0.9 for sc in scores)
+    assert all(sc.custody_fraction > 0.9 for sc in scores)
 
 
 def test_radar_alone_without_range_rate(scene):
@@ -160,10 +160,10 @@ def test_radar_alone_without_range_rate(scene):
     ts = run_tracker(params(), r.reset_index(drop=True), t_grid_s=truth.t_s, sample_ids=[0])
     scores = score_tracks(ts, truth, r, sample_index=0)
     for sc in scores:
-        assert sc["first_firm_track_t_s"] is not None and sc["first_firm_track_t_s"] <= 5.0, sc
-        assert sc["custody_fraction"] > 0.9 and len(sc["track_ids"]) == 1, sc
+        assert sc.first_firm_track_t_s is not None and sc.first_firm_track_t_s <= 5.0, sc
+        assert sc.custody_fraction > 0.9 and len(sc.track_ids) == 1, sc
         # 1 mrad at ≈ 300 km is 300 m per look in two axes, 30 m in range
-        assert sc["rmse_pos_m"] < 400.0, sc
+        assert sc.rmse_pos_m < 400.0, sc
     assert sum(ts.problems.values()) == 0
 
 

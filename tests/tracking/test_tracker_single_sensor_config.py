@@ -24,8 +24,8 @@ def test_lone_satellite_track_becomes_firm_when_a_second_one_joins():
     ts = run_tracker(TrackerParams(motion_params={"cv": {"q_m2ps3": 1.0}}), det,
                      t_grid_s=truth.t_s, sample_ids=[0])
     (sc,) = score_tracks(ts, truth, det)
-    assert sc["track_ids"] == [0]  # the track started at t = 0 from the lone line of sight
-    assert 15.0 <= sc["first_firm_track_t_s"] <= 18.0
+    assert sc.track_ids == [0]  # the track started at t = 0 from the lone line of sight
+    assert 15.0 <= sc.first_firm_track_t_s <= 18.0
     k = int(np.flatnonzero(ts.track_ids == 0)[0])
     assert (ts.state[0, k, :15] == 1).all()  # tentative while the range is unresolved
     # after convergence: two lines of sight at ≈ 2 000 km with 20 µrad → tens of metres

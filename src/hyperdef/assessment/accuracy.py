@@ -1,7 +1,8 @@
 """Tracking accuracy against truth: RMSE, NEES/NIS with χ² bounds, OSPA/GOSPA, purity, PCRB.
 
-Every metric returns plain numbers or NumPy arrays; set metrics (OSPA, GOSPA) are evaluated per
-time step, so their cost is linear in the number of time steps.
+Every metric returns plain numbers or NumPy arrays (GOSPA its `Gospa` record of terms); set
+metrics (OSPA, GOSPA) are evaluated per time step, so their cost is linear in the number of time
+steps.
 
 Sources: NEES/NIS and their χ² acceptance intervals — Bar-Shalom, Li & Kirubarajan 2001,
 *Estimation with Applications to Tracking and Navigation*, §5.4.2 (Eqs. 5.4.2-3 to -8);
@@ -11,6 +12,8 @@ posterior Cramér–Rao bound — Tichavský, Muravchik & Nehorai 1998, IEEE T-S
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -105,14 +108,30 @@ def ospa(X, Y, *, c: float, p: float = 1.0) -> float:  # noqa: N803
     return float((total / n) ** (1.0 / p))
 
 
-def gospa(X, Y, *, c: float, p: float = 1.0, alpha: float = 2.0) -> dict:  # noqa: N803
+@dataclasses.dataclass(frozen=True)
+class Gospa:
+    """GOSPA between two sets and its α = 2 decomposition, in the points' unit (d, e.g. m).
+
+    distance [d]; localisation, missed, false: the terms of the sum [d^p] (c^p/2 per missed or
+    false object); n_missed, n_false: the counts behind the last two.
+    """
+
+    distance: float
+    localisation: float
+    missed: float
+    false: float
+    n_missed: int
+    n_false: int
+
+
+def gospa(X, Y, *, c: float, p: float = 1.0, alpha: float = 2.0) -> Gospa:  # noqa: N803
     """GOSPA between estimates X (m, d) and truth Y (n, d) (Rahmathullah et al. 2017, Eq. 1).
 
     d = ( min_π Σ_i d_c(x_i, y_π(i))^p + (c^p/α)·|m − n| )^(1/p), d_c = min(d, c), α ∈ (0, 2].
     For α = 2 it equals (Prop. 1) ( Σ_{assigned, d < c} d^p + (c^p/2)(#missed + #false) )^(1/p),
     split into localisation (units^p), missed and false (units^p, c^p/2 each) — a pair at or
     beyond the cut-off counts as one missed and one false object.
-    returns: {"distance", "localisation", "missed", "false", "n_missed", "n_false"}.
+    returns: `Gospa`.
     """
     if not 0.0 < alpha <= 2.0:
         raise ValueError(f"alpha: must lie in (0, 2], got {alpha}")
@@ -127,9 +146,9 @@ def gospa(X, Y, *, c: float, p: float = 1.0, alpha: float = 2.0) -> dict:  # noq
     near = pair_cost < c**p
     n_pairs = int(near.sum())
     pen = c**p / 2.0
-    return {"distance": float(total ** (1.0 / p)), "localisation": float(pair_cost[near].sum()),
-            "missed": float((n - n_pairs) * pen), "false": float((m - n_pairs) * pen),
-            "n_missed": n - n_pairs, "n_false": m - n_pairs}
+    return Gospa(distance=float(total ** (1.0 / p)), localisation=float(pair_cost[near].sum()),
+                 missed=float((n - n_pairs) * pen), false=float((m - n_pairs) * pen),
+                 n_missed=n - n_pairs, n_false=m - n_pairs)
 
 
 def set_metric_vs_time(est, true, metric: str = "ospa", **kw) -> np.ndarray:
@@ -145,7 +164,7 @@ def set_metric_vs_time(est, true, metric: str = "ospa", **kw) -> np.ndarray:
     for t in range(len(out)):
         X = est[:, t][np.isfinite(est[:, t]).all(-1)] if est.size else np.zeros((0, 3))
         Y = true[:, t][np.isfinite(true[:, t]).all(-1)] if true.size else np.zeros((0, 3))
-        out[t] = ospa(X, Y, **kw) if metric == "ospa" else gospa(X, Y, **kw)["distance"]
+        out[t] = ospa(X, Y, **kw) if metric == "ospa" else gospa(X, Y, **kw).distance
     return out
 
 

@@ -21,6 +21,8 @@ Definitions (the ones reported by `hyperdef run --json` and the HTML report):
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 FIRM = 2  # TrackSet.state code of a firm (confirmed) track
@@ -79,7 +81,44 @@ def holder_timeline(state, track_ids, threat_track_ids) -> np.ndarray:
     return out
 
 
-def custody(t_s, in_flight, holder, detected_by_sensor: dict | None = None) -> dict:
+Intervals = list[list[float]]  # [[t0, t1], …] [s], as `intervals` returns them
+
+
+@dataclasses.dataclass(frozen=True)
+class CustodyTimeline:
+    """Intervals [[t0, t1], …] [s] of one threat's custody story (see the module docstring).
+
+    in_flight, detected (by any sensor), held (by a firm track), lost (in flight after the first
+    firm track and not held); sensors: {sensor name: intervals detected by it}; holders:
+    [[t0, t1, track_id], …] which firm track held it when.
+    """
+
+    in_flight: Intervals
+    detected: Intervals
+    held: Intervals
+    lost: Intervals
+    sensors: dict[str, Intervals]
+    holders: list[list[float]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Custody:
+    """Custody figures of one threat in one sample (definitions in the module docstring).
+
+    custody_fraction: held / in-flight steps [-] (None: never in flight); longest_gap_s [s]
+    (None: never held); track_breaks: custody losses and identity changes; first_firm_track_t_s,
+    first_detected_t_s: first grid time held / detected by any sensor [s] (None: never).
+    """
+
+    custody_fraction: float | None
+    longest_gap_s: float | None
+    track_breaks: int
+    first_firm_track_t_s: float | None
+    first_detected_t_s: float | None
+    timeline: CustodyTimeline
+
+
+def custody(t_s, in_flight, holder, detected_by_sensor: dict | None = None) -> Custody:
     """Custody figures and timelines of one threat in one sample.
 
     Args:
@@ -88,10 +127,7 @@ def custody(t_s, in_flight, holder, detected_by_sensor: dict | None = None) -> d
       holder: (T,) int track id holding the threat (−1 none), e.g. from `holder_timeline`.
       detected_by_sensor: {sensor name: (T,) bool detected by that sensor} (may be empty).
     Returns:
-      JSON-safe dict: custody_fraction, longest_gap_s, track_breaks, first_firm_track_t_s,
-      first_detected_t_s (first grid time any sensor detected it), and `timeline` with intervals
-      [[t0, t1], …] for in_flight, detected, held, lost (in flight after the first firm track and
-      not held), per sensor, plus `holders` [[t0, t1, track_id], …].
+      `Custody`, its `timeline` a `CustodyTimeline`.
     """
     t = np.asarray(t_s, np.float64)
     fly = np.asarray(in_flight, bool)
@@ -126,19 +162,19 @@ def custody(t_s, in_flight, holder, detected_by_sensor: dict | None = None) -> d
             end = float(starts[hi]) if hi < ids.size else float(b)
             holders.append([float(starts[lo]), end, int(ids[lo])])
 
-    return {
-        "custody_fraction": fraction,
-        "longest_gap_s": longest,
-        "track_breaks": breaks,
-        "first_firm_track_t_s": first_firm,
-        "first_detected_t_s": first_det,
-        "timeline": {
-            "in_flight": intervals(t, fly),
-            "detected": intervals(t, det),
-            "held": intervals(t, held),
-            "lost": intervals(t, lost),
-            "sensors": {k: intervals(t, v) for k, v in sensors.items()},
-            "holders": holders,
-        },
-    }
+    return Custody(
+        custody_fraction=fraction,
+        longest_gap_s=longest,
+        track_breaks=breaks,
+        first_firm_track_t_s=first_firm,
+        first_detected_t_s=first_det,
+        timeline=CustodyTimeline(
+            in_flight=intervals(t, fly),
+            detected=intervals(t, det),
+            held=intervals(t, held),
+            lost=intervals(t, lost),
+            sensors={k: intervals(t, v) for k, v in sensors.items()},
+            holders=holders,
+        ),
+    )
 

@@ -20,11 +20,45 @@ still only those the track supplies). The window length is the sum of the grid s
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from hyperdef.assessment.custody import intervals, step_weights_s
 from hyperdef.earth.geodetic import ecef_to_geodetic, geodetic_to_ecef
 from hyperdef.earth.model import WGS84, EarthModel
+
+
+@dataclasses.dataclass(frozen=True)
+class DecisionCurve:
+    """Window length [s] (D,) against launch-decision time [s] (D,) of one site and threat."""
+
+    decision_t_s: np.ndarray
+    window_s: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class EngagementWindow:
+    """One site's engagement window against one threat for one launch-decision time.
+
+    window_s: summed step weights of the feasible grid times [s] (0 when none or no decision);
+    intervals: [[t0, t1], …] [s]; first_intercept_t_s / last_intercept_t_s: the first and last
+    feasible grid times [s] (None: none); vs_decision: the window against other decision times,
+    where the track gave positions to repeat the count on (None otherwise).
+    """
+
+    window_s: float
+    intervals: list[list[float]]
+    first_intercept_t_s: float | None
+    last_intercept_t_s: float | None
+    vs_decision: DecisionCurve | None = None
+
+    def to_dict(self) -> dict:
+        """The record as summary.json writes it: `vs_decision` only where there is one."""
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        if self.vs_decision is None:
+            del out["vs_decision"]
+        return out
 
 
 def site_ecef_m(site, earth: EarthModel = WGS84) -> np.ndarray:
@@ -58,21 +92,17 @@ def feasible(t_s, r_pred_ecef_m, site, t_decision_s, *, earth: EarthModel = WGS8
 
 
 def engagement_window(t_s, r_pred_ecef_m, site, t_decision_s, *,
-                      earth: EarthModel = WGS84) -> dict:
-    """The engagement window of one site against one threat for a decision at t_decision_s.
-
-    Returns a JSON-safe dict: window_s (0 when none or when t_decision_s is None), intervals
-    [[t0, t1], …] [s], first_intercept_t_s / last_intercept_t_s (None if none).
-    """
+                      earth: EarthModel = WGS84) -> EngagementWindow:
+    """The engagement window of one site against one threat for a decision at t_decision_s
+    (None: no decision, an empty window); `vs_decision` is left to the caller."""
     if t_decision_s is None:
-        return {"window_s": 0.0, "intervals": [], "first_intercept_t_s": None,
-                "last_intercept_t_s": None}
+        return EngagementWindow(0.0, [], None, None)
     ok = feasible(t_s, r_pred_ecef_m, site, t_decision_s, earth=earth)
     t = np.asarray(t_s, np.float64)
-    spans = intervals(t, ok)
-    return {"window_s": float(np.sum(step_weights_s(t)[ok])), "intervals": spans,
-            "first_intercept_t_s": float(t[ok][0]) if ok.any() else None,
-            "last_intercept_t_s": float(t[ok][-1]) if ok.any() else None}
+    return EngagementWindow(window_s=float(np.sum(step_weights_s(t)[ok])),
+                            intervals=intervals(t, ok),
+                            first_intercept_t_s=float(t[ok][0]) if ok.any() else None,
+                            last_intercept_t_s=float(t[ok][-1]) if ok.any() else None)
 
 
 def window_vs_decision(t_s, r_pred_ecef_m, site, decision_t_s, *,

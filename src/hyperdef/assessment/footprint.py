@@ -62,6 +62,40 @@ class FootprintOptions:
     azimuth_bins: int = 90
 
 
+@dataclasses.dataclass(frozen=True)
+class ImpactPrediction:
+    """Predicted impact of a track estimate flown unpowered at zero bank.
+
+    lat_deg, lon_deg: the predicted point [deg]; sigma_km: 1σ semi-major axis [km];
+    cov_en_km2: (2, 2) covariance east/north about the predicted point [km²], as nested lists;
+    time_to_impact_s: the estimate's own flight time to the ground [s]; points_lost: cubature
+    points that did not reach the ground (> 0 makes the covariance optimistic).
+    """
+
+    lat_deg: float
+    lon_deg: float
+    sigma_km: float
+    cov_en_km2: list[list[float]]
+    time_to_impact_s: float
+    points_lost: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ReachableFootprint:
+    """Ground points a glider can still reach from a track estimate.
+
+    polygon: [[lat_deg, lon_deg], …] ring [deg]; area_km2: its area [km²]; origin_deg:
+    [lat_deg, lon_deg] of the point below the estimate [deg]; trajectories: schedules × cubature
+    points flown; reached: how many of them reached the ground.
+    """
+
+    polygon: list[list[float]]
+    area_km2: float
+    origin_deg: list[float]
+    trajectories: int
+    reached: int
+
+
 def cubature_points(mean, cov):
     """(2n+1, n) points: mean, then mean ± √n·columns of a square root of cov; weights of the
     2n outer points are 1/2n (the mean's is 0). Negative eigenvalues (round-off) are clipped."""
@@ -79,14 +113,11 @@ def _ground_point(r_ecef_m, earth):
 
 def predict_impact(x6, P6, vehicle: VehicleClass, *, atmosphere: str,
                    earth: EarthModel = WGS84,
-                   options: FootprintOptions = FootprintOptions()) -> dict | None:
+                   options: FootprintOptions = FootprintOptions()) -> ImpactPrediction | None:
     """Predicted impact point and its covariance from a track estimate.
 
     x6: (6,) ECEF position/velocity estimate [m, m/s]; P6: (6,6) its covariance.
-    Returns None when the estimate itself does not reach the ground; otherwise a dict with
-    lat_deg, lon_deg, sigma_km (1σ semi-major axis), cov_en_km2 (2×2, east/north about the
-    predicted point), time_to_impact_s (of the estimate), points_lost (cubature points that did
-    not reach the ground; > 0 makes the covariance optimistic).
+    Returns None when the estimate itself does not reach the ground, else an `ImpactPrediction`.
     """
     ballistic = vehicle.lift_to_drag == 0.0
     mean = np.asarray(x6, np.float64)
@@ -113,28 +144,28 @@ def predict_impact(x6, P6, vehicle: VehicleClass, *, atmosphere: str,
     lat_m, lon_m = from_local_km(m, lat[0], lon[0])
     # Re-centre the covariance on the predicted point: at these distances (≪ R) the azimuthal
     # plane is flat to < 1e-4 relative, so the same matrix serves.
-    return {"lat_deg": float(np.degrees(lat_m)), "lon_deg": float(np.degrees(lon_m)),
-            "sigma_km": float(np.sqrt(max(np.linalg.eigvalsh(c)[-1], 0.0))),
-            "cov_en_km2": c.tolist(), "time_to_impact_s": float(t_end[0]),
-            "points_lost": int((~outer).sum())}
+    return ImpactPrediction(lat_deg=float(np.degrees(lat_m)), lon_deg=float(np.degrees(lon_m)),
+                            sigma_km=float(np.sqrt(max(np.linalg.eigvalsh(c)[-1], 0.0))),
+                            cov_en_km2=c.tolist(), time_to_impact_s=float(t_end[0]),
+                            points_lost=int((~outer).sum()))
 
 
-def impact_nees(prediction: dict, lat_deg: float, lon_deg: float) -> float:
+def impact_nees(prediction: ImpactPrediction, lat_deg: float, lon_deg: float) -> float:
     """Normalised estimation error squared of a true impact point against a prediction (χ²(2))."""
-    lat0, lon0 = np.radians(prediction["lat_deg"]), np.radians(prediction["lon_deg"])
+    lat0, lon0 = np.radians(prediction.lat_deg), np.radians(prediction.lon_deg)
     e = to_local_km(np.radians(lat_deg), np.radians(lon_deg), lat0, lon0)
-    return float(e @ np.linalg.solve(np.asarray(prediction["cov_en_km2"]), e))
+    return float(e @ np.linalg.solve(np.asarray(prediction.cov_en_km2), e))
 
 
-def ellipse_polygon(prediction: dict, *, chi2: float = CHI2_2DOF_95, n: int = 48):
+def ellipse_polygon(prediction: ImpactPrediction, *, chi2: float = CHI2_2DOF_95, n: int = 48):
     """Confidence ellipse of a predicted impact as ([[lat_deg, lon_deg], …], area_km2)."""
-    c = np.asarray(prediction["cov_en_km2"])
+    c = np.asarray(prediction.cov_en_km2)
     w, v = np.linalg.eigh(c)
     ang = np.linspace(0.0, 2.0 * np.pi, n, endpoint=False)
     unit = np.stack([np.cos(ang), np.sin(ang)], axis=-1)
     en = (unit * np.sqrt(np.clip(w, 0.0, None) * chi2)) @ v.T
-    lat, lon = from_local_km(en, np.radians(prediction["lat_deg"]),
-                             np.radians(prediction["lon_deg"]))
+    lat, lon = from_local_km(en, np.radians(prediction.lat_deg),
+                             np.radians(prediction.lon_deg))
     area = float(np.pi * chi2 * np.sqrt(max(np.linalg.det(c), 0.0)))
     return continuous_ring(np.degrees(np.stack([lat, lon], axis=-1))), area
 
@@ -151,12 +182,12 @@ def bank_schedules(vehicle: VehicleClass, options: FootprintOptions) -> np.ndarr
 
 def reachable_footprint(x6, P6, vehicle: VehicleClass, *, atmosphere: str,
                         earth: EarthModel = WGS84,
-                        options: FootprintOptions = FootprintOptions()) -> dict | None:
+                        options: FootprintOptions = FootprintOptions()
+                        ) -> ReachableFootprint | None:
     """Reachable ground footprint of a glider from a track estimate (see the module docstring).
 
     x6: (6,) ECEF estimate [m, m/s]; P6: (6,6) covariance. Returns None when no trajectory
-    reaches the ground, else {"polygon": [[lat_deg, lon_deg], …], "area_km2", "origin":
-    [lat_deg, lon_deg], "trajectories", "reached"}.
+    reaches the ground, else a `ReachableFootprint`.
     """
     pts = cubature_points(x6, P6)
     sched = bank_schedules(vehicle, options)
@@ -172,8 +203,8 @@ def reachable_footprint(x6, P6, vehicle: VehicleClass, *, atmosphere: str,
         return None
     lat0, lon0 = _ground_point(np.asarray(x6)[:3], earth)
     polygon = star_polygon(lat, lon, lat0, lon0, options.azimuth_bins)
-    return {"polygon": polygon, "area_km2": polygon_area_km2(polygon),
-            "origin": [float(np.degrees(lat0)), float(np.degrees(lon0))],
-            "trajectories": int(len(y0)), "reached": int(ok.sum())}
+    return ReachableFootprint(polygon=polygon, area_km2=polygon_area_km2(polygon),
+                              origin_deg=[float(np.degrees(lat0)), float(np.degrees(lon0))],
+                              trajectories=int(len(y0)), reached=int(ok.sum()))
 
 

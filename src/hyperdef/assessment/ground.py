@@ -129,12 +129,17 @@ def polygon_area_km2(polygon) -> float:
 
 def polygon_contains(polygon, lat_deg: float, lon_deg: float) -> bool:
     """True if the point lies inside the ring (even-odd rule on the equal-area projection)."""
-    from matplotlib.path import Path
-
     p = np.asarray(polygon, np.float64)
     if len(p) < 3:
         return False
     lat0, lon0 = _centre(p[:, 0], p[:, 1])
     xy = lambert_xy_km(np.radians(p[:, 0]), np.radians(p[:, 1]), lat0, lon0)
-    q = lambert_xy_km(np.radians(lat_deg), np.radians(lon_deg), lat0, lon0)
-    return bool(Path(xy).contains_point(q))
+    qx, qy = lambert_xy_km(np.radians(lat_deg), np.radians(lon_deg), lat0, lon0)
+    # Count the edges a ray from the point towards +x crosses (half-open in y, so a vertex on
+    # the ray is counted once): an odd count is inside.
+    x0, y0 = xy[:, 0], xy[:, 1]
+    x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+    spans = (y0 > qy) != (y1 > qy)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_cross = x0 + (qy - y0) * (x1 - x0) / (y1 - y0)
+    return bool(np.count_nonzero(spans & (x_cross > qx)) % 2)

@@ -3,22 +3,20 @@ it could be going, when a notional defence could act.
 
 It joins the truth (for scoring only), the sensors' detections, the tracker's TrackSet and the
 scenario's defended areas and interceptor envelopes for one sample (sample 0 in a plain run) and
-returns a JSON-safe dict (None, never NaN) with
+returns a `hyperdef.assessment.records.Assessment`:
 
-- per_threat: {name: warning_time_s, warning_from_detection_s, warning_to, custody_fraction,
-  longest_gap_s, track_breaks, first_detection_t_s, first_firm_track_t_s, detection
-  ("detected" | "never detected"), footprint_area_km2_at {"<t_s>": km²}, predicted_impact
-  {lat_deg, lon_deg, sigma_km} | None with predicted_impact_basis (always a no-manoeuvre
-  extrapolation, and labelled so), headline_footprint ("reachable" for a glider: it can turn),
-  footprints_withheld [{t_s, reason}] (estimates that failed `quality.QualityGate`: covariance
-  size or innovation consistency), estimates_withheld {steps, held_steps, reason} (held grid
-  times whose estimate failed the gate: the engagement windows coast the last trusted estimate
-  over them, as over a custody gap; reason: the first),
-  engagement_window_s {site: s}, defended_area_arrival_t_s {area: t | None}, warning_missing;
-- footprints: [{threat, t_s, kind ("reachable" | "impact_ellipse_95"), polygon [[lat, lon], …],
-  area_km2, predicted_impact}];
-- timelines: {threat: custody intervals (see `custody.custody`)};
-- engagement: {threat: {site: window intervals and the window vs launch-decision time}}.
+- per_threat: {name: ThreatAssessment} — warning times and what they count to, custody figures,
+  first detection and firm-track times, footprint areas over time, the latest predicted impact
+  (always a no-manoeuvre extrapolation, and labelled so), the headline footprint ("reachable" for
+  a glider: it can turn), footprints_withheld (estimates that failed `quality.QualityGate`:
+  covariance size or innovation consistency), estimates_withheld (held grid times whose estimate
+  failed the gate: the engagement windows coast the last trusted estimate over them, as over a
+  custody gap), engagement windows per site and defended-area arrival times;
+- footprints: [Footprint] (reachable sets or 95 % impact ellipses);
+- timelines: {threat: ThreatTimeline (custody intervals, see `custody.custody`)};
+- engagement: {threat: {site: EngagementWindow, with the window vs launch-decision time}}.
+
+summary.json holds the same, made JSON by `hyperdef.io.jsonable.json_safe` (None, never NaN).
 
 Definitions live in custody.py, warning.py, footprint.py (with flyout.py and ground.py) and
 engagement.py. Which firm tracks are "on" a threat comes from
@@ -38,6 +36,16 @@ from hyperdef.assessment import engagement as en
 from hyperdef.assessment import footprint as fp
 from hyperdef.assessment.flyout import VehicleClass, coast
 from hyperdef.assessment.quality import QualityGate, innovation_reason, withheld_reason
+from hyperdef.assessment.records import (
+    EXTRAPOLATION,
+    Assessment,
+    Footprint,
+    ImpactPoint,
+    ThreatAssessment,
+    ThreatTimeline,
+    WithheldEstimates,
+    WithheldFootprint,
+)
 from hyperdef.assessment.warning import arrival_time_s, warning_times
 from hyperdef.earth.geodetic import ecef_to_geodetic
 from hyperdef.status import Status
@@ -56,23 +64,6 @@ class AssessOptions:
     fallback_beta_kgpm2: float = 5000.0
     footprint: fp.FootprintOptions = fp.FootprintOptions()
     quality: QualityGate = QualityGate()  # track-derived products need a converged estimate
-
-
-def json_safe(value):
-    """Recursively turn NumPy scalars/arrays into Python values and NaN/inf into None."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return json_safe(value.tolist())
-    if isinstance(value, np.bool_ | bool):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating | float):
-        return float(value) if math.isfinite(value) else None
-    return value
 
 
 def _first_detection(detections, sample_id: int, o: int):
@@ -107,9 +98,6 @@ def _footprint_indices(t_s, holder, opts: AssessOptions) -> list[int]:
     return idx
 
 
-EXTRAPOLATION = "no-manoeuvre extrapolation (unpowered coast at zero bank)"
-
-
 def _gate_reasons(t_s, x, P, holder_cols, track_ids, nis, gate: QualityGate) -> list:
     """(T,) why the holder's estimate at each grid time fails `quality` (None: it passes, or no
     holder): covariance size first, then the NIS of the holder's latest updates up to that time.
@@ -133,9 +121,9 @@ def _gate_reasons(t_s, x, P, holder_cols, track_ids, nis, gate: QualityGate) -> 
 
 def _footprints(name, kind, t_s, x, P, holder_cols, vehicle, atmosphere, earth, opts,
                 withheld=None, reasons=None):
-    """Footprints of one threat at its footprint times; x (K,T,6), P (K,T,6,6) of the sample.
+    """[Footprint] of one threat at its footprint times; x (K,T,6), P (K,T,6,6) of the sample.
     Times whose estimate fails the quality gate (`reasons`, from `_gate_reasons`; None: the
-    covariance gate alone) are appended to `withheld` (t_s, reason)."""
+    covariance gate alone) are appended to `withheld` as `WithheldFootprint`."""
     out = []
     withheld = [] if withheld is None else withheld
     if kind == "cruise":  # powered flight: an unpowered prediction would mislead
@@ -149,7 +137,7 @@ def _footprints(name, kind, t_s, x, P, holder_cols, vehicle, atmosphere, earth, 
             why = ("track estimate not finite" if not np.all(np.isfinite(x6))
                    else withheld_reason(P6, opts.quality))
         if why is not None:
-            withheld.append({"t_s": float(t_s[i]), "reason": why})
+            withheld.append(WithheldFootprint(t_s=float(t_s[i]), reason=why))
             continue
         pred = fp.predict_impact(x6, P6, vehicle, atmosphere=atmosphere, earth=earth,
                                  options=opts.footprint)
@@ -158,14 +146,13 @@ def _footprints(name, kind, t_s, x, P, holder_cols, vehicle, atmosphere, earth, 
                                            options=opts.footprint)
             if reach is None:
                 continue
-            poly, area, what = reach["polygon"], reach["area_km2"], "reachable"
+            poly, area, what = reach.polygon, reach.area_km2, "reachable"
         else:
             if pred is None:
                 continue
             (poly, area), what = fp.ellipse_polygon(pred), "impact_ellipse_95"
-        out.append({"threat": name, "t_s": float(t_s[i]), "kind": what, "polygon": poly,
-                    "area_km2": area, "predicted_impact": pred,
-                    "predicted_impact_basis": EXTRAPOLATION})
+        out.append(Footprint(threat=name, t_s=float(t_s[i]), kind=what, polygon=poly,
+                             area_km2=area, predicted_impact=pred))
     return out
 
 
@@ -198,7 +185,7 @@ def _predicted_positions(t_s, x, holder_cols, vehicle, atmosphere, earth, opts):
 
 
 def assess(scenario, truth, observation, trackset, *, epoch, earth,
-           options: AssessOptions = AssessOptions()) -> dict:
+           options: AssessOptions = AssessOptions()) -> Assessment:
     """Custody, warning, footprints and engagement windows of one sample (see module docstring).
 
     scenario: hyperdef.scenario.schema.Scenario (defended_areas, interceptors, atmosphere);
@@ -208,9 +195,8 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
     result; no sensors → every threat "never detected".
     """
     del epoch  # times are seconds since the epoch throughout; nothing here needs the calendar
-    result = {"per_threat": {}, "footprints": [], "timelines": {}, "engagement": {}}
     if truth is None or len(truth.names) == 0:
-        return result
+        return Assessment()
     s = options.sample_index
     sid = int(np.asarray(truth.sample_ids)[s])
     t_s = np.asarray(truth.t_s, np.float64)
@@ -232,6 +218,7 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
                 sample_id=sid))
         return nis_cache[0]
     atmosphere = scenario.atmosphere
+    per_threat, footprints, timelines, engagement = {}, [], {}, {}
 
     for o, name in enumerate(truth.names):
         fly = np.asarray(truth.in_flight)[s, o]
@@ -239,7 +226,7 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
                if observation is not None else {})
         if scores is not None:
             holder = cu.holder_timeline(trackset.state[s], trackset.track_ids,
-                                        scores[o]["track_ids"])
+                                        scores[o].track_ids)
         else:
             holder = np.full(len(t_s), -1, np.int64)
         cust = cu.custody(t_s, fly, holder, det)
@@ -256,13 +243,14 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
             t_s, lat, lon, alt, fly, area_lat_rad=math.radians(a.lat_deg),
             area_lon_rad=math.radians(a.lon_deg), radius_m=a.radius_km * 1e3, impact=impact,
             earth=earth) for a in areas}
-        warn = warning_times(first_det, cust["first_firm_track_t_s"], arrivals,
+        warn = warning_times(first_det, cust.first_firm_track_t_s, arrivals,
                              t_end if impacted else None)
+        first_firm = cust.first_firm_track_t_s
 
         # Track columns of this threat's holder: map ids to columns of the TrackSet arrays.
         cols = np.full(len(t_s), -1, np.int64)
         prints, engage, withheld = [], {}, []
-        withheld_steps = {"steps": 0, "held_steps": 0, "reason": None}
+        withheld_steps = WithheldEstimates()
         if trackset is not None and (holder >= 0).any():
             col_of = {int(tid): c for c, tid in enumerate(np.asarray(trackset.track_ids))}
             cols = np.asarray([col_of[int(h)] if h >= 0 else -1 for h in holder], np.int64)
@@ -271,8 +259,9 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
             reasons = _gate_reasons(t_s, x, P, cols, np.asarray(trackset.track_ids),
                                     nis_rows(), options.quality)
             gated = np.asarray([r is not None for r in reasons])
-            withheld_steps = {"steps": int(gated.sum()), "held_steps": int((cols >= 0).sum()),
-                              "reason": next((r for r in reasons if r is not None), None)}
+            withheld_steps = WithheldEstimates(
+                steps=int(gated.sum()), held_steps=int((cols >= 0).sum()),
+                reason=next((r for r in reasons if r is not None), None))
             prints = _footprints(name, truth.kinds[o], t_s, x, P, cols, vehicle, atmosphere,
                                  earth, options, withheld, reasons)
             if sites:
@@ -283,41 +272,40 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
                 t_fly = t_s[fly] if fly.any() else t_s
                 decisions = np.linspace(t_fly[0], t_fly[-1], options.decision_points)
                 for site in sites:
-                    win = en.engagement_window(t_s, pos, site, cust["first_firm_track_t_s"],
-                                               earth=earth)
-                    win["vs_decision"] = {
-                        "decision_t_s": decisions,
-                        "window_s": en.window_vs_decision(t_s, pos, site, decisions,
-                                                          earth=earth)}
-                    engage[site.name] = win
+                    win = en.engagement_window(t_s, pos, site, first_firm, earth=earth)
+                    curve = en.DecisionCurve(
+                        decision_t_s=decisions,
+                        window_s=en.window_vs_decision(t_s, pos, site, decisions, earth=earth))
+                    engage[site.name] = dataclasses.replace(win, vs_decision=curve)
         for site in sites:
             engage.setdefault(site.name, en.engagement_window(t_s, None, site, None))
 
-        latest = prints[-1]["predicted_impact"] if prints else None
-        result["per_threat"][name] = {
-            **{k: warn[k] for k in ("warning_time_s", "warning_from_detection_s", "warning_to",
-                                    "warning_missing")},
-            "custody_fraction": cust["custody_fraction"],
-            "longest_gap_s": cust["longest_gap_s"],
-            "track_breaks": cust["track_breaks"],
-            "first_detection_t_s": first_det,
-            "first_firm_track_t_s": cust["first_firm_track_t_s"],
-            "detection": "detected" if first_det is not None else "never detected",
-            "footprint_area_km2_at": {f"{f['t_s']:g}": f["area_km2"] for f in prints},
-            "predicted_impact": ({k: latest[k] for k in ("lat_deg", "lon_deg", "sigma_km")}
-                                 if latest else None),
+        latest = prints[-1].predicted_impact if prints else None
+        per_threat[name] = ThreatAssessment(
+            warning_time_s=warn.warning_time_s,
+            warning_from_detection_s=warn.warning_from_detection_s,
+            warning_to=warn.warning_to,
+            warning_missing=warn.warning_missing,
+            custody_fraction=cust.custody_fraction,
+            longest_gap_s=cust.longest_gap_s,
+            track_breaks=cust.track_breaks,
+            first_detection_t_s=first_det,
+            first_firm_track_t_s=first_firm,
+            detection="detected" if first_det is not None else "never detected",
+            footprint_area_km2_at={f.t_s: f.area_km2 for f in prints},
+            predicted_impact=(ImpactPoint(latest.lat_deg, latest.lon_deg, latest.sigma_km)
+                              if latest else None),
+            predicted_impact_basis=EXTRAPOLATION,
             # A glider can turn: its reachable footprint is the headline, and the impact point
             # is only where it would land if it stopped manoeuvring.
-            "predicted_impact_basis": EXTRAPOLATION,
-            "headline_footprint": ("reachable" if truth.kinds[o] == "glide"
-                                   else "impact_ellipse_95"),
-            "footprints_withheld": withheld,
-            "estimates_withheld": withheld_steps,
-            "engagement_window_s": {k: v["window_s"] for k, v in engage.items()},
-            "defended_area_arrival_t_s": arrivals,
-        }
-        result["footprints"] += prints
-        result["timelines"][name] = {**cust["timeline"], "event_t_s": warn["event_t_s"],
-                                     "warning_to": warn["warning_to"]}
-        result["engagement"][name] = engage
-    return json_safe(result)
+            headline_footprint=("reachable" if truth.kinds[o] == "glide"
+                                else "impact_ellipse_95"),
+            footprints_withheld=withheld,
+            estimates_withheld=withheld_steps,
+            engagement_window_s={k: v.window_s for k, v in engage.items()},
+            defended_area_arrival_t_s=arrivals,
+        )
+        footprints += prints
+        timelines[name] = ThreatTimeline(cust.timeline, warn.event_t_s, warn.warning_to)
+        engagement[name] = engage
+    return Assessment(per_threat, footprints, timelines, engagement)

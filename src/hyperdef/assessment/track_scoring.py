@@ -17,11 +17,15 @@ freedom whatever the filter's full state size) are over the held steps; a consis
 nees_mean ≈ nees_dof = 6 (Bar-Shalom, Li & Kirubarajan 2001, §5.4.2).
 
 By flight phase (`hyperdef.assessment.phases`: boost, midcourse, terminal) each record also has
-held_steps_<phase>, pos_err_median_m_<phase>, pos_err_p90_m_<phase> and nees_mean_<phase> (None
-where the phase has no held step), so a figure for one phase is not dominated by another.
+a `PhaseAccuracy` (held steps, median and 90th percentile of the position error, mean NEES; None
+where the phase has no held step), so a figure for one phase is not dominated by another; in
+summary.json its fields are held_steps_<phase>, pos_err_median_m_<phase>, pos_err_p90_m_<phase>
+and nees_mean_<phase>.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 from scipy.stats import chi2
@@ -37,8 +41,52 @@ NEAREST_GATE = chi2.ppf(1.0 - 1e-6, 3)
 _IMPACT = int(Status.IMPACT)
 
 
+@dataclasses.dataclass(frozen=True)
+class PhaseAccuracy:
+    """Accuracy of the held steps of one flight phase (None: the phase has no held step).
+
+    held_steps: grid steps held in the phase; pos_err_median_m, pos_err_p90_m: median and 90th
+    percentile of the position error [m]; nees_mean: mean 6-dof NEES [-].
+    """
+
+    held_steps: int = 0
+    pos_err_median_m: float | None = None
+    pos_err_p90_m: float | None = None
+    nees_mean: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class TrackScore:
+    """Tracking scores of one threat in one sample (rules in the module docstring).
+
+    first_firm_track_t_s [s] (None: never held); custody_fraction: held / in-flight steps [-]
+    (None: never in flight); rmse_pos_m [m], rmse_vel_mps [m/s], nees_mean [-] over the held
+    steps (None: never held); nees_dof: 6; state_dim: the filter's state size; track_ids: the
+    tracks on this threat; phases: {phase: PhaseAccuracy} for each of `phases.PHASES`.
+    """
+
+    threat: str
+    first_firm_track_t_s: float | None
+    custody_fraction: float | None
+    rmse_pos_m: float | None
+    rmse_vel_mps: float | None
+    nees_mean: float | None
+    nees_dof: int
+    state_dim: int
+    track_ids: list[int]
+    phases: dict[str, PhaseAccuracy]
+
+    def to_dict(self) -> dict:
+        """The record as summary.json writes it: phase figures as `<field>_<phase>` keys."""
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        del out["phases"]
+        for ph, acc in self.phases.items():
+            out.update({f"{f.name}_{ph}": getattr(acc, f.name) for f in dataclasses.fields(acc)})
+        return out
+
+
 def _json(v):
-    """float or None (NaN/inf → None) for JSON output."""
+    """float or None (NaN/inf → None): a figure of nothing is None, never NaN."""
     if v is None:
         return None
     v = float(v)
@@ -87,17 +135,14 @@ def _nearest(x, P, r_true, fly):  # noqa: N803
     return best
 
 
-def score_tracks(trackset, truth, detections, *, sample_index: int = 0) -> list[dict]:
-    """Per-threat tracking scores of one sample, JSON-safe.
+def score_tracks(trackset, truth, detections, *, sample_index: int = 0) -> list[TrackScore]:
+    """Per-threat tracking scores of one sample.
 
     trackset: hyperdef.tracking.trackset.TrackSet on the truth's grid; truth:
     hyperdef.threats.truth.Truth (names, t_s, r_ecef_m (S,O,T,3), v_ecef_mps, in_flight (S,O,T));
     detections: the detections table (truth_id read for scoring) or None;
     sample_index: index into the sample axis.
-    returns: one dict per threat: threat, first_firm_track_t_s (None if never),
-    custody_fraction (None if never in flight), rmse_pos_m, rmse_vel_mps, nees_mean (None when
-    never held), nees_dof (6), state_dim, track_ids (list of int), and the per-phase figures
-    of the module docstring.
+    returns: one `TrackScore` per threat, in the truth's threat order.
     """
     s = sample_index
     t = np.asarray(truth.t_s, float)
@@ -111,38 +156,36 @@ def score_tracks(trackset, truth, detections, *, sample_index: int = 0) -> list[
         ids = sorted(tid for tid, oo in on.items() if oo == o)
         holder = holder_timeline(trackset.state[s], trackset.track_ids, ids)
         held = fly & (holder >= 0)
-        rec = {"threat": name, "first_firm_track_t_s": None,
-               "custody_fraction": _json(held.sum() / fly.sum()) if fly.any() else None,
-               "rmse_pos_m": None, "rmse_vel_mps": None, "nees_mean": None,
-               "nees_dof": NEES_DOF, "state_dim": int(trackset.state_dim),
-               "track_ids": [int(i) for i in ids]}
-        for ph in PHASES:
-            rec.update({f"held_steps_{ph}": 0, f"pos_err_median_m_{ph}": None,
-                        f"pos_err_p90_m_{ph}": None, f"nees_mean_{ph}": None})
-        if held.any():
-            ti = np.flatnonzero(held)
-            ks = np.asarray([col[int(h)] for h in holder[ti]])
-            x = trackset.x[s, ks, ti]
-            P = trackset.P[s, ks, ti]
-            r = np.asarray(truth.r_ecef_m)[s, o, ti]
-            v = np.asarray(truth.v_ecef_mps)[s, o, ti]
-            err = x - np.concatenate([r, v], axis=-1)
-            rec["first_firm_track_t_s"] = float(t[ti[0]])
-            rec["rmse_pos_m"] = _json(np.sqrt(np.nanmean(np.sum(err[:, :3] ** 2, -1))))
-            rec["rmse_vel_mps"] = _json(np.sqrt(np.nanmean(np.sum(err[:, 3:] ** 2, -1))))
-            d2 = np.asarray(nees(err, P))
-            rec["nees_mean"] = _json(np.nanmean(d2))
-            pos_err = np.linalg.norm(err[:, :3], axis=-1)
-            masks = phase_masks(t, np.linalg.norm(np.asarray(truth.v_ecef_mps)[s, o], axis=-1),
-                                fly, **_impact(truth, s, o))
-            for ph, m in masks.items():
-                sel = m[ti] & np.isfinite(pos_err)
-                rec[f"held_steps_{ph}"] = int(sel.sum())
-                if sel.any():
-                    rec[f"pos_err_median_m_{ph}"] = _json(np.median(pos_err[sel]))
-                    rec[f"pos_err_p90_m_{ph}"] = _json(np.percentile(pos_err[sel], 90.0))
-                    rec[f"nees_mean_{ph}"] = _json(np.nanmean(d2[sel]))
-        out.append(rec)
+        custody_fraction = _json(held.sum() / fly.sum()) if fly.any() else None
+        if not held.any():
+            out.append(TrackScore(name, None, custody_fraction, None, None, None, NEES_DOF,
+                                  int(trackset.state_dim), [int(i) for i in ids],
+                                  {ph: PhaseAccuracy() for ph in PHASES}))
+            continue
+        ti = np.flatnonzero(held)
+        ks = np.asarray([col[int(h)] for h in holder[ti]])
+        x = trackset.x[s, ks, ti]
+        P = trackset.P[s, ks, ti]
+        r = np.asarray(truth.r_ecef_m)[s, o, ti]
+        v = np.asarray(truth.v_ecef_mps)[s, o, ti]
+        err = x - np.concatenate([r, v], axis=-1)
+        d2 = np.asarray(nees(err, P))
+        pos_err = np.linalg.norm(err[:, :3], axis=-1)
+        masks = phase_masks(t, np.linalg.norm(np.asarray(truth.v_ecef_mps)[s, o], axis=-1),
+                            fly, **_impact(truth, s, o))
+        phases = {}
+        for ph, m in masks.items():
+            sel = m[ti] & np.isfinite(pos_err)
+            phases[ph] = (PhaseAccuracy(int(sel.sum()), _json(np.median(pos_err[sel])),
+                                        _json(np.percentile(pos_err[sel], 90.0)),
+                                        _json(np.nanmean(d2[sel])))
+                          if sel.any() else PhaseAccuracy())
+        out.append(TrackScore(
+            threat=name, first_firm_track_t_s=float(t[ti[0]]), custody_fraction=custody_fraction,
+            rmse_pos_m=_json(np.sqrt(np.nanmean(np.sum(err[:, :3] ** 2, -1)))),
+            rmse_vel_mps=_json(np.sqrt(np.nanmean(np.sum(err[:, 3:] ** 2, -1)))),
+            nees_mean=_json(np.nanmean(d2)), nees_dof=NEES_DOF,
+            state_dim=int(trackset.state_dim), track_ids=[int(i) for i in ids], phases=phases))
     return out
 
 

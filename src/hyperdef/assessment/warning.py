@@ -18,6 +18,7 @@ A negative warning time is reported as it is: the firm track came after the even
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -68,8 +69,25 @@ def arrival_time_s(t_s, lat_rad, lon_rad, alt_m, in_flight, *, area_lat_rad: flo
     return float(t[j])
 
 
+@dataclasses.dataclass(frozen=True)
+class WarningTimes:
+    """Warning of one threat: lead times to its event and what the event is.
+
+    warning_time_s: event minus first firm track [s]; warning_from_detection_s: event minus first
+    detection [s] (each None when either time is missing); warning_to: "defended_area:<name>",
+    "impact" or "none"; event_t_s: the event's time [s] or None; warning_missing: None when
+    warning_time_s is a number, else why it is missing (`missing_reason`).
+    """
+
+    warning_time_s: float | None
+    warning_from_detection_s: float | None
+    warning_to: str
+    event_t_s: float | None
+    warning_missing: str | None
+
+
 def warning_times(first_detection_t_s, first_firm_track_t_s, arrivals: dict,
-                  impact_t_s) -> dict:
+                  impact_t_s) -> WarningTimes:
     """Warning times to the earliest defended-area arrival, else to impact.
 
     Args:
@@ -77,10 +95,7 @@ def warning_times(first_detection_t_s, first_firm_track_t_s, arrivals: dict,
       arrivals: {area name: arrival time [s] or None}.
       impact_t_s: impact time [s] or None (no impact in the simulated time).
     Returns:
-      JSON-safe dict: warning_time_s (from first firm track), warning_from_detection_s,
-      warning_to ("defended_area:<name>", "impact" or "none"), event_t_s, and
-      warning_missing: None when warning_time_s is a number, else why it is missing (see
-      `missing_reason`).
+      `WarningTimes`.
     """
     reached = {k: v for k, v in arrivals.items() if v is not None and math.isfinite(v)}
     if reached:
@@ -94,10 +109,11 @@ def warning_times(first_detection_t_s, first_firm_track_t_s, arrivals: dict,
     def lead(t0):
         return None if (event is None or t0 is None) else float(event - t0)
 
-    return {"warning_time_s": lead(first_firm_track_t_s),
-            "warning_from_detection_s": lead(first_detection_t_s),
-            "warning_to": to, "event_t_s": event,
-            "warning_missing": missing_reason(first_detection_t_s, first_firm_track_t_s, event)}
+    return WarningTimes(warning_time_s=lead(first_firm_track_t_s),
+                        warning_from_detection_s=lead(first_detection_t_s),
+                        warning_to=to, event_t_s=event,
+                        warning_missing=missing_reason(first_detection_t_s,
+                                                       first_firm_track_t_s, event))
 
 
 def missing_reason(first_detection_t_s, first_firm_track_t_s, event_t_s) -> str | None:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-RMSE_NAMES = ("rmse_m", "position_rmse_m", "rmse_pos_m", "pos_rmse_m")
 DRAWN = ("mass_kg", "beta_kgpm2", "lift_to_drag")
 
 
@@ -45,6 +44,7 @@ def rows_of(result) -> list[dict]:
     """One dict per (sample, threat) of a hyperdef.result.RunResult."""
     from hyperdef.assessment.summary import AssessOptions, assess
     from hyperdef.earth.model import earth_model
+    from hyperdef.io.jsonable import json_safe
 
     truth = result.truth
     if truth is None:
@@ -54,8 +54,9 @@ def rows_of(result) -> list[dict]:
     detections = getattr(result.observation, "detections", None)
     rows = []
     for s, sid in enumerate(np.asarray(result.sample_ids).tolist()):
-        doc = assess(scenario, truth, result.observation, result.trackset, epoch=result.epoch,
-                     earth=earth, options=AssessOptions(sample_index=s, max_footprints=0))
+        assessment = assess(scenario, truth, result.observation, result.trackset,
+                            epoch=result.epoch, earth=earth,
+                            options=AssessOptions(sample_index=s, max_footprints=0))
         scores = None
         if result.trackset is not None:
             from hyperdef.assessment.track_scoring import score_tracks
@@ -66,13 +67,13 @@ def rows_of(result) -> list[dict]:
             row = {"sample": int(sid), "threat": name, **_flat(summary)}
             for key in DRAWN:
                 row[key] = _scalar(np.asarray(getattr(truth, key))[s, o])
-            row.update(_flat(doc["per_threat"].get(name, {})))
+            if name in assessment.per_threat:
+                row.update(_flat(json_safe(assessment.per_threat[name])))
             if scores is not None:
-                row.update(_flat({k: v for k, v in scores[o].items()
-                                  if k not in ("threat", "name", "track_ids")}, "track_"))
-                rmse = next((row.pop(f"track_{k}") for k in RMSE_NAMES
-                             if f"track_{k}" in row), None)
-                row["rmse_m"] = rmse
+                score = json_safe(scores[o])
+                row.update(_flat({k: v for k, v in score.items()
+                                  if k not in ("threat", "track_ids", "rmse_pos_m")}, "track_"))
+                row["rmse_m"] = scores[o].rmse_pos_m
             rows.append(row)
     return rows
 

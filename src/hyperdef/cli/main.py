@@ -61,6 +61,7 @@ def _run(source: str, out: Path, seed: int | None, samples: int | None, as_json:
          command: str, sensitivities: bool = False) -> dict:
     from hyperdef.io.rundir import OutputFolderError
     from hyperdef.pipeline import run
+    from hyperdef.report.html import write_run_report
     from hyperdef.scenario.errors import ScenarioError
     from hyperdef.scenario.load import load_scenario
 
@@ -70,7 +71,8 @@ def _run(source: str, out: Path, seed: int | None, samples: int | None, as_json:
         raise fail(str(exc)) from None
     try:
         with err.status(f"running scenario [bold]{scenario.name}[/] …", spinner="dots"):
-            doc = run(scenario, base, out, command=command, sensitivities=sensitivities)
+            doc = run(scenario, base, out, command=command, sensitivities=sensitivities,
+                      report=write_run_report)
     except OutputFolderError as exc:
         raise fail(str(exc)) from None
     if as_json:
@@ -81,9 +83,11 @@ def _run(source: str, out: Path, seed: int | None, samples: int | None, as_json:
 
 
 def _print_headline(doc: dict) -> None:
+    from hyperdef.status import describe
+
     err.print(f"[bold green]done[/] in {doc['wall_time_s']:.1f} s → {doc['out']}")
     for t in doc["threats"]:
-        err.print(f"  threat [bold]{t['name']}[/]: {t['status']}, "
+        err.print(f"  threat [bold]{t['name']}[/]: {describe(t['status'])}, "
                   f"flight {t['flight_time_s']:.0f} s, track {t['ground_track_km']:.0f} km",
                   highlight=False)
     for name, a in doc.get("assessment", {}).get("per_threat", {}).items():

@@ -58,7 +58,7 @@ def set_metrics(trackset, truth) -> pd.DataFrame:
             tru = tru[np.isfinite(tru).all(-1)]
             g = gospa(est, tru, c=SET_CUTOFF_M, p=SET_ORDER, alpha=2.0)
             rows.append((int(sid), t[k], ospa(est, tru, c=SET_CUTOFF_M, p=SET_ORDER),
-                         g["distance"], g["n_missed"], g["n_false"], len(est), len(tru)))
+                         g.distance, g.n_missed, g.n_false, len(est), len(tru)))
     return pd.DataFrame(rows, columns=SET_COLUMNS)
 
 

@@ -23,6 +23,7 @@ from hyperdef.report import (
     tracking_figures,
 )
 from hyperdef.report.rundata import FILES, RunData, load_run
+from hyperdef.status import describe
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
@@ -127,7 +128,7 @@ def _summary_table(run: RunData) -> str:
         windows = a.get("engagement_window_s") or {}
         imp = a.get("predicted_impact")
         cells.append([
-            _e(t.get("kind", "")), _e(t.get("status", "")),
+            _e(t.get("kind", "")), _e(describe(t["status"]) if t.get("status") else ""),
             _num(t.get("flight_time_s"), "{:.0f}"), _num(t.get("ground_track_km"), "{:.0f}"),
             _when(run, a.get("first_detection_t_s"), none="never detected" if a else "—"),
             _when(run, a.get("first_firm_track_t_s"), none="never"),
@@ -257,4 +258,20 @@ def write_report(run_dir) -> Path:
     run = load_run(run_dir)
     out = Path(run_dir) / "report.html"
     out.write_text(render(run), encoding="utf-8")
+    return out
+
+
+def write_run_report(run_dir, sensitivities: dict | None = None) -> Path:
+    """`write_report`, then the run's sensitivities section when it computed them.
+
+    The `hyperdef.pipeline.ReportWriter` the command line and hyperdef.api hand the pipeline,
+    so the report is written inside the staged run folder with the rest.
+    """
+    out = write_report(run_dir)
+    if sensitivities is not None:
+        from hyperdef.design.run_edge import sensitivities_html
+
+        text = out.read_text(encoding="utf-8")
+        out.write_text(text.replace("</body>", sensitivities_html(sensitivities) + "\n</body>"),
+                       encoding="utf-8")
     return out
