@@ -85,5 +85,5 @@ def test_kernels_refuse_unresolved_specs():
     class Truth:
         t_s = np.array([0.0, 1.0])
 
-    with pytest.raises(TypeError, match="resolve"):
+    with pytest.raises(TypeError, match="RadarSpec is not a resolved sensor record; resolve"):
         observe([spec], Truth(), epoch="2030-01-01T00:00:00Z", earth=WGS84, seed=0)

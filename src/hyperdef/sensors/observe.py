@@ -277,14 +277,14 @@ def observe(sensors, truth, *, epoch, earth, seed: int) -> Observation:
     t = np.asarray(truth.t_s, np.float64)
     rows, platforms, visible, detected, by_platform = [], {}, {}, {}, {}
     for sensor in sensors:
+        if not isinstance(sensor, RadarSensor | SpaceIRSensor):
+            raise TypeError(f"{type(sensor).__name__} is not a resolved sensor record; resolve "
+                            "scenario specs with hyperdef.scenario.resolve_sensors")
         plat = platforms_of(sensor, t, epoch=epoch, earth=earth)
         if isinstance(sensor, RadarSensor):
             r, vis, det, vis_p = _observe_radar(sensor, plat, truth, seed, t, earth)
-        elif isinstance(sensor, SpaceIRSensor):
-            r, vis, det, vis_p = _observe_ir(sensor, plat, truth, seed, t, earth)
         else:
-            raise TypeError(f"{type(sensor).__name__} is not a resolved sensor record; resolve "
-                            "scenario specs with hyperdef.scenario.resolve_sensors")
+            r, vis, det, vis_p = _observe_ir(sensor, plat, truth, seed, t, earth)
         hold = frame_start_index(t, sensor.frame_period_s)
         rows += r
         platforms[sensor.name] = plat.r_ecef_m
