@@ -75,16 +75,20 @@ def scenario_coverage(source: str | Path, *, alt_km: float, grid_deg: float = 5.
                       figure: Path | None = None) -> dict:
     """N-fold coverage of a scenario's space sensors at a target altitude over its duration."""
     from hyperdef.earth.model import earth_model
-    from hyperdef.sensors.coverage import coverage, coverage_figure
+    from hyperdef.report.coverage_figure import coverage_figure
+    from hyperdef.scenario.resolve_sensors import resolve_sensors
+    from hyperdef.sensors.coverage import coverage
     from hyperdef.time import Epoch
 
     scenario, base = load_scenario(source)
     space = [s for s in scenario.sensors if s.kind == "space_ir"]
     if not space:
         raise ValueError(f"{source}: sensors: no space_ir sensor to compute coverage for")
-    doc = coverage(space, epoch=Epoch(scenario.epoch), earth=earth_model(scenario.earth),
+    earth = earth_model(scenario.earth)
+    sensors = resolve_sensors(space, earth=earth, step_s=scenario.step_s, scenario_dir=base)
+    doc = coverage(sensors, epoch=Epoch(scenario.epoch), earth=earth,
                    duration_s=scenario.duration_s, step_s=scenario.step_s,
-                   alt_m=alt_km * 1e3, grid_deg=grid_deg, scenario_dir=base)
+                   alt_m=alt_km * 1e3, grid_deg=grid_deg)
     if figure is not None:
         coverage_figure(doc, figure)
     return doc

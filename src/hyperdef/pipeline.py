@@ -42,6 +42,7 @@ def simulate(scenario: Scenario, base_dir: Path | None = None, *,
     rows, `assessment`). A campaign turns it off: it assesses every sample itself."""
     from hyperdef.assessment.summary import assess
     from hyperdef.assessment.track_scoring import score_tracks
+    from hyperdef.scenario.resolve_sensors import resolve_sensors
     from hyperdef.sensors.observe import observe
     from hyperdef.threats.simulate import simulate as simulate_threats
     from hyperdef.tracking.tracker import run_tracker
@@ -66,8 +67,10 @@ def simulate(scenario: Scenario, base_dir: Path | None = None, *,
                       atmosphere=scenario.atmosphere, t_grid_s=grid, seed=scenario.seed,
                       sample_ids=ids, epoch=epoch)
         if scenario.sensors:
-            observation = timed("sensors", observe, scenario.sensors, truth, epoch=epoch,
-                                earth=earth, seed=scenario.seed, scenario_dir=base_dir)
+            sensors = resolve_sensors(scenario.sensors, earth=earth, step_s=scenario.step_s,
+                                      scenario_dir=base_dir)
+            observation = timed("sensors", observe, sensors, truth, epoch=epoch, earth=earth,
+                                seed=scenario.seed)
             trackset = timed("tracking", run_tracker, scenario.tracker.to_params(),
                              observation.detections, t_grid_s=grid, sample_ids=ids)
     if not summarise:

@@ -10,6 +10,7 @@ from hyperdef.assessment.summary import assess
 from hyperdef.constants import R_EARTH_MEAN_M
 from hyperdef.earth.geodetic import geodetic_to_ecef
 from hyperdef.earth.model import SPHERICAL_NONROTATING
+from hyperdef.scenario.resolve_sensors import resolve_sensors
 from hyperdef.scenario.sensors import RadarSpec
 from hyperdef.sensors.observe import observe
 from hyperdef.time import Epoch
@@ -31,7 +32,8 @@ def test_first_detection_at_the_radar_horizon():
                       ref_range_km=5000.0, ref_snr_db=60.0, pd_model="step",
                       noise={"range_m": 10.0, "az_mrad": 0.5, "el_mrad": 0.5,
                              "range_rate_mps": 5.0}, scan_period_s=1.0)
-    obs = observe([radar], tr, epoch=Epoch.parse("2030-01-01T00:00:00Z"), earth=earth, seed=1)
+    obs = observe(resolve_sensors([radar], earth=earth, step_s=1.0), tr,
+                  epoch=Epoch.parse("2030-01-01T00:00:00Z"), earth=earth, seed=1)
     out = assess(scenario(), tr, obs, None, epoch=None, earth=earth)
 
     kr = K * R_EARTH_MEAN_M

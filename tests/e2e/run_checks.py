@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hyperdef.sensors.detections import _LOS_ONLY, _RADAR_ONLY
+from hyperdef.measurement.detections_table import LOS_ONLY, RADAR_ONLY
 from hyperdef.status import Status
 from hyperdef.threats.truth import PER_OBJECT, VARIABLES
 from hyperdef.tracking.trackset import FIRM, TENTATIVE
@@ -67,7 +67,7 @@ def _detections(dets: pd.DataFrame) -> list[str]:
         if dets[col].dtype.kind != "f":
             continue
         values = dets[col].to_numpy()
-        need = ~los if col in _RADAR_ONLY else los if col in _LOS_ONLY else np.ones_like(los)
+        need = ~los if col in RADAR_ONLY else los if col in LOS_ONLY else np.ones_like(los)
         n = int((need & ~np.isfinite(values)).sum())
         if n:
             bad.append(f"detections.{col}: {n} non-finite values")

@@ -5,8 +5,10 @@ import numpy as np
 from pydantic import TypeAdapter
 
 from hyperdef.earth.model import SPHERICAL
+from hyperdef.report.coverage_figure import coverage_figure
+from hyperdef.scenario.resolve_sensors import resolve_sensor
 from hyperdef.scenario.sensors import SensorSpec
-from hyperdef.sensors.coverage import _Runs, coverage, coverage_figure
+from hyperdef.sensors.coverage import _Runs, coverage
 
 EPOCH = "2030-01-01T00:00:00Z"
 R = SPHERICAL.a_m
@@ -16,7 +18,13 @@ def _ir(half_angle_deg=None, **constellation):
     spec = {"name": "c", "kind": "space_ir", "nei_w_m2": 1e-12, **constellation}
     if half_angle_deg is not None:
         spec["field_of_regard"] = {"kind": "cone", "half_angle_deg": half_angle_deg}
-    return TypeAdapter(SensorSpec).validate_python(spec)
+    return _resolved(spec)
+
+
+def _resolved(item: dict):
+    """The resolved record of one `sensors:` item (no staring aim points here: any Earth)."""
+    return resolve_sensor(TypeAdapter(SensorSpec).validate_python(item), earth=SPHERICAL,
+                          step_s=300.0)
 
 
 def _half_angle_for(lam, h):
@@ -70,7 +78,7 @@ def test_polar_star_street_of_coverage():
 def test_bands_regions_radars_and_figure(tmp_path):
     spec = _ir(60.0, walker={"total": 8, "planes": 2, "phasing": 1, "alt_km": 1000,
                              "inc_deg": 80})
-    radar = TypeAdapter(SensorSpec).validate_python(
+    radar = _resolved(
         {"name": "r", "kind": "radar", "site": {"lat_deg": 0, "lon_deg": 0}, "max_range_km": 1e3,
          "ref_range_km": 500, "noise": {"range_m": 1, "az_mrad": 1, "el_mrad": 1,
                                         "range_rate_mps": 1}})

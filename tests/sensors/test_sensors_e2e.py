@@ -7,6 +7,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from hyperdef.earth.model import WGS84
+from hyperdef.scenario.resolve_sensors import resolve_sensors
 from hyperdef.scenario.sensors import SENSOR_SETS, SensorSpec
 from hyperdef.scenario.threats import ThreatSpec
 from hyperdef.sensors.horizon import radar_horizon_m
@@ -38,7 +39,8 @@ def run():
              "pd_model": "step", "snr_threshold_db": 0.0, "el_limits_deg": [-2.0, 90.0],
              "noise": {"range_m": 10, "az_mrad": 1, "el_mrad": 1, "range_rate_mps": 5}}
     specs = TypeAdapter(list[SensorSpec]).validate_python([layer, radar])
-    return truth, observe(specs, truth, epoch=EPOCH, earth=WGS84, seed=3), specs
+    sensors = resolve_sensors(specs, earth=WGS84, step_s=2.0)
+    return truth, observe(sensors, truth, epoch=EPOCH, earth=WGS84, seed=3), specs
 
 
 def test_layer_tracks_the_glider_with_the_formula_snr(run):

@@ -9,10 +9,10 @@ from scipy import integrate
 
 from hyperdef.constants import BOLTZMANN_J_PER_K, C_MPS, PLANCK_J_S
 from hyperdef.earth.model import WGS84
+from hyperdef.scenario.resolve_sensors import ir_params, resolve_sensor
 from hyperdef.scenario.sensors import SENSOR_SET_NAMES, SensorSpec
 from hyperdef.sensors.geometry import Background, in_box, nadir_frame
 from hyperdef.sensors.observe import target_intensity_w_sr
-from hyperdef.sensors.params import ir_params
 from hyperdef.sensors.space_ir import pointing, snr_ir
 
 
@@ -46,7 +46,8 @@ def test_band_intensity_matches_planck_quadrature():
     truth.temp_k = np.full((1, 1, 2), 2200.0)
     truth.emissivity = np.full((1, 1), 0.85)
     truth.emitting_area_m2 = np.full((1, 1), 0.5)
-    got = target_intensity_w_sr(_spec(nei_w_m2=1e-12, band_um=[3.0, 5.0]), truth)[0, 0, 0]
+    sensor = resolve_sensor(_spec(nei_w_m2=1e-12, band_um=[3.0, 5.0]), earth=WGS84, step_s=1.0)
+    got = target_intensity_w_sr(sensor, truth)[0, 0, 0]
 
     def planck(lam):  # spectral exitance [W/m²/m] (Planck), integrated by scipy
         return 2 * np.pi * PLANCK_J_S * C_MPS**2 / lam**5 / np.expm1(

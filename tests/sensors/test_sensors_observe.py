@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter
 
+from hyperdef.measurement.detections_table import COLUMNS, SORT_KEYS
 from hyperdef.measurement.los import los_innovation
 from hyperdef.measurement.radar import radar_innovation
+from hyperdef.scenario.resolve_sensors import resolve_sensors
 from hyperdef.scenario.sensors import SensorSpec
-from hyperdef.sensors.detections import COLUMNS, SORT_KEYS
 from hyperdef.sensors.observe import observe
 from hyperdef.time import Epoch
 
@@ -29,13 +30,17 @@ SPECS = TypeAdapter(list[SensorSpec]).validate_python([
 ])
 
 
+def _resolved(specs):
+    return resolve_sensors(specs, earth="wgs84", step_s=1.0)  # the 1 s grid of `case`
+
+
 @pytest.fixture(scope="module")
 def case(truth_factory, track_factory):
     t = np.arange(0.0, 400.0, 1.0)
     tracks = [track_factory(t, 30.0, 20.0, 80.0, 6000.0, 40e3),
               track_factory(t, 29.0, 21.0, 60.0, 5500.0, 40e3)]
     truth = truth_factory(t, tracks, samples=2, ir_w_sr=1e4, launch_s=[0.0, 50.0])
-    obs = observe(SPECS, truth, epoch=EPOCH, earth="wgs84", seed=7)
+    obs = observe(_resolved(SPECS), truth, epoch=EPOCH, earth="wgs84", seed=7)
     return truth, obs
 
 
@@ -95,7 +100,7 @@ def test_ir_detection_rate_at_threshold_is_one_half(case):
     # The Bernoulli trials are the (sample, object, platform, frame) cases with access: count
     # them with a Pd = 1 twin (same geometry and frames, threshold far below the signal).
     twin = SPECS[0].model_copy(update={"name": "ir-twin", "threshold_w_sr": 1.0})
-    trials = len(observe([twin], truth, epoch=EPOCH, earth="wgs84", seed=7).detections)
+    trials = len(observe(_resolved([twin]), truth, epoch=EPOCH, earth="wgs84", seed=7).detections)
     hits = int((obs.detections.kind == "los").sum())
     # Pd = Φ(0) = 0.5 per trial: binomial sd √(n/4); 4 sd.
     assert trials > 400
@@ -117,12 +122,12 @@ def test_frames_and_held_detected_flags(case):
 
 def test_streams_are_per_sample_and_sensor(case):
     truth, obs = case
-    alone = observe([SPECS[1]], truth, epoch=EPOCH, earth="wgs84", seed=7).detections
+    alone = observe(_resolved([SPECS[1]]), truth, epoch=EPOCH, earth="wgs84", seed=7).detections
     both = obs.detections
     mine = both[both.sensor == "radar"].reset_index(drop=True)
     # Adding the IR sensor must not change a single radar draw.
     assert alone.equals(mine)
-    other = observe([SPECS[1]], truth, epoch=EPOCH, earth="wgs84", seed=8).detections
+    other = observe(_resolved([SPECS[1]]), truth, epoch=EPOCH, earth="wgs84", seed=8).detections
     assert not other.equals(alone)
     # Two samples of one truth draw differently.
     s0 = mine[(mine["sample"] == 0) & (mine.truth_id == 0)].range_m.to_numpy()
@@ -154,3 +159,10 @@ def test_summary(case):
         assert 0.0 < r["detected_fraction"] <= 1.0
     assert set(rows[0]) == {"name", "threat", "first_detection_t_s", "last_detection_t_s",
                             "detections", "detected_fraction"}
+
+
+def test_the_tracker_reads_the_same_contract():
+    from hyperdef.tracking.stream import REQUIRED_COLUMNS
+
+    # Everything the table carries but the report and scoring columns, in table order.
+    assert REQUIRED_COLUMNS == tuple(c for c in COLUMNS if c not in ("snr_db", "truth_id"))

@@ -120,13 +120,14 @@ def test_walker_rejects_bad_patterns(kwargs, field):
 
 
 def test_geostationary_platform_stays_over_its_longitude():
+    from hyperdef.scenario.resolve_sensors import space_platforms_of
     from hyperdef.scenario.sensors import SpaceIRSpec
     from hyperdef.sensors.platforms import space_platforms
 
     spec = SpaceIRSpec(name="g", kind="space_ir", geo={"lons_deg": [-75.0, 179.5]},
                        threshold_w_sr=6e3)
     t = np.linspace(0.0, 86400.0, 25)
-    plat = space_platforms(spec, t, epoch=EPOCH, earth=WGS84)
+    plat = space_platforms(space_platforms_of(spec), t, epoch=EPOCH, earth=WGS84)
     lon = np.degrees(plat.lon_rad)
     # A geostationary satellite keeps its longitude: the J2-corrected synchronous radius makes
     # the mean rate equal ω⊕, so the drift over a day must be < 1e-4° (70 m at GEO).

@@ -5,6 +5,7 @@ import numpy as np
 from pydantic import TypeAdapter
 
 from hyperdef.earth.model import SPHERICAL, WGS84
+from hyperdef.scenario.resolve_sensors import resolve_sensors
 from hyperdef.scenario.sensors import SensorSpec
 from hyperdef.sensors.horizon import radar_horizon_m
 from hyperdef.sensors.observe import observe
@@ -22,6 +23,10 @@ def _radar(**kw):
     return TypeAdapter(SensorSpec).validate_python({**base, **kw})
 
 
+def _resolved(radar):
+    return resolve_sensors([radar], earth=WGS84, step_s=1.0)  # the tests' 1 s grids
+
+
 def test_first_detection_at_the_radar_horizon(truth_factory, track_factory):
     # A glider at 40 km flies straight at a radar 30 m up. On a sphere with k = 4/3 it rises
     # over the radar horizon d = √((kR+h_t)² − (kR)²) + √((kR+h_r)² − (kR)²) (Skolnik 2001).
@@ -30,7 +35,8 @@ def test_first_detection_at_the_radar_horizon(truth_factory, track_factory):
     track = track_factory(t, 0.0, 0.0, 90.0, 3000.0, h_t, SPHERICAL)
     truth = truth_factory(t, [track], alt_m=h_t)
     radar = _radar(site={"lat_deg": 0.0, "lon_deg": 25.0, "alt_m": h_r})
-    obs = observe([radar], truth, epoch=EPOCH, earth=SPHERICAL, seed=0)
+    obs = observe(resolve_sensors([radar], earth=SPHERICAL, step_s=1.0), truth, epoch=EPOCH,
+                  earth=SPHERICAL, seed=0)
     site = obs.platforms["r"][0, 0]
     rng = np.linalg.norm(track[0] - site, axis=-1)
     d = float(radar_horizon_m(h_r, h_t, SPHERICAL.a_m, 4.0 / 3.0))
@@ -47,7 +53,7 @@ def test_site_at_the_north_pole(truth_factory, track_factory):
     track = track_factory(t, 86.0, 30.0, 180.0, 2000.0, 40e3)
     truth = truth_factory(t, [track])
     radar = _radar(site={"lat_deg": 90.0, "lon_deg": 0.0})
-    obs = observe([radar], truth, epoch=EPOCH, earth=WGS84, seed=0)
+    obs = observe(_resolved(radar), truth, epoch=EPOCH, earth=WGS84, seed=0)
     df = obs.detections
     assert len(df) == t.size and np.isfinite(df[["az_rad", "el_rad", "range_m"]]).all().all()
     # At the pole with lon 0, north is the −x direction... the target at lon 30° lies at
@@ -61,7 +67,7 @@ def test_site_on_the_antimeridian(truth_factory, track_factory):
     truth = truth_factory(t, [track])
     for lon in (180.0, -180.0):
         radar = _radar(site={"lat_deg": 10.0, "lon_deg": lon}, az_limits_deg=[45.0, 135.0])
-        obs = observe([radar], truth, epoch=EPOCH, earth=WGS84, seed=0)
+        obs = observe(_resolved(radar), truth, epoch=EPOCH, earth=WGS84, seed=0)
         assert obs.visible["r"].all()
         assert abs(np.degrees(obs.detections.az_rad.iloc[0]) - 90.0) < 1.0
 
@@ -72,7 +78,7 @@ def test_azimuth_sector_through_north(truth_factory, track_factory):
     south = track_factory(t, 8.0, 0.0, 90.0, 100.0, 40e3)
     truth = truth_factory(t, [north, south])
     radar = _radar(site={"lat_deg": 10.0, "lon_deg": 0.0}, az_limits_deg=[300.0, 60.0])
-    obs = observe([radar], truth, epoch=EPOCH, earth=WGS84, seed=0)
+    obs = observe(_resolved(radar), truth, epoch=EPOCH, earth=WGS84, seed=0)
     assert obs.visible["r"][0, 0].all() and not obs.visible["r"][0, 1].any()
 
 
@@ -96,7 +102,7 @@ def test_ship_sails_a_great_circle():
 
 
 def test_full_circle_azimuth_limits():
-    from hyperdef.sensors.params import radar_params
+    from hyperdef.scenario.resolve_sensors import radar_params
 
     full = radar_params(_radar(site={"lat_deg": 0, "lon_deg": 0}, az_limits_deg=[0, 360]), 1.0)
     assert full.az_lo_rad is None

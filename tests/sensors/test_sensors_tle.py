@@ -100,22 +100,26 @@ def test_garbage_field_and_missing_line_are_reported():
 
 
 def test_unknown_tle_file_lists_builtins(tmp_path):
+    from hyperdef.scenario.resolve_sensors import tle_path
+
     with pytest.raises(TleError, match="tle_file: 'nope.tle'"):
-        read_tle("nope.tle", tmp_path)
+        tle_path("nope.tle", tmp_path)
     # Relative paths resolve against the scenario's folder.
-    assert len(read_tle("public.tle", DATA)) == 5
+    assert len(read_tle(tle_path("public.tle", DATA))) == 5
 
 
 def test_tle_constellation_platforms_rotating_and_not():
     from hyperdef.earth.model import SPHERICAL_NONROTATING, WGS84
+    from hyperdef.scenario.resolve_sensors import space_platforms_of
     from hyperdef.scenario.sensors import SpaceIRSpec
     from hyperdef.sensors.platforms import space_platforms
 
     spec = SpaceIRSpec(name="cat", kind="space_ir", tle_file="public.tle", nei_w_m2=1e-12)
     epoch = Epoch(dt.datetime(2019, 12, 9, 18, 0, tzinfo=dt.UTC))
     t = np.array([0.0, 600.0])
-    rot = space_platforms(spec, t, epoch=epoch, earth=WGS84, scenario_dir=DATA)
-    still = space_platforms(spec, t, epoch=epoch, earth=SPHERICAL_NONROTATING, scenario_dir=DATA)
+    cat = space_platforms_of(spec, DATA)
+    rot = space_platforms(cat, t, epoch=epoch, earth=WGS84)
+    still = space_platforms(cat, t, epoch=epoch, earth=SPHERICAL_NONROTATING)
     assert rot.r_ecef_m.shape == (5, 2, 3)
     # At epoch both frames coincide; 600 s later they differ by the Earth's turn ω⊕·600 s
     # (0.0437 rad), which for the ISS (6 800 km) is ≈ 0.044 × r⊥ — hundreds of km.

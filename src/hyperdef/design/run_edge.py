@@ -10,6 +10,7 @@ import numpy as np
 
 from hyperdef.design.layer import SensorFixed
 from hyperdef.design.sensitivity import SensorLayer, run_sensitivities
+from hyperdef.scenario.resolve_sensors import space_platforms_of
 from hyperdef.scenario.sensors import SpaceIRSpec
 from hyperdef.sensors.platforms import space_platforms
 
@@ -19,7 +20,8 @@ def _layer(spec: SpaceIRSpec, t_s, *, epoch, earth, scenario_dir, step_s) -> Sen
     if spec.nei_w_m2 is None or spec.tle_file is not None or (
             fr is not None and (fr.kind != "cone" or fr.pointing != "nadir")):
         return None
-    plat = space_platforms(spec, t_s, epoch=epoch, earth=earth, scenario_dir=scenario_dir)
+    plat = space_platforms(space_platforms_of(spec, scenario_dir), t_s, epoch=epoch,
+                           earth=earth)
     fixed = SensorFixed(spec.snr_threshold, (spec.clutter.space, spec.clutter.limb,
                                              spec.clutter.earth),
                         spec.grazing_alt_km * 1e3, spec.limb_top_km * 1e3, spec.transmission,

@@ -107,8 +107,9 @@ def _tracks(run_dir: Path, sample: int) -> dict[str, Ephemeris]:
 def _satellites(run_dir: Path, t_s: np.ndarray) -> dict[str, Ephemeris]:
     from hyperdef.earth.model import earth_model
     from hyperdef.scenario.load import load_scenario
+    from hyperdef.scenario.resolve_sensors import space_platforms_of
     from hyperdef.scenario.sensors import SpaceIRSpec
-    from hyperdef.sensors.platforms import platforms_of
+    from hyperdef.sensors.platforms import space_platforms
     from hyperdef.time import Epoch
 
     path = run_dir / "scenario.resolved.yaml"
@@ -120,7 +121,7 @@ def _satellites(run_dir: Path, t_s: np.ndarray) -> dict[str, Ephemeris]:
     for spec in scenario.sensors:
         if not isinstance(spec, SpaceIRSpec):
             continue
-        plat = platforms_of(spec, t_s, epoch=epoch, earth=earth, scenario_dir=base)
+        plat = space_platforms(space_platforms_of(spec, base), t_s, epoch=epoch, earth=earth)
         for p in range(plat.count):
             oid = f"sat/{spec.name}/{p}"
             out[oid] = Ephemeris(oid, "sat", t_s, np.asarray(plat.r_ecef_m[p]),

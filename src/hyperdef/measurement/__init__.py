@@ -6,6 +6,8 @@
   azimuth innovation is wrapped to (−π, π].
 - `batch`: the detections table as JAX arrays (`MeasBatch`), one innovation function for every
   kind of row, padded to 4 components so that mixed rows batch under `jax.jit`.
+- `detections_table`: the detections table's columns and dtypes, the contract the sensors write
+  and the tracker reads.
 
 Jacobians are never written by hand: filters differentiate these functions with JAX.
 """

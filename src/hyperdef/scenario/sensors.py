@@ -20,102 +20,16 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import Field, field_validator, model_validator
 
-from hyperdef.constants import WGS84_A_M
 from hyperdef.scenario.base import Model, Name
 from hyperdef.scenario.bounds import Bounds
-from hyperdef.scenario.radar import RadarSpec, one_of
+from hyperdef.scenario.constellation import MAX_ALT_KM, MIN_ALT_KM, GeoSpec, OrbitSpec, WalkerSpec
+from hyperdef.scenario.fields import Lat, Lon, one_of, real
+from hyperdef.scenario.radar import RadarSpec
 
-__all__ = ["RadarSpec", "SensorSpec", "SpaceIRSpec", "sensor_set", "SENSOR_SETS"]
+__all__ = ["MAX_ALT_KM", "MIN_ALT_KM", "RadarSpec", "SensorSpec", "SpaceIRSpec", "sensor_set",
+           "SENSOR_SETS"]
 
-
-def _real(low=None, high=None, unit="", **kw):
-    return Annotated[float, Bounds(low, high, unit, **kw)]
-
-
-
-
-Lat = _real(-90.0, 90.0, "deg")
-Lon = _real(-180.0, 360.0, "deg")
-AngleDeg = _real(-360.0, 360.0, "deg")
-MIN_ALT_KM = 100.0
-# Orbits studied here stay below 50 000 km (geostationary is 35 786 km above the equator).
-MAX_ALT_KM = 50_000.0
-_ORBIT = "geostationary orbit is 35 786 km up"
 SENSOR_SET_NAMES = ("tranche0", "tranche1", "geo-ew", "radars")
-
-
-class WalkerSpec(Model):
-    """Walker pattern i:T/P/F (hyperdef.sensors.walker; Walker, J. Br. Interplanet. Soc. 1984)."""
-
-    total: Annotated[int, Field(ge=1, le=10_000)] = Field(description=(
-        "Total number of satellites T."))
-    planes: Annotated[int, Field(ge=1, le=1_000)] = Field(description=(
-        "Number of equally spaced orbital planes P (divides total)."))
-    phasing: Annotated[int, Field(ge=0, le=999)] = Field(0, description=(
-        "Relative phasing F between adjacent planes, 0..planes-1."))
-    alt_km: float = Field(description=(
-        f"Circular orbit altitude above the equatorial radius [km], {MIN_ALT_KM:g} to "
-        f"{MAX_ALT_KM:g}."))
-    inc_deg: _real(0.0, 180.0, "deg") = Field(description="Orbit inclination [deg].")
-    raan0_deg: AngleDeg = Field(0.0, description=(
-        "Right ascension of the first plane's ascending node [deg]."))
-    pattern: Literal["delta", "star"] = Field("delta", description=(
-        "delta: planes spread over 360° of RAAN; star: over 180°."))
-
-    @field_validator("alt_km")
-    @classmethod
-    def _alt(cls, v: float) -> float:
-        if v < MIN_ALT_KM:
-            raise ValueError(f"alt_km must be >= {MIN_ALT_KM:g} km (lower orbits decay within "
-                             "hours); raise it")
-        return Bounds(MIN_ALT_KM, MAX_ALT_KM, "km", why=_ORBIT).check(v)
-
-    @model_validator(mode="after")
-    def _pattern(self):
-        if self.total % self.planes:
-            divisors = [d for d in range(1, self.total + 1) if self.total % d == 0]
-            raise ValueError(f"planes ({self.planes}) must divide total ({self.total}); "
-                             f"choose planes from {divisors}")
-        if self.phasing >= self.planes:
-            raise ValueError(f"phasing must be in 0..planes-1 = 0..{self.planes - 1}, "
-                             f"got {self.phasing}")
-        return self
-
-
-class OrbitSpec(Model):
-    """One satellite's mean elements at the scenario epoch (a_km or alt_km = a − 6378.137 km)."""
-
-    # Only upper bounds here: the perigee check below says what is too low, and why.
-    a_km: _real(0.0, WGS84_A_M / 1e3 + MAX_ALT_KM, "km", low_open=True, why=_ORBIT) | None = \
-        Field(None, description="Semi-major axis [km]; give this or alt_km.")
-    alt_km: _real(None, MAX_ALT_KM, "km", why=_ORBIT) | None = Field(None, description=(
-        "Semi-major axis less the equatorial radius 6 378.137 km (WGS 84) [km]; give this or "
-        "a_km."))
-    e: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(0.0, description="Eccentricity [-].")
-    inc_deg: _real(0.0, 180.0, "deg") = Field(description="Inclination [deg].")
-    raan_deg: AngleDeg = Field(0.0, description="Right ascension of the ascending node [deg].")
-    argp_deg: AngleDeg = Field(0.0, description="Argument of perigee [deg].")
-    mean_anomaly_deg: AngleDeg = Field(0.0, description="Mean anomaly at the epoch [deg].")
-
-    @model_validator(mode="after")
-    def _perigee(self):
-        one_of(self, ("a_km", "alt_km"), "the orbit size")
-        perigee_km = self.a_m * (1.0 - self.e) / 1e3 - WGS84_A_M / 1e3
-        if perigee_km < MIN_ALT_KM:
-            raise ValueError(f"perigee altitude is {perigee_km:.1f} km; it must be >= "
-                             f"{MIN_ALT_KM:g} km — raise a_km/alt_km or lower e")
-        return self
-
-    @property
-    def a_m(self) -> float:
-        return self.a_km * 1e3 if self.a_km is not None else WGS84_A_M + self.alt_km * 1e3
-
-
-class GeoSpec(Model):
-    """Geostationary satellites at the given longitudes (east positive)."""
-
-    lons_deg: Annotated[list[Lon], Field(min_length=1, max_length=1_000)] = Field(description=(
-        "Sub-satellite longitudes, east positive [deg]."))
 
 
 class AimPoint(Model):
@@ -123,7 +37,7 @@ class AimPoint(Model):
 
     lat_deg: Lat = Field(description="Geodetic latitude of the stare point [deg].")
     lon_deg: Lon = Field(description="Longitude of the stare point, east positive [deg].")
-    alt_m: _real(-500.0, 100_000.0, "m") = Field(0.0, description=(
+    alt_m: real(-500.0, 100_000.0, "m") = Field(0.0, description=(
         "Altitude of the stare point above the ellipsoid [m]."))
 
 
@@ -131,7 +45,7 @@ class ConeFOR(Model):
     """Conical field of regard of half-angle half_angle_deg about the boresight."""
 
     kind: Literal["cone"] = Field("cone", description="Field-of-regard shape tag.")
-    half_angle_deg: _real(0.0, 180.0, "deg", low_open=True) = Field(description=(
+    half_angle_deg: real(0.0, 180.0, "deg", low_open=True) = Field(description=(
         "Half-angle of the cone about the boresight [deg]."))
     pointing: Literal["nadir"] | AimPoint = Field("nadir", description=(
         "Boresight: `nadir` or a stare point {lat_deg, lon_deg, alt_m}."))
@@ -141,16 +55,16 @@ class BoxFOR(Model):
     """Rectangular field of regard: ±half_x_deg along-track (or north), ±half_y_deg across."""
 
     kind: Literal["box"] = Field(description="Field-of-regard shape tag.")
-    half_x_deg: _real(0.0, 90.0, "deg", low_open=True, high_open=True) = Field(description=(
+    half_x_deg: real(0.0, 90.0, "deg", low_open=True, high_open=True) = Field(description=(
         "Half-width along track (or north when staring) [deg]."))
-    half_y_deg: _real(0.0, 90.0, "deg", low_open=True, high_open=True) = Field(description=(
+    half_y_deg: real(0.0, 90.0, "deg", low_open=True, high_open=True) = Field(description=(
         "Half-width across track (or east when staring) [deg]."))
     pointing: Literal["nadir"] | AimPoint = Field("nadir", description=(
         "Boresight: `nadir` or a stare point {lat_deg, lon_deg, alt_m}."))
 
 
 FieldOfRegard = Annotated[ConeFOR | BoxFOR, Field(discriminator="kind")]
-Multiplier = _real(0.0, 1e6, low_open=True)
+Multiplier = real(0.0, 1e6, low_open=True)
 
 
 class Clutter(Model):
@@ -192,33 +106,33 @@ class SpaceIRSpec(Model):
             "Mean elements of each satellite; one of walker, tle_file, satellites, geo."))
     geo: GeoSpec | None = Field(None, description=(
         "Geostationary satellites; one of walker, tle_file, satellites, geo."))
-    band_um: tuple[_real(0.1, 100.0, "µm"), _real(0.1, 100.0, "µm")] | None = Field(
+    band_um: tuple[real(0.1, 100.0, "µm"), real(0.1, 100.0, "µm")] | None = Field(
         None, description=("Sensor band [low, high] [µm]; omitted: the threat model's own "
                            "band."))
-    nei_w_m2: _real(0.0, 1.0, "W/m²", low_open=True) | None = Field(None, description=(
+    nei_w_m2: real(0.0, 1.0, "W/m²", low_open=True) | None = Field(None, description=(
         "Noise-equivalent irradiance [W/m²]; give this or threshold_w_sr."))
-    threshold_w_sr: _real(0.0, 1e9, "W/sr", low_open=True) | None = Field(None, description=(
+    threshold_w_sr: real(0.0, 1e9, "W/sr", low_open=True) | None = Field(None, description=(
         "Literature-mode detection threshold on radiant intensity [W/sr] (SBIRS-class 6 kW/sr, "
         "DSP-class 20 kW/sr, as assumed by Tracy & Wright, S&GS 28(3), 2020); give this or "
         "nei_w_m2."))
-    threshold_ref_range_km: _real(0.0, 200_000.0, "km", low_open=True) | None = Field(
+    threshold_ref_range_km: real(0.0, 200_000.0, "km", low_open=True) | None = Field(
         None, description="Range at which threshold_w_sr applies (inverse-square) [km].")
-    snr_threshold: _real(0.0, 1_000.0, low_open=True) = Field(5.0, description=(
+    snr_threshold: real(0.0, 1_000.0, low_open=True) = Field(5.0, description=(
         "Detection SNR threshold [-]."))
     pd_model: Literal["gaussian", "step"] = Field("gaussian", description=(
         "Detection model: gaussian Pd = Φ(SNR − snr_threshold), or a step at the threshold."))
-    frame_period_s: _real(0.0, 3600.0, "s", low_open=True) | None = Field(None, description=(
+    frame_period_s: real(0.0, 3600.0, "s", low_open=True) | None = Field(None, description=(
         "Time between frames [s], at least the scenario's step_s; omitted: every grid time."))
     los_noise_urad: float = Field(20.0, description=(
         "1σ angular noise per axis of a line of sight [µrad]."))
     field_of_regard: FieldOfRegard | None = Field(None, description=(
         "Cone or box field of regard; omitted: limited by the Earth only."))
-    grazing_alt_km: _real(0.0, 1_000.0, "km") = Field(0.0, description=(
+    grazing_alt_km: real(0.0, 1_000.0, "km") = Field(0.0, description=(
         "Lowest altitude a line of sight may pass over the Earth [km]."))
-    limb_top_km: _real(0.0, 1_000.0, "km") = Field(100.0, description=(
+    limb_top_km: real(0.0, 1_000.0, "km") = Field(100.0, description=(
         "Top of the bright limb for the background class [km] (notional)."))
     clutter: Clutter = Field(Clutter(), description="NEI multipliers per background.")
-    max_range_km: _real(0.0, 200_000.0, "km", low_open=True,
+    max_range_km: real(0.0, 200_000.0, "km", low_open=True,
                         why="beyond the Moon's half-distance") | None = Field(None, description=(
         "Maximum sensor-to-target range [km]; omitted: unlimited."))
     transmission: Annotated[float, Field(gt=0.0, le=1.0)] = Field(1.0, description=(

@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -35,8 +34,7 @@ import numpy as np
 
 from hyperdef.earth.geodetic import geodetic_to_ecef
 from hyperdef.earth.model import EarthModel, earth_model
-from hyperdef.scenario.sensors import SpaceIRSpec
-from hyperdef.sensors.params import ir_params
+from hyperdef.sensors.params import SpaceIRSensor
 from hyperdef.sensors.platforms import space_platforms
 from hyperdef.sensors.space_ir import IRParams, ir_access, pointing
 from hyperdef.time import Epoch, t_grid_s
@@ -45,7 +43,9 @@ MAX_CHUNK_CHECKS = 8_000_000
 
 
 class CoverageResult(dict):
-    """The JSON-ready summary (a dict); `.map` holds per-cell arrays for `coverage_figure`."""
+    """The JSON-ready summary (a dict); `.map` holds the per-cell arrays (lat_deg (n_lat,),
+    lon_deg (n_lon,), fraction_ge1 and fraction_ge2 (n_lat, n_lon)) that
+    hyperdef.report.coverage_figure draws."""
 
     map: dict[str, np.ndarray]
 
@@ -127,13 +127,13 @@ def _frac(weights, values) -> float:
     return math.fsum(weights * values) / math.fsum(weights)
 
 
-def coverage(specs, *, epoch, earth, duration_s: float, step_s: float, alt_m: float,
-             region=None, grid_deg: float = 2.0, band_deg: float = 10.0,
-             scenario_dir: Path | None = None) -> CoverageResult:
-    """N-fold coverage of the space_ir sensors in `specs` (see the module docstring).
+def coverage(sensors, *, epoch, earth, duration_s: float, step_s: float, alt_m: float,
+             region=None, grid_deg: float = 2.0, band_deg: float = 10.0) -> CoverageResult:
+    """N-fold coverage of the space IR sensors in `sensors` (see the module docstring).
 
-    specs: sensor specs (radars are ignored); epoch: Epoch / ISO text; earth: EarthModel or name;
-    duration_s, step_s: time grid [s]; alt_m: target altitude above the ellipsoid [m];
+    sensors: resolved sensor records (hyperdef.sensors.params; radars are ignored); epoch:
+    Epoch / ISO text; earth: EarthModel or name; duration_s, step_s: time grid [s]; alt_m:
+    target altitude above the ellipsoid [m];
     region: None (global), (lat_lo, lat_hi, lon_lo, lon_hi) [deg] or a mapping with lat_min_deg,
     lat_max_deg, lon_min_deg, lon_max_deg; grid_deg: cell size [deg]; band_deg: latitude band
     width of `by_lat_band` [deg].
@@ -145,21 +145,21 @@ def coverage(specs, *, epoch, earth, duration_s: float, step_s: float, alt_m: fl
     lat2d, lon2d = np.meshgrid(lat_c, lon_c, indexing="ij")
     r_grid = geodetic_to_ecef(np.radians(lat2d).ravel(), np.radians(lon2d).ravel(), alt_m, earth)
     w = w2d.ravel()
-    counted = [s for s in specs if isinstance(s, SpaceIRSpec)]
-    sensors = []
-    for spec in counted:
-        p = ir_params(spec, earth)
-        plat = space_platforms(spec, t, epoch=epoch, earth=earth, scenario_dir=scenario_dir)
+    counted = [s for s in sensors if isinstance(s, SpaceIRSensor)]
+    views = []
+    for sensor in counted:
+        p = sensor.ir
+        plat = space_platforms(sensor.platforms, t, epoch=epoch, earth=earth)
         point = pointing(jnp.asarray(plat.r_ecef_m), jnp.asarray(plat.v_ecef_mps), p)
-        sensors.append((plat.r_ecef_m, np.asarray(point), _count_fn(p, earth)))
-    n_sats = sum(s[0].shape[0] for s in sensors)
+        views.append((plat.r_ecef_m, np.asarray(point), _count_fn(p, earth)))
+    n_sats = sum(v[0].shape[0] for v in views)
     ge = np.zeros((3, w.size))  # per point: time steps with ≥ 1, 2, 3
     runs = _Runs(w)
     chunk = max(1, MAX_CHUNK_CHECKS // max(1, w.size * max(1, n_sats)))
     for a in range(0, t.size, chunk):
         b = min(a + chunk, t.size)
         n = np.zeros((w.size, b - a), np.int32)
-        for r_sat, point, count in sensors:
+        for r_sat, point, count in views:
             n += np.asarray(count(r_sat[:, a:b], point[:, a:b], r_grid))
         for k in range(3):
             ge[k] += np.sum(n >= k + 1, axis=1)
@@ -187,38 +187,10 @@ def coverage(specs, *, epoch, earth, duration_s: float, step_s: float, alt_m: fl
         alt_m=float(alt_m), duration_s=float(duration_s), step_s=float(step_s),
         grid_deg=float(grid_deg), satellites=int(n_sats),
         sensors=[s.name for s in counted],
-        ignored=[s.name for s in specs if not isinstance(s, SpaceIRSpec)],
+        ignored=[s.name for s in sensors if not isinstance(s, SpaceIRSensor)],
     )
     result.map = {"lat_deg": lat_c, "lon_deg": lon_c,
                   "fraction_ge1": frac[0].reshape(w2d.shape),
                   "fraction_ge2": frac[1].reshape(w2d.shape)}
     return result
 
-
-def coverage_figure(result: CoverageResult, path) -> Path:
-    """Write a PNG map of the ≥ 1-fold coverage time fraction per cell (matplotlib, Agg)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    grid_map = getattr(result, "map", None)
-    if grid_map is None:
-        raise ValueError("coverage_figure needs the result of coverage() (it carries the map); "
-                         "a result read back from JSON has no per-cell data")
-    lat, lon = grid_map["lat_deg"], grid_map["lon_deg"]
-    fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)
-    mesh = ax.pcolormesh(lon, lat, grid_map["fraction_ge1"], vmin=0.0, vmax=1.0,
-                         cmap="viridis", shading="nearest")
-    fig.colorbar(mesh, ax=ax, label="time fraction seen by ≥ 1 satellite")
-    ax.set_xlabel("longitude [deg]")
-    ax.set_ylabel("latitude [deg]")
-    ax.set_title(f"{', '.join(result['sensors']) or 'no space sensors'} at "
-                 f"{result['alt_m'] / 1e3:g} km: ≥1 {100 * result['fraction_ge1']:.1f} %, "
-                 f"≥2 {100 * result['fraction_ge2']:.1f} %, max gap {result['max_gap_s']:.0f} s",
-                 fontsize=9)
-    ax.set_aspect("equal")
-    out = Path(path)
-    fig.savefig(out, bbox_inches="tight")
-    plt.close(fig)
-    return out

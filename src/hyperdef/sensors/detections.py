@@ -1,9 +1,8 @@
-"""The detections table (the contract between sensors and tracking; docs/conventions.md).
+"""Rows of the detections table, built from what the sensor kernels detected.
 
-One row per detection, sorted by (sample, t_s, sensor, platform). Angle-only rows (`kind` "los")
-carry a unit line of sight and σ per tangent axis; radar rows carry range, azimuth, elevation and
-range rate with their σ. Unused columns are NaN. `truth_id` is for scoring only (−1 for a false
-alarm); the tracker never reads it.
+The table's columns, dtypes and order are the contract of hyperdef.measurement.detections_table
+(shared with the tracker); this module fills them: angle-only rows (`los_rows`), radar rows
+(`radar_rows`), and the sorted table of row blocks (`table`).
 """
 
 from __future__ import annotations
@@ -11,27 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-COLUMNS: dict[str, str] = {
-    "sample": "int64",
-    "t_s": "float64",
-    "sensor": "str",
-    "platform": "int64",
-    "kind": "str",
-    "obs_x_m": "float64", "obs_y_m": "float64", "obs_z_m": "float64",
-    "obs_vx_mps": "float64", "obs_vy_mps": "float64", "obs_vz_mps": "float64",
-    "obs_lat_rad": "float64", "obs_lon_rad": "float64",
-    "los_x": "float64", "los_y": "float64", "los_z": "float64",
-    "sigma_ang_rad": "float64",
-    "range_m": "float64", "az_rad": "float64", "el_rad": "float64", "range_rate_mps": "float64",
-    "sigma_range_m": "float64", "sigma_az_rad": "float64", "sigma_el_rad": "float64",
-    "sigma_rr_mps": "float64",
-    "snr_db": "float64",
-    "truth_id": "int64",
-}
-SORT_KEYS = ["sample", "t_s", "sensor", "platform"]
-_LOS_ONLY = ("los_x", "los_y", "los_z", "sigma_ang_rad")
-_RADAR_ONLY = ("range_m", "az_rad", "el_rad", "range_rate_mps", "sigma_range_m",
-               "sigma_az_rad", "sigma_el_rad", "sigma_rr_mps")
+from hyperdef.measurement.detections_table import COLUMNS, LOS_ONLY, RADAR_ONLY, SORT_KEYS
+
+__all__ = ["COLUMNS", "SORT_KEYS", "empty", "los_rows", "radar_rows", "table"]
 
 
 def empty() -> pd.DataFrame:
@@ -65,7 +46,7 @@ def los_rows(*, sample, t_s, sensor, platform, r_obs, v_obs, lat, lon, u_meas, s
     u = np.asarray(u_meas, np.float64).reshape(n, 3)
     rows.update(los_x=u[:, 0], los_y=u[:, 1], los_z=u[:, 2],
                 sigma_ang_rad=np.broadcast_to(np.asarray(sigma_rad, np.float64), (n,)))
-    rows.update({c: np.full(n, np.nan) for c in _RADAR_ONLY})
+    rows.update({c: np.full(n, np.nan) for c in RADAR_ONLY})
     return rows
 
 
@@ -77,7 +58,7 @@ def radar_rows(*, sample, t_s, sensor, r_obs, v_obs, lat, lon, z_meas, sigma, sn
                      truth_id)
     z = np.asarray(z_meas, np.float64).reshape(n, 4)
     s = np.broadcast_to(np.asarray(sigma, np.float64), (n, 4))
-    rows.update({c: np.full(n, np.nan) for c in _LOS_ONLY})
+    rows.update({c: np.full(n, np.nan) for c in LOS_ONLY})
     rows.update(range_m=z[:, 0], az_rad=z[:, 1], el_rad=z[:, 2], range_rate_mps=z[:, 3],
                 sigma_range_m=s[:, 0], sigma_az_rad=s[:, 1], sigma_el_rad=s[:, 2],
                 sigma_rr_mps=s[:, 3])

@@ -10,7 +10,6 @@ adding a sensor or a sample never changes another's draws. Time is processed in 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import jax.numpy as jnp
 import numpy as np
@@ -19,15 +18,14 @@ import pandas as pd
 from hyperdef.earth.model import earth_model
 from hyperdef.radiometry import band_intensity_w_sr
 from hyperdef.random import component_key, root_key, sample_key
-from hyperdef.scenario.sensors import RadarSpec
 from hyperdef.sensors import detections as dets
 from hyperdef.sensors.horizon import gaussian_radius_m
 from hyperdef.sensors.params import (
+    RadarSensor,
+    SensorParams,
+    SpaceIRSensor,
     frame_mask,
-    frame_period_of,
     frame_start_index,
-    ir_params,
-    radar_params,
 )
 from hyperdef.sensors.platforms import Platforms, platforms_of
 from hyperdef.sensors.radar import false_alarms, measurement_sigmas, observe_radar_sample
@@ -125,22 +123,23 @@ def _pad_t(x, a: int, b: int, width: int, axis: int, fill):
     return np.pad(part, pad, constant_values=fill)
 
 
-def target_intensity_w_sr(spec, truth) -> np.ndarray:
+def target_intensity_w_sr(sensor: SpaceIRSensor, truth) -> np.ndarray:
     """(S, O, T) in-band intensity [W/sr] a space_ir sensor sees.
 
-    Without `band_um`: the threat model's own `ir_w_sr` (in truth.ir_band_m, plume included in
-    boost). With it: the heated body's grey-body intensity ε·A·M_band(T)/π re-integrated over the
-    sensor's band (hyperdef.radiometry); the boost plume is not re-modelled in that case.
+    Without a sensor band (`band_m` None): the threat model's own `ir_w_sr` (in
+    truth.ir_band_m, plume included in boost). With it: the heated body's grey-body intensity
+    ε·A·M_band(T)/π re-integrated over the sensor's band (hyperdef.radiometry); the boost plume
+    is not re-modelled in that case.
     """
-    if spec.band_um is None:
+    if sensor.band_m is None:
         return np.asarray(truth.ir_w_sr, np.float64)
-    lo, hi = (x * 1e-6 for x in spec.band_um)
+    lo, hi = sensor.band_m
     eps = np.asarray(truth.emissivity, np.float64)[..., None]
     area = np.asarray(truth.emitting_area_m2, np.float64)[..., None]
     return np.asarray(band_intensity_w_sr(np.asarray(truth.temp_k), eps, area, lo, hi))
 
 
-def _sweep(spec, plat: Platforms, truth, seed, t, kernel, to_rows, extra=None):
+def _sweep(sensor: SensorParams, plat: Platforms, truth, seed, t, kernel, to_rows, extra=None):
     """Run `kernel(s_i, cut, keys)` over samples and time chunks; gather flags and rows.
 
     kernel gets the sample index, a function cut(array, fill, axis) that slices the current
@@ -154,7 +153,7 @@ def _sweep(spec, plat: Platforms, truth, seed, t, kernel, to_rows, extra=None):
     width, spans = _chunks(t.size, n_o * plat.count)
     rows, vis, det = [], [], []
     for s_i, sid in enumerate(np.asarray(truth.sample_ids)):
-        key = component_key(sample_key(root_key(seed), int(sid)), f"sensor/{spec.name}")
+        key = component_key(sample_key(root_key(seed), int(sid)), f"sensor/{sensor.name}")
         vis_s = np.zeros((n_o, plat.count, t.size), bool)
         det_s = np.zeros((n_o, t.size), bool)
         for a, b in spans:
@@ -199,15 +198,15 @@ def body_aspects(truth):
     return panels, angles
 
 
-def _observe_ir(spec, plat: Platforms, truth, seed, t, earth):
-    p = ir_params(spec, earth)
+def _observe_ir(sensor: SpaceIRSensor, plat: Platforms, truth, seed, t, earth):
+    p = sensor.ir
     point = np.asarray(pointing(jnp.asarray(plat.r_ecef_m), jnp.asarray(plat.v_ecef_mps), p))
-    intensity = target_intensity_w_sr(spec, truth)
-    frame = frame_mask(t, spec.frame_period_s)
+    intensity = target_intensity_w_sr(sensor, truth)
+    frame = frame_mask(t, sensor.frame_period_s)
     r_t, fly = np.asarray(truth.r_ecef_m), np.asarray(truth.in_flight)
     # The body model's view from each platform; in the truth's own band only (a sensor band
     # re-integrates the stagnation temperature, see target_intensity_w_sr).
-    aspects = body_aspects(truth) if spec.band_um is None else None
+    aspects = body_aspects(truth) if sensor.band_m is None else None
     v_t = np.asarray(truth.v_ecef_mps)
 
     def kernel(s_i, cut, keys):
@@ -219,17 +218,17 @@ def _observe_ir(spec, plat: Platforms, truth, seed, t, earth):
             p=p, earth=earth, aspect=aspect)
 
     def to_rows(out, sid, o, pl, ti, tg):
-        return dets.los_rows(sample=sid, t_s=t[tg], sensor=spec.name, platform=pl,
+        return dets.los_rows(sample=sid, t_s=t[tg], sensor=sensor.name, platform=pl,
                              u_meas=np.asarray(out["u_meas"])[o, pl, ti], sigma_rad=p.sigma_rad,
                              snr=np.asarray(out["snr"])[o, pl, ti], truth_id=o,
                              **_observer(plat, pl, tg))
 
-    return _sweep(spec, plat, truth, seed, t, kernel, to_rows)
+    return _sweep(sensor, plat, truth, seed, t, kernel, to_rows)
 
 
-def _observe_radar(spec: RadarSpec, plat: Platforms, truth, seed, t, step_s, earth):
-    p = radar_params(spec, step_s)
-    frame = frame_mask(t, spec.scan_period_s)
+def _observe_radar(sensor: RadarSensor, plat: Platforms, truth, seed, t, earth):
+    p = sensor.radar
+    frame = frame_mask(t, sensor.frame_period_s)
     radius = np.asarray(gaussian_radius_m(plat.lat_rad, earth))
     r_t, v_t = np.asarray(truth.r_ecef_m), np.asarray(truth.v_ecef_mps)
     alt_t, fly = np.asarray(truth.alt_m), np.asarray(truth.in_flight)
@@ -242,7 +241,7 @@ def _observe_radar(spec: RadarSpec, plat: Platforms, truth, seed, t, step_s, ear
             cut(fly[s_i], False), cut(frame, False, 0), keys, p=p)
 
     def to_rows(out, sid, o, pl, ti, tg):
-        return dets.radar_rows(sample=sid, t_s=t[tg], sensor=spec.name,
+        return dets.radar_rows(sample=sid, t_s=t[tg], sensor=sensor.name,
                                z_meas=np.asarray(out["z_meas"])[o, pl, ti],
                                sigma=np.asarray(out["sigma"])[o, pl, ti],
                                snr=np.asarray(out["snr"])[o, pl, ti], truth_id=o,
@@ -250,49 +249,47 @@ def _observe_radar(spec: RadarSpec, plat: Platforms, truth, seed, t, step_s, ear
 
     def false_alarm_rows(key, sid):
         scans = np.nonzero(frame)[0]
-        if spec.false_alarms_per_scan <= 0 or not scans.size:
+        if sensor.false_alarms_per_scan <= 0 or not scans.size:
             return []
-        scan, z, snr = false_alarms(spec.false_alarms_per_scan, scans.size, p,
+        scan, z, snr = false_alarms(sensor.false_alarms_per_scan, scans.size, p,
                                     component_key(key, "false_alarms"))
         tg = scans[scan]
-        return [dets.radar_rows(sample=sid, t_s=t[tg], sensor=spec.name, z_meas=z,
+        return [dets.radar_rows(sample=sid, t_s=t[tg], sensor=sensor.name, z_meas=z,
                                 sigma=np.asarray(measurement_sigmas(snr, p)), snr=snr,
                                 truth_id=-1, **_observer(plat, 0, tg))]
 
-    return _sweep(spec, plat, truth, seed, t, kernel, to_rows, false_alarm_rows)
+    return _sweep(sensor, plat, truth, seed, t, kernel, to_rows, false_alarm_rows)
 
 
-def observe(specs, truth, *, epoch, earth, seed: int, scenario_dir: Path | None = None,
-            step_s: float | None = None) -> Observation:
-    """Run every sensor spec over every sample of `truth`.
+def observe(sensors, truth, *, epoch, earth, seed: int) -> Observation:
+    """Run every resolved sensor over every sample of `truth`.
 
-    specs: list of SpaceIRSpec / RadarSpec; truth: hyperdef.threats.truth.Truth (names, t_s (T,),
-    sample_ids (S,), r_ecef_m / v_ecef_mps (S, O, T, 3), alt_m, temp_k, ir_w_sr, in_flight
-    (S, O, T), emissivity, emitting_area_m2 (S, O)); epoch: Epoch (or ISO text / datetime);
-    earth: EarthModel or its name; seed: the scenario seed; scenario_dir: where relative
-    tle_file paths resolve; step_s: default frame time of a power-aperture radar (the grid step
-    when omitted).
+    sensors: SpaceIRSensor / RadarSensor records (hyperdef.sensors.params; a scenario's specs
+    resolve through hyperdef.scenario.resolve_sensors); truth: hyperdef.threats.truth.Truth
+    (names, t_s (T,), sample_ids (S,), r_ecef_m / v_ecef_mps (S, O, T, 3), alt_m, temp_k,
+    ir_w_sr, in_flight (S, O, T), emissivity, emitting_area_m2 (S, O)); epoch: Epoch (or ISO
+    text / datetime); earth: EarthModel or its name; seed: the scenario seed.
     """
     if isinstance(earth, str):
         earth = earth_model(earth)
     if not isinstance(epoch, Epoch):
         epoch = Epoch.parse(epoch) if isinstance(epoch, str) else Epoch(epoch)
     t = np.asarray(truth.t_s, np.float64)
-    if step_s is None:
-        step_s = float(t[1] - t[0]) if t.size > 1 else 1.0
     rows, platforms, visible, detected, by_platform = [], {}, {}, {}, {}
-    for spec in specs:
-        plat = platforms_of(spec, t, epoch=epoch, earth=earth, scenario_dir=scenario_dir)
-        if isinstance(spec, RadarSpec):
-            r, vis, det, vis_p = _observe_radar(spec, plat, truth, seed, t, step_s, earth)
+    for sensor in sensors:
+        if not isinstance(sensor, RadarSensor | SpaceIRSensor):
+            raise TypeError(f"{type(sensor).__name__} is not a resolved sensor record; resolve "
+                            "scenario specs with hyperdef.scenario.resolve_sensors")
+        plat = platforms_of(sensor, t, epoch=epoch, earth=earth)
+        if isinstance(sensor, RadarSensor):
+            r, vis, det, vis_p = _observe_radar(sensor, plat, truth, seed, t, earth)
         else:
-            r, vis, det, vis_p = _observe_ir(spec, plat, truth, seed, t, earth)
-        hold = frame_start_index(t, frame_period_of(spec))
+            r, vis, det, vis_p = _observe_ir(sensor, plat, truth, seed, t, earth)
+        hold = frame_start_index(t, sensor.frame_period_s)
         rows += r
-        platforms[spec.name] = plat.r_ecef_m
-        visible[spec.name] = vis
-        by_platform[spec.name] = vis_p
-        detected[spec.name] = det[..., hold]
+        platforms[sensor.name] = plat.r_ecef_m
+        visible[sensor.name] = vis
+        by_platform[sensor.name] = vis_p
+        detected[sensor.name] = det[..., hold]
     return Observation(dets.table(rows), platforms, visible, detected,
-                       tuple(s.name for s in specs), by_platform)
-
+                       tuple(s.name for s in sensors), by_platform)

@@ -14,7 +14,6 @@ The reader checks each line's layout and Modulo-10 checksum (the NORAD format, C
 from __future__ import annotations
 
 import dataclasses
-import importlib.resources
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,6 @@ from hyperdef.earth.frames import eci_to_ecef_state
 from hyperdef.time import Epoch, gmst_rad
 
 TLE_LINE_LENGTH = 69
-BUILTIN = importlib.resources.files("hyperdef.scenario") / "builtin"
 
 
 class TleError(ValueError):
@@ -123,26 +121,11 @@ def parse_tle(text: str, source: str = "<tle>") -> TleSet:
     return TleSet(source, tuple(names), tuple(sats))
 
 
-def resolve_tle_path(tle_file: str, scenario_dir: Path | None) -> Path:
-    """A `tle_file` entry: a path (relative to the scenario's folder) or a built-in name."""
-    path = Path(tle_file)
-    candidates = [path] if path.is_absolute() else (
-        [Path(scenario_dir) / path] if scenario_dir is not None else [path])
-    for cand in candidates:
-        if cand.is_file():
-            return cand
-    builtin = BUILTIN / (tle_file if tle_file.endswith(".tle") else f"{tle_file}.tle")
-    if builtin.is_file():
-        return Path(str(builtin))
-    shipped = sorted(p.name for p in BUILTIN.iterdir() if p.name.endswith(".tle"))
-    raise TleError(f"tle_file: {tle_file!r} is neither a file (looked in "
-                   f"{', '.join(str(c) for c in candidates)}) nor a built-in TLE set "
-                   f"({', '.join(shipped) or 'none shipped'})")
-
-
-def read_tle(tle_file: str, scenario_dir: Path | None = None) -> TleSet:
-    path = resolve_tle_path(tle_file, scenario_dir)
-    return parse_tle(path.read_text(encoding="utf-8"), str(tle_file))
+def read_tle(path: str | Path, source: str | None = None) -> TleSet:
+    """The TLE set in the file at `path`; `source` names it in error messages (default: path).
+    Which file a scenario's `tle_file` means is decided by hyperdef.scenario.resolve_sensors."""
+    return parse_tle(Path(path).read_text(encoding="utf-8"), str(path) if source is None
+                     else source)
 
 
 def tle_states_ecef(tles: TleSet, t_s, *, epoch: Epoch, rotating: bool = True):

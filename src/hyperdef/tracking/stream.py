@@ -19,14 +19,12 @@ import numpy as np
 import pandas as pd
 
 from hyperdef.measurement import batch as mb
+from hyperdef.measurement.detections_table import TRACKER_COLUMNS
 from hyperdef.tracking import gating
 
-REQUIRED_COLUMNS = (
-    "sample", "t_s", "sensor", "platform", "kind", "obs_x_m", "obs_y_m", "obs_z_m",
-    "obs_vx_mps", "obs_vy_mps", "obs_vz_mps", "obs_lat_rad", "obs_lon_rad", "los_x", "los_y",
-    "los_z", "sigma_ang_rad", "range_m", "az_rad", "el_rad", "range_rate_mps", "sigma_range_m",
-    "sigma_az_rad", "sigma_el_rad", "sigma_rr_mps",
-)
+# The detections table's columns the tracker reads (the contract lives with the measurement
+# models, which both the sensors and the tracker import).
+REQUIRED_COLUMNS = TRACKER_COLUMNS
 
 _row_finite = jax.jit(jax.vmap(mb.row_finite))
 
