@@ -53,14 +53,14 @@ def enable_compilation_cache(folder: str | Path | None = None) -> Path | None:
 class _Clock:
     """Seconds of the compile events recorded in this process since it was installed."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.seconds = 0.0
         self._lock = threading.Lock()
 
-    def __call__(self, event: str, duration: float, **_):
+    def __call__(self, event: str, duration_secs: float, **_: str | int) -> None:
         if event in COMPILE_EVENTS:
             with self._lock:
-                self.seconds += duration
+                self.seconds += duration_secs
 
 
 _CLOCK: _Clock | None = None

@@ -14,6 +14,7 @@ are recycled, which bounds memory by the live tracks, not by every track a run e
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hyperdef.tracking.gating import chunked
 from hyperdef.tracking.kernels import kernels
@@ -97,6 +98,18 @@ class Tracks:
     hits_first: hits among the first confirm_n counted scans; misses: consecutive misses;
     updates: updates applied; sensors: (R, n_sensors) bool, sensors that updated the track.
     """
+
+    # The `_COLUMNS` arrays (R,), set in __init__.
+    sample: NDArray[np.int64]
+    tid: NDArray[np.int64]
+    status: NDArray[np.int64]
+    born_t_s: NDArray[np.float64]
+    last_t_s: NDArray[np.float64]
+    events: NDArray[np.int64]
+    hits_first: NDArray[np.int64]
+    misses: NDArray[np.int64]
+    updates: NDArray[np.int64]
+    alive: NDArray[np.bool_]
 
     def __init__(self, n_sensors: int, capacity: int = 256):
         for name, fill in _COLUMNS.items():
