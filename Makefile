@@ -35,6 +35,7 @@ demo: $(STAMP) viewer
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: lint viewer
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -51,4 +52,4 @@ bench: $(STAMP)
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) runs site .pytest_cache .ruff_cache .hypothesis viewer/node_modules viewer/dist
+	rm -rf $(VENV) runs site .pytest_cache .ruff_cache .mypy_cache .hypothesis viewer/node_modules viewer/dist

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 ENV_VAR = "HYPERDEF_JAX_CACHE"
@@ -45,22 +46,24 @@ def enable_compilation_cache(folder: str | Path | None = None) -> Path | None:
 
     folder = cache_dir() if folder is None else Path(folder)
     if folder is not None:
-        jax.config.update("jax_compilation_cache_dir", str(folder))
-        jax.config.update("jax_persistent_cache_min_compile_time_secs", MIN_COMPILE_S)
+        # jax.config.update carries no annotations.
+        jax.config.update("jax_compilation_cache_dir", str(folder))  # type: ignore[no-untyped-call]
+        jax.config.update(  # type: ignore[no-untyped-call]
+            "jax_persistent_cache_min_compile_time_secs", MIN_COMPILE_S)
     return folder
 
 
 class _Clock:
     """Seconds of the compile events recorded in this process since it was installed."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.seconds = 0.0
         self._lock = threading.Lock()
 
-    def __call__(self, event: str, duration: float, **_):
+    def __call__(self, event: str, duration_secs: float, **_: str | int) -> None:
         if event in COMPILE_EVENTS:
             with self._lock:
-                self.seconds += duration
+                self.seconds += duration_secs
 
 
 _CLOCK: _Clock | None = None
@@ -78,7 +81,7 @@ def compile_seconds() -> float:
 
 
 @contextlib.contextmanager
-def compile_timer():
+def compile_timer() -> Iterator[dict[str, float]]:
     """Yields a dict whose `compile_s` holds, on exit, the compile seconds spent inside."""
     start = compile_seconds()
     out = {"compile_s": 0.0}

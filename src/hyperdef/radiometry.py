@@ -6,8 +6,10 @@ has radiant intensity I = ε·A·L_band(T) [W/sr], with L_band = M_band/π the i
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.constants import BOLTZMANN_J_PER_K, C_MPS, PLANCK_J_S
 
@@ -19,7 +21,7 @@ _C1 = 2.0 * np.pi * PLANCK_J_S * C_MPS**2  # first radiation constant for exitan
 _C2 = PLANCK_J_S * C_MPS / BOLTZMANN_J_PER_K  # second radiation constant [m K]
 
 
-def spectral_exitance_w_m3(lam_m, temp_k):
+def spectral_exitance_w_m3(lam_m: ArrayLike, temp_k: ArrayLike) -> jax.Array:
     """(...,) blackbody spectral exitance M_λ [W/m²/m] at wavelength lam_m [m], temp_k [K]."""
     lam_m = jnp.asarray(lam_m)
     temp_k = jnp.asarray(temp_k)
@@ -27,7 +29,7 @@ def spectral_exitance_w_m3(lam_m, temp_k):
     return _C1 / lam_m**5 / jnp.expm1(jnp.minimum(x, 700.0))
 
 
-def band_exitance_w_m2(temp_k, lo_m: float, hi_m: float):
+def band_exitance_w_m2(temp_k: ArrayLike, lo_m: float, hi_m: float) -> jax.Array:
     """(...,) blackbody exitance [W/m²] between lo_m and hi_m [m] at temp_k (...,) [K].
 
     Check: 2 200 K gives 4.9 W/cm² in 2.65–2.85 µm and 19.8 W/cm² in 3–5 µm (computed from
@@ -39,7 +41,8 @@ def band_exitance_w_m2(temp_k, lo_m: float, hi_m: float):
     return half * jnp.sum(_GL_W * spectral_exitance_w_m3(lam, temp_k), axis=-1)
 
 
-def band_intensity_w_sr(temp_k, emissivity, area_m2, lo_m: float, hi_m: float):
+def band_intensity_w_sr(temp_k: ArrayLike, emissivity: ArrayLike, area_m2: ArrayLike,
+                        lo_m: float, hi_m: float) -> jax.Array:
     """(...,) grey-body radiant intensity [W/sr] of area_m2 [m²] at temp_k [K] in a band [m]."""
     return jnp.asarray(emissivity) * jnp.asarray(area_m2) * band_exitance_w_m2(
         temp_k, lo_m, hi_m

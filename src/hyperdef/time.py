@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 
+import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 J2000_JD = 2451545.0
 SECONDS_PER_DAY = 86400.0
@@ -24,7 +26,7 @@ class Epoch:
 
     utc: _dt.datetime
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.utc.tzinfo is None:
             object.__setattr__(self, "utc", self.utc.replace(tzinfo=_dt.UTC))
         else:
@@ -69,7 +71,7 @@ def t_grid_s(duration_s: float, step_s: float) -> np.ndarray:
     return t
 
 
-def earth_rotation_angle_rad(t_s, epoch: Epoch):
+def earth_rotation_angle_rad(t_s: ArrayLike, epoch: Epoch) -> jax.Array:
     """(...,) Earth rotation angle θ [rad] in [0, 2π) at t_s [s] after epoch (IERS 2010, Eq. 5.15).
 
     θ = 2π(0.7790572732640 + 1.00273781191135448·D_U), D_U = UT1 days since J2000.
@@ -79,7 +81,7 @@ def earth_rotation_angle_rad(t_s, epoch: Epoch):
     return 2.0 * jnp.pi * frac
 
 
-def gmst_rad(t_s, epoch: Epoch):
+def gmst_rad(t_s: ArrayLike, epoch: Epoch) -> jax.Array:
     """(...,) Greenwich mean sidereal time [rad], IAU 1982 model (Vallado, 4th ed., Eq. 3-47).
 
     This is the angle that takes sgp4's TEME frame to ECEF (Vallado et al., AIAA 2006-6753).

@@ -12,8 +12,11 @@ at every height (γ = 1.4). h is geometric altitude; inputs follow the conventio
 `hyperdef.atmosphere.state` (−5 km floor, NaN for NaN or −inf).
 """
 
+from __future__ import annotations
+
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.atmosphere import us76_constants as c
 from hyperdef.atmosphere.state import AtmosphereState, clamp_altitude, mask_undefined
@@ -24,7 +27,7 @@ TEMP_K = SCALE_HEIGHT_M * c.M0_KG_PER_MOL * c.G0_MPS2 / c.R_STAR_J_PER_MOL_K
 
 
 @jax.jit
-def properties(alt_m):
+def properties(alt_m: ArrayLike) -> AtmosphereState:
     """Exponential-model air at geometric altitude alt_m (...) [m] -> AtmosphereState (...)."""
     z_m, undefined = clamp_altitude(alt_m)
     rho = SEA_LEVEL_DENSITY_KGPM3 * jnp.exp(-z_m / SCALE_HEIGHT_M)
@@ -34,6 +37,6 @@ def properties(alt_m):
     return mask_undefined(AtmosphereState(temp, pressure, rho, sound), undefined)
 
 
-def density_kgpm3(alt_m):
+def density_kgpm3(alt_m: ArrayLike) -> jax.Array:
     """Exponential-model mass density [kg/m^3] at geometric altitude alt_m (...) [m]."""
     return properties(alt_m).density_kgpm3

@@ -1,5 +1,11 @@
 """Atmosphere models by short name, as scenario files choose them (`atmosphere: us76`)."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from jax.typing import ArrayLike
+
 from hyperdef.atmosphere import exponential, us76
 from hyperdef.atmosphere.state import AtmosphereState
 
@@ -11,7 +17,7 @@ MODELS = {
 }
 
 
-def atmosphere(name):
+def atmosphere(name: str) -> Callable[[ArrayLike], AtmosphereState]:
     """The model called `name` as a jit-able function alt_m (...) [m] -> AtmosphereState (...).
 
     name: "us76" (US Standard Atmosphere 1976, 0–1000 km) or "exponential" (isothermal fit).

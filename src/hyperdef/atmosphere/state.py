@@ -3,10 +3,13 @@
 Its own module so that the models and the registry in `model.py` import it without a cycle.
 """
 
+from __future__ import annotations
+
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 # The US76 tables start 5 km below sea level, and so do the models here; deeper finite inputs get
 # the −5 km state rather than an ever-warmer extrapolation.
@@ -28,7 +31,7 @@ class AtmosphereState(NamedTuple):
     sound_speed_mps: jax.Array
 
 
-def clamp_altitude(alt_m, max_alt_m=jnp.inf):
+def clamp_altitude(alt_m: ArrayLike, max_alt_m: ArrayLike = jnp.inf) -> tuple[jax.Array, jax.Array]:
     """Float64 altitudes clamped to [MIN_ALT_M, max_alt_m], and the mask of undefined inputs.
 
     alt_m: (...) geometric altitude [m]; NaN and −inf are undefined (the returned value is NaN
@@ -41,6 +44,6 @@ def clamp_altitude(alt_m, max_alt_m=jnp.inf):
     return jnp.where(undefined, jnp.nan, z_m), undefined
 
 
-def mask_undefined(state, undefined):
+def mask_undefined(state: AtmosphereState, undefined: jax.Array) -> AtmosphereState:
     """`state` with every field NaN where `undefined` (...) is set."""
     return AtmosphereState(*(jnp.where(undefined, jnp.nan, field) for field in state))

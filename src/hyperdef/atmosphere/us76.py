@@ -27,9 +27,16 @@ P and ρ fall as exp(−(Z − 1000 km)/`TOP_SCALE_HEIGHT_M`), the density scale
 (≈ 237 km), so they stay finite and reach 0 at +inf. NaN or −inf altitudes give NaN everywhere.
 """
 
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, TypeVar
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
+from numpy.typing import NDArray
 
 from hyperdef.atmosphere import us76_constants as c
 from hyperdef.atmosphere import us76_upper
@@ -38,19 +45,22 @@ from hyperdef.atmosphere.state import AtmosphereState, clamp_altitude, mask_unde
 _R = c.R_STAR_J_PER_MOL_K
 K_EFFECTIVE_J_PER_K = _R / c.AVOGADRO_PER_MOL  # R*/N_A, see module docstring
 _HYDROSTATIC = c.G0_MPS2 * c.M0_KG_PER_MOL / _R  # g0 M0/R* [K/m]
+# Heights as Python floats (the tables are built once, in NumPy) or arrays of either library.
+_Height = TypeVar("_Height", float, NDArray[np.float64], jax.Array)
 
 
-def geopotential_height_m(alt_m):
+def geopotential_height_m(alt_m: _Height) -> _Height:
     """Geopotential height H = r0 Z/(r0 + Z) [m'] of geometric altitude alt_m (...) [m] (US76)."""
     return c.R0_GEOPOTENTIAL_M * alt_m / (c.R0_GEOPOTENTIAL_M + alt_m)
 
 
-def geometric_altitude_m(h_m):
+def geometric_altitude_m(h_m: _Height) -> _Height:
     """Geometric altitude Z = r0 H/(r0 − H) [m] of geopotential height h_m (...) [m'] (US76)."""
     return c.R0_GEOPOTENTIAL_M * h_m / (c.R0_GEOPOTENTIAL_M - h_m)
 
 
-def _in_layer(lapse, dh, base_t_k, base_p_pa, xp):
+def _in_layer(lapse: Any, dh: Any, base_t_k: Any, base_p_pa: Any,
+              xp: ModuleType) -> tuple[Any, Any]:
     """T_M [K] and P [Pa] at dh [m'] above a layer base of lapse rate `lapse` [K/m'] (US76)."""
     t_m = base_t_k + lapse * dh
     isothermal = lapse == 0.0
@@ -60,7 +70,7 @@ def _in_layer(lapse, dh, base_t_k, base_p_pa, xp):
     return t_m, xp.where(isothermal, flat, graded)
 
 
-def _layer_bases():
+def _layer_bases() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """T_M [K] and P [Pa] at the seven layer bases, chained up from sea level."""
     base_t, base_p = [c.T0_K], [c.P0_PA]
     for i in range(1, 7):
@@ -71,7 +81,7 @@ def _layer_bases():
     return np.array(base_t), np.array(base_p)
 
 
-def _layer_state(h_m, xp):
+def _layer_state(h_m: Any, xp: ModuleType) -> tuple[Any, Any]:
     """T_M [K] and P [Pa] at geopotential height h_m (...) [m'] (xp: numpy or jax.numpy)."""
     # Layer index by counting the bases passed (7 compares beat a CPU searchsorted 30-fold).
     i = sum((h_m >= base).astype(np.int32) for base in c.LAYER_BASE_H_M[1:])
@@ -91,7 +101,7 @@ _TOP_SLOPE = sum(k * UPPER_TABLES.log_rho[k][-1] for k in (1, 2, 3)) / us76_uppe
 TOP_SCALE_HEIGHT_M = -1.0 / float(_TOP_SLOPE)
 
 
-def _table8_ratio(z_m):
+def _table8_ratio(z_m: jax.Array) -> jax.Array:
     """M/M0 of Table 8 at z_m (...) [m], linear between its 0.5 km entries; 1 below 80 km.
 
     A uniform-grid lookup: jnp.interp's search costs an order of magnitude more on CPU.
@@ -104,7 +114,7 @@ def _table8_ratio(z_m):
     return lo + (u - i) * (hi - lo)
 
 
-def _lower(z_m):
+def _lower(z_m: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """(T, P, ρ, a) for z_m (...) in [−5, 86] km."""
     t_m, p = _layer_state(geopotential_height_m(z_m), jnp)
     ratio = _table8_ratio(z_m)
@@ -113,7 +123,8 @@ def _lower(z_m):
     return t_m * ratio, p, rho, sound
 
 
-def _upper(z_m, tables):
+def _upper(z_m: jax.Array,
+           tables: us76_upper.UpperTables) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """(T, P, ρ, a) for z_m (...) in [86, 1000] km from the diffusion tables."""
     temp = us76_upper.upper_temperature_k(z_m, jnp)
     log_n, log_rho = us76_upper.upper_log_n_rho(z_m, tables)
@@ -122,7 +133,7 @@ def _upper(z_m, tables):
     return temp, pressure, jnp.exp(log_rho), jnp.sqrt(c.GAMMA * _R * temp / molar_mass)
 
 
-def _properties(alt_m):
+def _properties(alt_m: ArrayLike) -> AtmosphereState:
     """Unjitted body of `properties`, shared by the single-field functions."""
     z_m, undefined = clamp_altitude(alt_m)
     low = _lower(jnp.minimum(z_m, c.Z7_M))
@@ -133,7 +144,7 @@ def _properties(alt_m):
 
 
 @jax.jit
-def properties(alt_m):
+def properties(alt_m: ArrayLike) -> AtmosphereState:
     """US76 air at geometric altitude alt_m (...) [m] -> AtmosphereState, each field (...).
 
     Temperature [K] (kinetic), pressure [Pa], density [kg/m^3], speed of sound [m/s]; conventions
@@ -144,24 +155,24 @@ def properties(alt_m):
 
 # The single-field functions are jitted on their own so XLA drops the work for the other fields.
 @jax.jit
-def density_kgpm3(alt_m):
+def density_kgpm3(alt_m: ArrayLike) -> jax.Array:
     """US76 mass density [kg/m^3] at geometric altitude alt_m (...) [m]; shape (...)."""
     return _properties(alt_m).density_kgpm3
 
 
 @jax.jit
-def temperature_k(alt_m):
+def temperature_k(alt_m: ArrayLike) -> jax.Array:
     """US76 kinetic temperature [K] at geometric altitude alt_m (...) [m]; shape (...)."""
     return _properties(alt_m).temp_k
 
 
 @jax.jit
-def pressure_pa(alt_m):
+def pressure_pa(alt_m: ArrayLike) -> jax.Array:
     """US76 pressure [Pa] at geometric altitude alt_m (...) [m]; shape (...)."""
     return _properties(alt_m).pressure_pa
 
 
 @jax.jit
-def sound_speed_mps(alt_m):
+def sound_speed_mps(alt_m: ArrayLike) -> jax.Array:
     """US76 speed of sound [m/s] at geometric altitude alt_m (...) [m]; shape (...)."""
     return _properties(alt_m).sound_speed_mps

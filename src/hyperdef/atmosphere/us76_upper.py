@@ -20,10 +20,15 @@ cells to 150 km and 1 km cells above; interpolation adds < 3e-8 relative error (
 below 110 km, where the elliptical temperature profile steepens).
 """
 
-from typing import NamedTuple
+from __future__ import annotations
 
+from types import ModuleType
+from typing import Any, NamedTuple
+
+import jax
 import jax.numpy as jnp
 import numpy as np
+from numpy.typing import NDArray
 from scipy.interpolate import CubicSpline
 
 from hyperdef.atmosphere import us76_constants as c
@@ -34,9 +39,12 @@ FINE_STEP_LOW_M, FINE_STEP_HIGH_M = 20.0, 200.0
 CELL_LOW_M, CELL_HIGH_M = 100.0, 1000.0
 N_CELL_LOW = round((c.H_BOTTOM_M - c.Z7_M) / CELL_LOW_M)
 N_CELL_HIGH = round((c.Z12_M - c.H_BOTTOM_M) / CELL_HIGH_M)
+# One integration segment: z_m (k,), {species: ln n (k,)}, {species: d ln n/dZ (k,)}.
+Segment = tuple[NDArray[np.float64], dict[str, NDArray[np.float64]], dict[str, NDArray[np.float64]]]
 
 
-def upper_temperature_k(z_m, xp=np):
+def upper_temperature_k(z_m: float | NDArray[np.float64] | jax.Array,
+                        xp: ModuleType = np) -> Any:
     """Kinetic temperature [K] for geometric altitude z_m (...) [m] in 86–1000 km (US76 Part 1).
 
     Isothermal to 91 km, an ellipse to 110 km, linear to 120 km, then
@@ -56,7 +64,7 @@ def upper_temperature_k(z_m, xp=np):
     )
 
 
-def upper_temperature_gradient_kpm(z_m):
+def upper_temperature_gradient_kpm(z_m: NDArray[np.float64]) -> NDArray[np.float64]:
     """dT/dZ [K/m] of `upper_temperature_k` at z_m (...) [m] in 86–1000 km (NumPy)."""
     u = (np.clip(z_m, c.Z8_M, c.Z9_M) - c.Z8_M) / c.ELLIPSE_A_M
     ellipse = -c.ELLIPSE_A_K / c.ELLIPSE_A_M * u / np.sqrt(1.0 - u * u)
@@ -70,12 +78,12 @@ def upper_temperature_gradient_kpm(z_m):
     )
 
 
-def _gravity_mps2(z_m):
+def _gravity_mps2(z_m: NDArray[np.float64]) -> NDArray[np.float64]:
     """US76 gravity g0 (r0/(r0+Z))^2 [m/s^2]."""
     return c.G0_MPS2 * (c.R0_GEOPOTENTIAL_M / (c.R0_GEOPOTENTIAL_M + z_m)) ** 2
 
 
-def _eddy_m2ps(z_m):
+def _eddy_m2ps(z_m: NDArray[np.float64]) -> NDArray[np.float64]:
     """Eddy diffusion coefficient K [m^2/s]: K7 to 95 km, tapering to zero at 115 km."""
     # Clipped 1 m short of 115 km, where 400/(400 − 20^2) has its pole (exp → 0 well before).
     dz = np.clip(z_m, c.EDDY_TAPER_START_M, c.EDDY_TOP_M - 1.0) - c.EDDY_TAPER_START_M
@@ -85,7 +93,7 @@ def _eddy_m2ps(z_m):
     )
 
 
-def _transport_per_m(species, z_m):
+def _transport_per_m(species: str, z_m: NDArray[np.float64]) -> NDArray[np.float64]:
     """v_i/(D_i + K) of eq. 37 [1/m]; zero above 150 km."""
     du = z_m - c.TRANSPORT_U_M[species]
     v = c.TRANSPORT_Q[species] * du**2 * np.exp(-c.TRANSPORT_W[species] * du**3)
@@ -95,19 +103,20 @@ def _transport_per_m(species, z_m):
     return np.where(z_m <= c.TRANSPORT_TOP_M, v, 0.0)
 
 
-def _cumulative(z_m, y):
+def _cumulative(z_m: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
     """∫ y dZ from z_m[0] to every node (not-a-knot cubic spline quadrature)."""
     return CubicSpline(z_m, y).antiderivative()(z_m)
 
 
-def _log_n(species, scale, temp_k, integral):
+def _log_n(species: str, scale: float, temp_k: NDArray[np.float64],
+           integral: NDArray[np.float64]) -> NDArray[np.float64]:
     """ln n_i = ln(n_i(86 km) · T7/T) − ∫ rate dZ (the T7/T factor carries the −T'/T term)."""
     return np.log(c.N_AT_86KM_PER_M3[species] * scale * c.T7_K / temp_k) - integral
 
 
-def integrate_number_densities(
-    scale_at_86km=1.0, *, oxygen_mixing_mass_kg_per_mol=None, steps_m=None
-):
+def integrate_number_densities(scale_at_86km: float = 1.0, *,
+                               oxygen_mixing_mass_kg_per_mol: float | None = None,
+                               steps_m: tuple[float, float] | None = None) -> list[Segment]:
     """Number densities of the six species on the integration nodes of each segment.
 
     scale_at_86km: factor on the US76 86-km number densities (us76.py uses it for continuity).
@@ -118,8 +127,8 @@ def integrate_number_densities(
         [1/m] (k,)}); H is absent below 150 km.
     """
     step_low, step_high = steps_m or (FINE_STEP_LOW_M, FINE_STEP_HIGH_M)
-    running = dict.fromkeys(c.N_AT_86KM_PER_M3, 0.0)  # ∫ rate dZ from 86 km, per species
-    segments = []
+    running: dict[str, float] = dict.fromkeys(c.N_AT_86KM_PER_M3, 0.0)  # ∫ rate dZ from 86 km
+    segments: list[Segment] = []
     for lo, hi in zip(_BREAKS_M[:-1], _BREAKS_M[1:], strict=True):
         step = step_low if hi <= c.H_BOTTOM_M else step_high
         z = np.linspace(lo, hi, round((hi - lo) / step) + 1)
@@ -156,7 +165,7 @@ def integrate_number_densities(
     return segments
 
 
-def _add_hydrogen(segments):
+def _add_hydrogen(segments: list[Segment]) -> None:
     """Atomic hydrogen on the 150–500 and 500–1000 km segments, in place (eqs. 39–40)."""
     alpha = c.THERMAL_ALPHA["H"]
     t11 = float(upper_temperature_k(np.float64(c.Z11_M)))
@@ -191,11 +200,11 @@ class UpperTables(NamedTuple):
     faster on CPU than a gather of rows.
     """
 
-    log_n: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-    log_rho: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    log_n: tuple[NDArray[np.float64], ...]  # c0..c3, each (cells,)
+    log_rho: tuple[NDArray[np.float64], ...]
 
 
-def build_tables(scale_at_86km=1.0, **options):
+def build_tables(scale_at_86km: float = 1.0, **options: Any) -> UpperTables:
     """Hermite tables of ln N and ln ρ from `integrate_number_densities` (same arguments)."""
     cells = []
     for z, log_n, slopes in integrate_number_densities(scale_at_86km, **options):
@@ -221,7 +230,7 @@ def build_tables(scale_at_86km=1.0, **options):
     )
 
 
-def upper_log_n_rho(z_m, tables):
+def upper_log_n_rho(z_m: jax.Array, tables: UpperTables) -> tuple[jax.Array, jax.Array]:
     """ln N [ln m^-3] and ln ρ [ln kg/m^3] at z_m (...) [m], which must lie in 86–1000 km."""
     # A node belongs to the cell below it (t = 1), as a break belongs to the segment below it in
     # `upper_temperature_k`, so that N and T come from the same side at 110 km.
@@ -232,7 +241,7 @@ def upper_log_n_rho(z_m, tables):
     t = (z_m - z_cell) / jnp.where(low, CELL_LOW_M, CELL_HIGH_M)
     idx = jnp.where(low, i_low, N_CELL_LOW + i_high).astype(jnp.int32)
 
-    def cubic(coef):
+    def cubic(coef: tuple[NDArray[np.float64], ...]) -> jax.Array:
         k0, k1, k2, k3 = (jnp.take(jnp.asarray(k), idx, mode="clip") for k in coef)
         return k0 + t * (k1 + t * (k2 + t * k3))
 

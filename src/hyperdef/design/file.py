@@ -190,6 +190,8 @@ def resolve(design: DesignFile, base_dir: Path | None) -> tuple[Study, Scenario,
         raise DesignError(f"base_scenario: {exc}") from None
     spec = _layer(scenario, design.layer)
     w, fr = spec.walker, spec.field_of_regard
+    # _layer has checked that the layer is a walker constellation with a cone field of regard.
+    assert w is not None and fr is not None and fr.kind == "cone"
     base = {"alt_km": w.alt_km, "inc_deg": w.inc_deg,
             "raan_spread_deg": 360.0 if w.pattern == "delta" else 180.0,
             "phasing": float(w.phasing), "half_angle_deg": fr.half_angle_deg,

@@ -210,7 +210,8 @@ def _check_zero_gradient(study: Study, start_grads, warnings: list[str]):
             "designs, so no optimum can be found. The sensors probably never see the targets "
             "anywhere in the bounds: check the corridor/threats against the layer (intensity, "
             "NEI, field of regard) or widen variables.*")
-    for name, zero in zip(names, flat.all(axis=0), strict=True):
+    # numpy's stubs type all(axis=0) as bool-or-array; of this 2-D array it is an array.
+    for name, zero in zip(names, flat.all(axis=0), strict=True):  # type: ignore[arg-type]
         if zero:
             warnings.append(f"variables.{name}: {study.objective} does not change with it at "
                             "any starting design; it stays where it starts")

@@ -50,7 +50,8 @@ class FreeVariable:
         return (x - self.lo) / (self.hi - self.lo)
 
     def typical(self, x: float) -> float:
-        return NEI_TYPICAL_FRACTION * x if self.log else TYPICAL_CHANGE[self.name]
+        # None only for nei_w_m2, which is log-scaled.
+        return NEI_TYPICAL_FRACTION * x if self.log else TYPICAL_CHANGE[self.name]  # type: ignore[return-value]
 
 
 def _exp_interp(lo, hi, u):

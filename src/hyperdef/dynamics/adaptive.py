@@ -8,13 +8,24 @@ steps are cut to land on every report time. Layout, events and statuses as in
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
-from hyperdef.dynamics.events import Flight, advance, flight, prepare, record, start
+from hyperdef.dynamics.events import (
+    Carry,
+    EventFn,
+    Flight,
+    Params,
+    Rhs,
+    advance,
+    flight,
+    prepare,
+    record,
+    start,
+)
 from hyperdef.earth.model import EarthModel
 from hyperdef.status import Status
 
@@ -36,13 +47,14 @@ _DP_B4 = np.array([5179 / 57600, 0.0, 7571 / 16695, 393 / 640, -92097 / 339200, 
                    1 / 40])
 
 
-def dp5_step(rhs: Callable, t, y, h, p):
+def dp5_step(rhs: Rhs, t: jax.Array, y: jax.Array, h: jax.Array,
+             p: Params) -> tuple[jax.Array, jax.Array]:
     """One Dormand–Prince 5(4) step: (5th-order solution, embedded error estimate), (n, N) each.
 
     Stages run in a loop around one copy of `rhs`.
     """
 
-    def stage(i, ks):
+    def stage(i: jax.Array, ks: jax.Array) -> jax.Array:
         yi = y + h * jnp.tensordot(jnp.asarray(_DP_A)[i], ks, axes=1)
         return ks.at[i].set(rhs(t + jnp.asarray(_DP_C)[i] * h, yi, p))
 
@@ -52,20 +64,25 @@ def dp5_step(rhs: Callable, t, y, h, p):
 
 
 @functools.partial(jax.jit, static_argnames=("rhs", "earth", "event", "max_steps"))
-def _adaptive(y0, t0, p, t_grid_s, stop_alt, t_stop, rtol, atol, h0_s, *, rhs, earth, event,
-              max_steps):
-    step = lambda t, y, h: dp5_step(rhs, t, y, h, p)[0]
+def _adaptive(y0: jax.Array, t0: jax.Array, p: Params, t_grid_s: jax.Array, stop_alt: jax.Array,
+              t_stop: jax.Array, rtol: jax.Array, atol: jax.Array, h0_s: jax.Array, *,
+              rhs: Rhs, earth: EarthModel, event: EventFn | None, max_steps: int) -> Flight:
+    def step(t: jax.Array, y: jax.Array, h: jax.Array) -> jax.Array:
+        return dp5_step(rhs, t, y, h, p)[0]
     c0 = start(y0, t0, p, stop_alt, earth, event)
     valid = c0.status == Status.OK
     atol = jnp.reshape(atol, (-1, 1))
 
-    def interval(state, g):
+    def interval(state: tuple[Carry, jax.Array],
+                 g: tuple[jax.Array, jax.Array]) -> tuple[tuple[Carry, jax.Array], jax.Array]:
         c, h = state
         g0, g1 = g
         t_goal = jnp.minimum(g1, t_stop)
-        needs = lambda c: c.alive & (c.t < t_goal) & (c.steps < max_steps)
 
-        def body(s):
+        def needs(c: Carry) -> jax.Array:
+            return c.alive & (c.t < t_goal) & (c.steps < max_steps)
+
+        def body(s: tuple[Carry, jax.Array]) -> tuple[Carry, jax.Array]:
             c, h = s
             go = needs(c)
             h_try = jnp.where(go, jnp.minimum(h, t_goal - c.t), 0.0)
@@ -95,10 +112,11 @@ def _adaptive(y0, t0, p, t_grid_s, stop_alt, t_stop, rtol, atol, h0_s, *, rhs, e
     return flight(c0, c, ys, valid, g, step, p, earth, event)
 
 
-def integrate_adaptive(rhs: Callable, y0, t0_s, params, t_grid_s, *, earth: EarthModel,
-                       rtol: float = 1e-9, atol=1e-6, first_step_s: float = 0.1,
-                       max_steps: int = 1_000_000, stop_alt_m=None, t_stop_s=None,
-                       event: Callable | None = None) -> Flight:
+def integrate_adaptive(rhs: Rhs, y0: ArrayLike, t0_s: ArrayLike, params: Params,
+                       t_grid_s: ArrayLike, *, earth: EarthModel, rtol: float = 1e-9,
+                       atol: ArrayLike = 1e-6, first_step_s: float = 0.1,
+                       max_steps: int = 1_000_000, stop_alt_m: ArrayLike | None = None,
+                       t_stop_s: ArrayLike | None = None, event: EventFn | None = None) -> Flight:
     """Integrate N vehicles with adaptive Dormand–Prince 5(4), reported on a grid.
 
     Every vehicle keeps its own step size; steps are cut to land on every grid time (so grid

@@ -28,6 +28,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.dynamics.vec3 import V3
 from hyperdef.earth.model import EarthModel
@@ -37,7 +38,7 @@ from hyperdef.earth.model import EarthModel
 _V_MIN_MPS = 1e-6
 
 
-def _f64(x):
+def _f64(x: ArrayLike) -> jax.Array:
     return jnp.asarray(x, jnp.float64)
 
 
@@ -68,7 +69,7 @@ def frame_accel_xyz(r: V3, v: V3, earth: EarthModel) -> V3:
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def frame_accel_mps2(r_ecef_m, v_ecef_mps, earth: EarthModel):
+def frame_accel_mps2(r_ecef_m: jax.Array, v_ecef_mps: jax.Array, earth: EarthModel) -> jax.Array:
     """Gravity plus the rotating-frame terms, ECEF.
 
     a = g(r) − 2 ω×v − ω×(ω×r), ω = (0, 0, earth.omega_radps) (Zipfel 2007, ch. 5).
@@ -84,7 +85,7 @@ def frame_accel_mps2(r_ecef_m, v_ecef_mps, earth: EarthModel):
     return frame_accel_xyz(V3.last(r), V3.last(v), earth).stack()
 
 
-def altitude_and_up_xyz(r: V3, earth: EarthModel):
+def altitude_and_up_xyz(r: V3, earth: EarthModel) -> tuple[jax.Array, V3]:
     """`altitude_and_up` on a V3 position -> (alt_m (...), up V3)."""
     x, y, z = r
     if earth.f == 0.0:
@@ -111,7 +112,7 @@ def altitude_and_up_xyz(r: V3, earth: EarthModel):
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def altitude_and_up(r_ecef_m, earth: EarthModel):
+def altitude_and_up(r_ecef_m: ArrayLike, earth: EarthModel) -> tuple[jax.Array, jax.Array]:
     """Height above the Earth model and the local vertical, cheaply, for the equations of motion.
 
     The vertical is the ellipsoid normal (geodetic up); for a sphere, the radial direction. On
@@ -132,7 +133,7 @@ def altitude_and_up(r_ecef_m, earth: EarthModel):
     return alt, up.stack()
 
 
-def lift_direction_xyz(v: V3, up: V3, bank_rad) -> V3:
+def lift_direction_xyz(v: V3, up: V3, bank_rad: ArrayLike) -> V3:
     """`lift_direction` on V3s -> V3."""
     speed = v.norm()
     v_hat = v / jnp.where(speed > _V_MIN_MPS, speed, 1.0)
@@ -144,7 +145,7 @@ def lift_direction_xyz(v: V3, up: V3, bank_rad) -> V3:
     return l0 * jnp.cos(bank_rad) + v_hat.cross(l0) * jnp.sin(bank_rad)
 
 
-def lift_direction(v_ecef_mps, up_ecef, bank_rad):
+def lift_direction(v_ecef_mps: jax.Array, up_ecef: jax.Array, bank_rad: jax.Array) -> jax.Array:
     """Unit lift direction: perpendicular to v, in the vertical plane, turned by bank about v.
 
     l0 = the component of `up` perpendicular to v̂ (normalised); s = v̂ × l0 points to the
@@ -163,8 +164,9 @@ def lift_direction(v_ecef_mps, up_ecef, bank_rad):
     return lift_direction_xyz(V3.last(v), V3.last(up), _f64(bank_rad)).stack()
 
 
-def aero_accel_xyz(r: V3, v: V3, rho_kgpm3, beta_kgpm2, lift_to_drag, bank_rad,
-                   earth: EarthModel, up: V3 | None = None) -> V3:
+def aero_accel_xyz(r: V3, v: V3, rho_kgpm3: jax.Array, beta_kgpm2: jax.Array,
+                   lift_to_drag: jax.Array, bank_rad: jax.Array, earth: EarthModel,
+                   up: V3 | None = None) -> V3:
     """`aero_accel_mps2` on V3s -> V3 [m/s²]; pass `up` when already known."""
     if up is None:
         _, up = altitude_and_up_xyz(r, earth)
@@ -175,8 +177,9 @@ def aero_accel_xyz(r: V3, v: V3, rho_kgpm3, beta_kgpm2, lift_to_drag, bank_rad,
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def aero_accel_mps2(r_ecef_m, v_ecef_mps, rho_kgpm3, beta_kgpm2, lift_to_drag, bank_rad,
-                    earth: EarthModel):
+def aero_accel_mps2(r_ecef_m: jax.Array, v_ecef_mps: jax.Array, rho_kgpm3: jax.Array,
+                    beta_kgpm2: jax.Array, lift_to_drag: jax.Array, bank_rad: jax.Array,
+                    earth: EarthModel) -> jax.Array:
     """Drag and lift acceleration of a point mass with ballistic coefficient β and ratio L/D.
 
     drag = −(ρ V² / 2β) v̂ with β = m/(C_D·S); lift = (L/D)·(ρ V² / 2β) along `lift_direction`

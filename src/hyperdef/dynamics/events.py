@@ -11,15 +11,31 @@ vehicles-first ↔ vehicles-last conversion of inputs.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
+from numpy.typing import NDArray
 
 from hyperdef.dynamics.eom import altitude_and_up_xyz
 from hyperdef.dynamics.vec3 import V3
+from hyperdef.earth.model import EarthModel
 from hyperdef.status import Status
+
+# A pytree of per-vehicle parameters (NamedTuples, tuples or dicts of arrays): JAX gives pytrees
+# no narrower static type.
+Params = Any
+# rhs(t_s (N,), y (n, N), p[, t_piece_s]) -> dy/dt (n, N) (see hyperdef.dynamics.integrate)
+Rhs = Callable[..., jax.Array]
+# event(t_s (N,), y (n, N), p) -> (N,): a flight ends where it falls to ≤ 0
+EventFn = Callable[[jax.Array, jax.Array, Params], jax.Array]
+# step(t_s (N,), y (n, N), h_s (N,)) -> the state after a step of length h_s
+Step = Callable[[jax.Array, jax.Array, jax.Array], jax.Array]
+# breaks(p) -> (K, N) times [s] where the right-hand side jumps or kinks
+Breaks = Callable[[Params], jax.Array]
 
 _PENDING = -1  # an event fired inside a step; resolved to a Status after the crossing is located
 _GROUND_TOL_M = 1e-3  # a start 1 mm below the surface is still "on the ground" (geodetic round-off)
@@ -27,12 +43,13 @@ _ROOT_ITERS = 24
 
 
 class Flight(NamedTuple):
-    """Integrated flights of N vehicles on a grid of T times (n state components)."""
+    """Integrated flights of N vehicles on a grid of T times (n state components): NumPy arrays
+    from `integrate_fixed`, JAX arrays from `integrate_adaptive` and inside the kernels."""
 
-    y_grid: jax.Array  # (N, T, n) state at t_grid_s; NaN before t0 and after t_end
-    t_end_s: jax.Array  # (N,) time the flight ended [s] (event time, t_stop or the grid's end)
-    y_end: jax.Array  # (N, n) state at t_end_s
-    status: jax.Array  # (N,) int32 hyperdef.status.Status
+    y_grid: jax.Array | NDArray[Any]  # (N, T, n) state at t_grid_s; NaN before t0, after t_end
+    t_end_s: jax.Array | NDArray[Any]  # (N,) end of the flight [s] (event, t_stop or grid end)
+    y_end: jax.Array | NDArray[Any]  # (N, n) state at t_end_s
+    status: jax.Array | NDArray[Any]  # (N,) int32 hyperdef.status.Status
 
 
 class Carry(NamedTuple):
@@ -49,14 +66,16 @@ class Carry(NamedTuple):
 
 
 _RK4_C = np.array([0.0, 0.5, 0.5, 1.0])
-def event_value(t, y, p, target_m, earth, event):
+def event_value(t: jax.Array, y: jax.Array, p: Params, target_m: ArrayLike, earth: EarthModel,
+                event: EventFn | None) -> tuple[jax.Array, jax.Array]:
     """min(altitude − target, event(t, y, p)), (N,): the flight ends where this falls to ≤ 0."""
     alt, _ = altitude_and_up_xyz(V3.rows(y), earth)
     g = alt - target_m
     return (g if event is None else jnp.minimum(g, event(t, y, p))), alt
 
 
-def start(y0, t0, p, stop_alt_m, earth, event):
+def start(y0: jax.Array, t0: jax.Array, p: Params, stop_alt_m: jax.Array, earth: EarthModel,
+          event: EventFn | None) -> Carry:
     """Initial carry: checks the start states and sets the status of vehicles that cannot fly."""
     alt0, _ = altitude_and_up_xyz(V3.rows(y0), earth)
     r0 = jnp.sqrt(jnp.sum(y0[:3] ** 2, axis=0))
@@ -76,7 +95,9 @@ def start(y0, t0, p, stop_alt_m, earth, event):
                   jnp.zeros(t0.shape, jnp.int32))
 
 
-def advance(c: Carry, y_new, t_b, h, active, stop_alt_m, t_stop_s, p, earth, event):
+def advance(c: Carry, y_new: jax.Array, t_b: jax.Array, h: ArrayLike, active: jax.Array,
+            stop_alt_m: ArrayLike, t_stop_s: ArrayLike, p: Params, earth: EarthModel,
+            event: EventFn | None) -> Carry:
     """Accept a step (or record the event it crossed), every vehicle at once."""
     target = jnp.where(c.armed, jnp.maximum(stop_alt_m, 0.0), 0.0)
     g_new, alt_new = event_value(t_b, y_new, p, target, earth, event)
@@ -99,18 +120,21 @@ def advance(c: Carry, y_new, t_b, h, active, stop_alt_m, t_stop_s, p, earth, eve
     )
 
 
-def locate(c: Carry, step, p, earth, event):
+def locate(c: Carry, step: Step, p: Params, earth: EarthModel,
+           event: EventFn | None) -> tuple[jax.Array, jax.Array, jax.Array]:
     """Resolve pending events: Illinois regula falsi on the crossing step's length.
 
     The bracket [lo, hi] of step lengths keeps g(lo) > 0 ≥ g(hi); the flight ends at hi, whose
     state is the integrator's own step of that length (one copy of the stepper in the loop).
     """
-    g_of = lambda h, y: event_value(c.t + h, y, p, c.target_m, earth, event)[0]
+    def g_of(h: ArrayLike, y: jax.Array) -> jax.Array:
+        return event_value(c.t + h, y, p, c.target_m, earth, event)[0]
+
     f_lo = g_of(0.0, c.y)
     at_start = f_lo <= 0.0  # already on the surface (e.g. at rest on the ground)
     y_hi = step(c.t, c.y, c.h_prev)
 
-    def body(_, s):
+    def body(_: jax.Array, s: tuple[jax.Array, ...]) -> tuple[jax.Array, ...]:
         lo, hi, f_lo, f_hi, y_hi, side = s
         den = f_lo - f_hi
         mid = jnp.where(den > 0.0, lo + f_lo * (hi - lo) / jnp.where(den > 0.0, den, 1.0),
@@ -141,17 +165,19 @@ def locate(c: Carry, step, p, earth, event):
             jnp.where(pending, code, c.status))
 
 
-def finish(c: Carry, t_last, step, p, earth, event):
+def finish(c: Carry, t_last: ArrayLike, step: Step, p: Params, earth: EarthModel,
+           event: EventFn | None) -> tuple[jax.Array, jax.Array, jax.Array]:
     t_end, y_end, status = locate(c, step, p, earth, event)
     status = jnp.where(c.alive & (status == Status.OK) & (c.t >= t_last), Status.MAX_TIME, status)
     return t_end, y_end, status.astype(jnp.int32)
 
 
-def record(c: Carry, valid, t_grid_k):
+def record(c: Carry, valid: ArrayLike, t_grid_k: ArrayLike) -> jax.Array:
     return jnp.where(valid & (c.t == t_grid_k), c.y, jnp.nan)
 
 
-def flight(c0, c, ys, valid, t_grid_s, step, p, earth, event):
+def flight(c0: Carry, c: Carry, ys: jax.Array, valid: jax.Array, t_grid_s: jax.Array,
+           step: Step, p: Params, earth: EarthModel, event: EventFn | None) -> Flight:
     """Assemble the vehicles-first Flight from the final carry and the recorded (T−1, n, N)."""
     y_all = jnp.concatenate([record(c0, valid, t_grid_s[0])[None], ys], axis=0)
     t_end, y_end, status = finish(c, t_grid_s[-1], step, p, earth, event)
@@ -175,18 +201,26 @@ def bucket(n: int) -> int:
     return -(-n // grain) * grain
 
 
-def prepare(y0, t0_s, params, stop_alt_m, t_stop_s, t_grid_s):
+def prepare(y0: ArrayLike, t0_s: ArrayLike | None, params: Params, stop_alt_m: ArrayLike | None,
+            t_stop_s: ArrayLike | None, t_grid_s: ArrayLike
+            ) -> tuple[int, NDArray[np.float64], jax.Array, jax.Array, Params, jax.Array,
+                       jax.Array]:
     """Checks, defaults, padding, and the vehicles-last layout the kernels use."""
     g = np.asarray(t_grid_s, np.float64)
     if g.ndim != 1 or g.size < 2 or not np.all(np.diff(g) > 0):
         raise ValueError("t_grid_s: must be a strictly increasing 1-D array of at least 2 times")
     y0 = jnp.asarray(y0, jnp.float64)
     n = y0.shape[0]
-    full = lambda x, fill: jnp.broadcast_to(jnp.asarray(fill if x is None else x, jnp.float64),
-                                            (n,))
+    def full(x: ArrayLike | None, fill: float) -> jax.Array:
+        return jnp.broadcast_to(jnp.asarray(fill if x is None else x, jnp.float64), (n,))
+
     pad = bucket(n) - n
-    grow = lambda x: jnp.concatenate([x, jnp.repeat(x[:1], pad, axis=0)]) if pad else x
-    last = lambda x: jnp.moveaxis(grow(jnp.asarray(x)), 0, -1)
+
+    def grow(x: jax.Array) -> jax.Array:
+        return jnp.concatenate([x, jnp.repeat(x[:1], pad, axis=0)]) if pad else x
+
+    def last(x: ArrayLike) -> jax.Array:
+        return jnp.moveaxis(grow(jnp.asarray(x)), 0, -1)
     p = jax.tree.map(last, params)
     return (n, g, last(y0), grow(full(t0_s, 0.0)), p, grow(full(stop_alt_m, -jnp.inf)),
             grow(full(t_stop_s, jnp.inf)))

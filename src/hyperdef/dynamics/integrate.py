@@ -29,14 +29,30 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import math
-from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
+from numpy.typing import NDArray
 
 from hyperdef.dynamics.adaptive import integrate_adaptive
-from hyperdef.dynamics.events import CHUNK, Flight, advance, flight, prepare, record, start
+from hyperdef.dynamics.events import (
+    CHUNK,
+    Breaks,
+    Carry,
+    EventFn,
+    Flight,
+    Params,
+    Rhs,
+    Step,
+    advance,
+    flight,
+    prepare,
+    record,
+    start,
+)
 from hyperdef.dynamics.rk4 import rk4_step, split_rk4_step
 from hyperdef.earth.model import EarthModel
 from hyperdef.status import Status
@@ -44,8 +60,11 @@ from hyperdef.status import Status
 __all__ = ["CHUNK", "Flight", "integrate_adaptive", "integrate_fixed", "rk4_step"]
 
 
-def _fixed_chunk(y0, t0, p, g, stop_alt, t_stop, n_sub, rhs, earth, event, unroll, breaks):
+def _fixed_chunk(y0: jax.Array, t0: jax.Array, p: Params, g: jax.Array, stop_alt: jax.Array,
+                 t_stop: jax.Array, n_sub: jax.Array, rhs: Rhs, earth: EarthModel,
+                 event: EventFn | None, unroll: bool, breaks: Breaks | None) -> Flight:
     """RK4 flights of one chunk of vehicles (vehicle axis last)."""
+    step: Step
     if breaks is None:
         step = lambda t, y, h: rk4_step(rhs, t, y, h, p, unroll)
     else:  # every step, also those re-taken to locate an event, ends on the breaks inside it
@@ -53,10 +72,10 @@ def _fixed_chunk(y0, t0, p, g, stop_alt, t_stop, n_sub, rhs, earth, event, unrol
     c0 = start(y0, t0, p, stop_alt, earth, event)
     valid = c0.status == Status.OK
 
-    def interval(c, gg):
+    def interval(c: Carry, gg: tuple[jax.Array, jax.Array]) -> tuple[Carry, jax.Array]:
         g0, g1 = gg
 
-        def sub(s):
+        def sub(s: tuple[int, Carry]) -> tuple[int, Carry]:
             j, c = s
             t_b = jnp.where(j + 1 == n_sub, g1, g0 + (j + 1) * (g1 - g0) / n_sub)
             t_b = jnp.minimum(t_b, t_stop)
@@ -75,11 +94,15 @@ def _fixed_chunk(y0, t0, p, g, stop_alt, t_stop, n_sub, rhs, earth, event, unrol
 
 
 @functools.partial(jax.jit, static_argnames=("rhs", "earth", "event", "unroll", "breaks"))
-def _fixed(y0, t0, p, t_grid_s, stop_alt, t_stop, n_sub, *, rhs, earth, event, unroll, breaks):
+def _fixed(y0: jax.Array, t0: jax.Array, p: Params, t_grid_s: jax.Array, stop_alt: jax.Array,
+           t_stop: jax.Array, n_sub: jax.Array, *, rhs: Rhs, earth: EarthModel,
+           event: EventFn | None, unroll: bool, breaks: Breaks | None) -> Flight:
     """RK4 flights of C chunks one after the other (inputs with a leading chunk axis)."""
     g = jnp.asarray(t_grid_s)
     return jax.lax.map(
-        lambda a: _fixed_chunk(*a[:3], g, *a[3:], n_sub, rhs, earth, event, unroll, breaks),
+        # mypy cannot count the arguments of a star-unpacked tuple slice
+        lambda a: _fixed_chunk(*a[:3], g, *a[3:], n_sub, rhs, earth,  # type: ignore[call-arg]
+                               event, unroll, breaks),
         (y0, t0, p, stop_alt, t_stop))
 
 
@@ -87,14 +110,15 @@ def _fixed(y0, t0, p, t_grid_s, stop_alt, t_stop, n_sub, *, rhs, earth, event, u
 UNROLL_FROM = 512
 
 
-def _chunks(x, c: int):
+def _chunks(x: jax.Array, c: int) -> jax.Array:
     """(..., N) -> (c, ..., N/c)."""
     return jnp.moveaxis(x.reshape(x.shape[:-1] + (c, x.shape[-1] // c)), -2, 0)
 
 
-def integrate_fixed(rhs: Callable, y0, t0_s, params, t_grid_s, *, step_s: float,
-                    earth: EarthModel, stop_alt_m=None, t_stop_s=None,
-                    event: Callable | None = None, breaks: Callable | None = None) -> Flight:
+def integrate_fixed(rhs: Rhs, y0: ArrayLike, t0_s: ArrayLike, params: Params,
+                    t_grid_s: ArrayLike, *, step_s: float, earth: EarthModel,
+                    stop_alt_m: ArrayLike | None = None, t_stop_s: ArrayLike | None = None,
+                    event: EventFn | None = None, breaks: Breaks | None = None) -> Flight:
     """Integrate N vehicles with classical RK4 at a fixed step, reported on a grid.
 
     Args:
@@ -131,7 +155,7 @@ def integrate_fixed(rhs: Callable, y0, t0_s, params, t_grid_s, *, step_s: float,
     n_dev = len(devices) if c % len(devices) == 0 else 1
     per = c // n_dev
 
-    def run(k):
+    def run(k: int) -> list[NDArray[Any]]:
         part = [jax.tree.map(lambda x: jax.device_put(x[k * per:(k + 1) * per], devices[k]),
                              a) for a in args]
         out = _fixed(part[0], part[1], part[2], jnp.asarray(g), part[3], part[4],

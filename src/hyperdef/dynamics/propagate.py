@@ -7,13 +7,17 @@ models (which add guidance, aero tables and boost) reduce to when their commands
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
+from numpy.typing import NDArray
 
 from hyperdef.dynamics.eom import aero_accel_xyz, altitude_and_up_xyz, frame_accel_xyz
+from hyperdef.dynamics.events import Rhs
 from hyperdef.dynamics.integrate import Flight, integrate_adaptive, integrate_fixed
 from hyperdef.dynamics.vec3 import V3
 from hyperdef.earth.model import EarthModel
@@ -32,13 +36,13 @@ TABLE_STEP_M = 50.0
 class AeroParams(NamedTuple):
     """Constant aerodynamic parameters of N vehicles, each (N,)."""
 
-    beta_kgpm2: object  # ballistic coefficient m/(C_D S) [kg/m²]; inf for vacuum flight
-    lift_to_drag: object  # L/D [-]
-    bank_rad: object  # bank angle [rad], positive turns right
+    beta_kgpm2: jax.Array  # ballistic coefficient m/(C_D S) [kg/m²]; inf for vacuum flight
+    lift_to_drag: jax.Array  # L/D [-]
+    bank_rad: jax.Array  # bank angle [rad], positive turns right
 
 
 @functools.cache
-def log_density_table(atmosphere: str) -> np.ndarray:
+def log_density_table(atmosphere: str) -> NDArray[np.float64]:
     from hyperdef.atmosphere.model import atmosphere as atmosphere_model
 
     z = np.arange(TABLE_BOTTOM_M, TOP_OF_ATMOSPHERE_M + 0.5 * TABLE_STEP_M, TABLE_STEP_M)
@@ -49,7 +53,7 @@ def log_density_table(atmosphere: str) -> np.ndarray:
 
 
 @functools.cache
-def density_fn(atmosphere: str | None):
+def density_fn(atmosphere: str | None) -> Callable[[jax.Array], jax.Array]:
     """`rho(alt_m) -> density_kgpm3` (...) for an atmosphere name ('us76', 'exponential');
     None: vacuum. From the ln ρ table above; 0 above TOP_OF_ATMOSPHERE_M, the bottom value
     below −5 km."""
@@ -58,7 +62,7 @@ def density_fn(atmosphere: str | None):
     table = log_density_table(atmosphere)
     last = table.size - 1
 
-    def rho(alt_m):
+    def rho(alt_m: jax.Array) -> jax.Array:
         u = (jnp.clip(alt_m, TABLE_BOTTOM_M, TOP_OF_ATMOSPHERE_M) - TABLE_BOTTOM_M) / TABLE_STEP_M
         i = jnp.clip(jnp.floor(u).astype(jnp.int32), 0, last - 1)
         lo = jnp.asarray(table)[i]
@@ -69,12 +73,12 @@ def density_fn(atmosphere: str | None):
 
 
 @functools.cache
-def point_mass_rhs(earth: EarthModel, atmosphere: str | None):
+def point_mass_rhs(earth: EarthModel, atmosphere: str | None) -> Rhs:
     """Batched right-hand side `rhs(t_s (N,), y (6, N), p: AeroParams) -> (6, N)` (cached per
     model), vehicles last (hyperdef.dynamics.integrate): dy = (v, frame_accel + aero_accel)."""
     rho_of = density_fn(atmosphere)
 
-    def rhs(t_s, y, p):
+    def rhs(t_s: jax.Array, y: jax.Array, p: AeroParams) -> jax.Array:
         r, v = V3.rows(y, 0), V3.rows(y, 3)
         alt, up = altitude_and_up_xyz(r, earth)
         a = frame_accel_xyz(r, v, earth) + aero_accel_xyz(
@@ -84,10 +88,11 @@ def point_mass_rhs(earth: EarthModel, atmosphere: str | None):
     return rhs
 
 
-def propagate(r0_ecef_m, v0_ecef_mps, t_grid_s, *, beta_kgpm2=jnp.inf, lift_to_drag=0.0,
-              bank_rad=0.0, earth: EarthModel, atmosphere: str | None = "us76", t0_s=0.0,
-              method: str = "rk4", step_s: float = 1.0, rtol: float = 1e-10,
-              stop_alt_m=None, t_stop_s=None) -> Flight:
+def propagate(r0_ecef_m: ArrayLike, v0_ecef_mps: ArrayLike, t_grid_s: ArrayLike, *,
+              beta_kgpm2: ArrayLike = jnp.inf, lift_to_drag: ArrayLike = 0.0,
+              bank_rad: ArrayLike = 0.0, earth: EarthModel, atmosphere: str | None = "us76",
+              t0_s: ArrayLike = 0.0, method: str = "rk4", step_s: float = 1.0, rtol: float = 1e-10,
+              stop_alt_m: ArrayLike | None = None, t_stop_s: ArrayLike | None = None) -> Flight:
     """Fly N point masses from given ECEF states until impact, a stop, or the grid's end.
 
     Args:
@@ -107,7 +112,7 @@ def propagate(r0_ecef_m, v0_ecef_mps, t_grid_s, *, beta_kgpm2=jnp.inf, lift_to_d
     p = AeroParams(*(jnp.broadcast_to(jnp.asarray(x, jnp.float64), (n,))
                      for x in (beta_kgpm2, lift_to_drag, bank_rad)))
     rhs = point_mass_rhs(earth, atmosphere)
-    kw = dict(earth=earth, stop_alt_m=stop_alt_m, t_stop_s=t_stop_s)
+    kw: dict[str, Any] = dict(earth=earth, stop_alt_m=stop_alt_m, t_stop_s=t_stop_s)
     if method == "rk4":
         return integrate_fixed(rhs, y0, t0_s, p, t_grid_s, step_s=step_s, **kw)
     if method == "dp5":

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 
 class V3(NamedTuple):
@@ -22,17 +23,17 @@ class V3(NamedTuple):
     z: jax.Array
 
     @classmethod
-    def rows(cls, a, start: int = 0) -> V3:
+    def rows(cls, a: jax.Array, start: int = 0) -> V3:
         """From rows start..start+2 of a component-first array (n, ...)."""
         return cls(a[start], a[start + 1], a[start + 2])
 
     @classmethod
-    def last(cls, a) -> V3:
+    def last(cls, a: ArrayLike) -> V3:
         """From an array with the components last (..., 3)."""
         a = jnp.asarray(a, jnp.float64)
         return cls(a[..., 0], a[..., 1], a[..., 2])
 
-    def stack(self, axis: int = -1):
+    def stack(self, axis: int = -1) -> jax.Array:
         """As one array, the components along `axis`."""
         return jnp.stack(jnp.broadcast_arrays(self.x, self.y, self.z), axis=axis)
 
@@ -45,24 +46,24 @@ class V3(NamedTuple):
     def __neg__(self) -> V3:
         return V3(-self.x, -self.y, -self.z)
 
-    def __mul__(self, s) -> V3:  # type: ignore[override]
+    def __mul__(self, s: ArrayLike) -> V3:  # type: ignore[override]
         """Scale by s (...). Write `v * s`: with an array on the left, jnp would read the tuple
         as a (3, ...) array instead."""
         return V3(self.x * s, self.y * s, self.z * s)
 
-    def __truediv__(self, s) -> V3:
+    def __truediv__(self, s: ArrayLike) -> V3:
         return V3(self.x / s, self.y / s, self.z / s)
 
-    def dot(self, o: V3):
+    def dot(self, o: V3) -> jax.Array:
         return self.x * o.x + self.y * o.y + self.z * o.z
 
     def cross(self, o: V3) -> V3:
         return V3(self.y * o.z - self.z * o.y, self.z * o.x - self.x * o.z,
                   self.x * o.y - self.y * o.x)
 
-    def norm(self):
+    def norm(self) -> jax.Array:
         return jnp.sqrt(self.dot(self))
 
-    def where(self, mask, other: V3) -> V3:
+    def where(self, mask: ArrayLike, other: V3) -> V3:
         """Componentwise jnp.where(mask, self, other)."""
         return V3(*(jnp.where(mask, a, b) for a, b in zip(self, other, strict=True)))

@@ -29,6 +29,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.constants import R_EARTH_MEAN_M
 from hyperdef.earth.model import WGS84, EarthModel
@@ -39,12 +40,13 @@ _RESIDUAL_OK_RAD = 1e-12  # longitude misfit of a converged branch: 6 µm at the
 _TINY = 1.5e-154  # sqrt of the smallest normal double, GeographicLib's floor for cos β
 
 
-def _f64(*xs):
+def _f64(*xs: ArrayLike) -> list[jax.Array]:
     return jnp.broadcast_arrays(*(jnp.asarray(x, jnp.float64) for x in xs))
 
 
 @functools.partial(jax.jit, static_argnames="radius_m")
-def great_circle_m(lat1_rad, lon1_rad, lat2_rad, lon2_rad, radius_m: float = R_EARTH_MEAN_M):
+def great_circle_m(lat1_rad: ArrayLike, lon1_rad: ArrayLike, lat2_rad: ArrayLike,
+                   lon2_rad: ArrayLike, radius_m: float = R_EARTH_MEAN_M) -> jax.Array:
     """Great-circle distance on a sphere (haversine), accurate from 0 to antipodal.
 
     d = 2R·atan2(√h, √h'), with h = hav(Δφ) + cosφ1 cosφ2 hav(Δλ) the haversine of d and
@@ -66,7 +68,8 @@ def great_circle_m(lat1_rad, lon1_rad, lat2_rad, lon2_rad, radius_m: float = R_E
 
 
 @jax.jit
-def initial_bearing_rad(lat1_rad, lon1_rad, lat2_rad, lon2_rad):
+def initial_bearing_rad(lat1_rad: ArrayLike, lon1_rad: ArrayLike, lat2_rad: ArrayLike,
+                        lon2_rad: ArrayLike) -> jax.Array:
     """Initial great-circle azimuth from point 1 towards point 2, clockwise from north.
 
     Args:
@@ -84,7 +87,8 @@ def initial_bearing_rad(lat1_rad, lon1_rad, lat2_rad, lon2_rad):
 
 
 @functools.partial(jax.jit, static_argnames="radius_m")
-def destination(lat_rad, lon_rad, az_rad, dist_m, radius_m: float = R_EARTH_MEAN_M):
+def destination(lat_rad: ArrayLike, lon_rad: ArrayLike, az_rad: ArrayLike, dist_m: ArrayLike,
+                radius_m: float = R_EARTH_MEAN_M) -> tuple[jax.Array, jax.Array]:
     """End point of a great-circle arc (the direct problem on a sphere).
 
     The end point is cos δ·û + sin δ·(cos az·n̂ + sin az·ê) with δ = dist/R and (ê, n̂, û) the local
@@ -113,7 +117,8 @@ def destination(lat_rad, lon_rad, az_rad, dist_m, radius_m: float = R_EARTH_MEAN
     return lat2, lon2
 
 
-def _vincenty_terms(lam, su1, cu1, su2, cu2, f):
+def _vincenty_terms(lam: jax.Array, su1: jax.Array, cu1: jax.Array, su2: jax.Array, cu2: jax.Array,
+                    f: float) -> tuple[jax.Array, ...]:
     """Auxiliary-sphere quantities for a trial λ (Vincenty 1975, inverse formulae)."""
     sl, cl = jnp.sin(lam), jnp.cos(lam)
     sin_sig = jnp.hypot(cu2 * sl, cu1 * su2 - su1 * cu2 * cl)
@@ -129,14 +134,16 @@ def _vincenty_terms(lam, su1, cu1, su2, cu2, f):
     return big_f, sig, sin_sig, cos_sig, cos2_alpha, cos_2sm
 
 
-def _vincenty_f(sin_alpha, cos2_alpha, sig, sin_sig, cos_sig, cos_2sm, f):
+def _vincenty_f(sin_alpha: jax.Array, cos2_alpha: jax.Array, sig: jax.Array, sin_sig: jax.Array,
+                cos_sig: jax.Array, cos_2sm: jax.Array, f: float) -> jax.Array:
     """λ − L as a function of the auxiliary-sphere geometry (Vincenty 1975)."""
     c = f / 16.0 * cos2_alpha * (4.0 + f * (4.0 - 3.0 * cos2_alpha))
     inner = cos_2sm + c * cos_sig * (-1.0 + 2.0 * cos_2sm**2)
     return (1.0 - c) * f * sin_alpha * (sig + c * sin_sig * inner)
 
 
-def _vincenty_length(sig, sin_sig, cos_sig, cos2_alpha, cos_2sm, earth):
+def _vincenty_length(sig: jax.Array, sin_sig: jax.Array, cos_sig: jax.Array, cos2_alpha: jax.Array,
+                     cos_2sm: jax.Array, earth: EarthModel) -> jax.Array:
     """Geodesic length from the auxiliary-sphere arc (Vincenty 1975)."""
     b = earth.b_m
     u2 = cos2_alpha * (earth.a_m**2 - b**2) / b**2
@@ -159,14 +166,15 @@ def _vincenty_length(sig, sin_sig, cos_sig, cos2_alpha, cos_2sm, earth):
     return b * big_a * (sig - d_sig)
 
 
-def _lambda_branch(big_l, su1, cu1, su2, cu2, earth):
+def _lambda_branch(big_l: jax.Array, su1: jax.Array, cu1: jax.Array, su2: jax.Array, cu2: jax.Array,
+                   earth: EarthModel) -> tuple[jax.Array, jax.Array]:
     """Vincenty's λ equation g(λ) = λ − L − F(λ) = 0 by bisection; returns (length, |g|)."""
     f = earth.f
 
-    def g(lam):
+    def g(lam: jax.Array) -> jax.Array:
         return lam - big_l - _vincenty_terms(lam, su1, cu1, su2, cu2, f)[0]
 
-    def step(_, bracket):
+    def step(_: jax.Array, bracket: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, jax.Array]:
         lo, hi = bracket
         mid = 0.5 * (lo + hi)
         below = g(mid) < 0.0
@@ -180,7 +188,8 @@ def _lambda_branch(big_l, su1, cu1, su2, cu2, earth):
     return length, jnp.abs(lam - big_l - big_f)
 
 
-def _azimuth_branch(big_l, sb1, cb1, sb2, cb2, earth):
+def _azimuth_branch(big_l: jax.Array, sb1: jax.Array, cb1: jax.Array, sb2: jax.Array,
+                    cb2: jax.Array, earth: EarthModel) -> tuple[jax.Array, jax.Array]:
     """Solve for the start azimuth α1 (Karney 2013, §4 set-up) with Vincenty's series; returns
     (length, |residual|). Needs the canonical order sb1 <= 0, |sb2| <= |sb1|, L in [0, π]."""
     f = earth.f
@@ -189,7 +198,7 @@ def _azimuth_branch(big_l, sb1, cb1, sb2, cb2, earth):
     # cancellation as in GeographicLib's Lambda12.
     dcos2 = jnp.where(cb1 < -sb1, (cb2 - cb1) * (cb1 + cb2), (sb1 - sb2) * (sb1 + sb2))
 
-    def geometry(alpha1):
+    def geometry(alpha1: jax.Array) -> tuple[jax.Array, tuple[jax.Array, ...]]:
         sa1, ca1 = jnp.sin(alpha1), jnp.cos(alpha1)
         sa0 = sa1 * cb1  # Clairaut
         ca0_2 = ca1**2 + (sa1 * sb1) ** 2
@@ -208,7 +217,7 @@ def _azimuth_branch(big_l, sb1, cb1, sb2, cb2, earth):
         big_f = _vincenty_f(sa0, ca0_2, sig, sin_sig, cos_sig, cos_2sm, f)
         return omg - big_l - big_f, (sig, sin_sig, cos_sig, ca0_2, cos_2sm)
 
-    def step(_, bracket):
+    def step(_: jax.Array, bracket: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, jax.Array]:
         lo, hi = bracket
         mid = 0.5 * (lo + hi)
         below = geometry(mid)[0] < 0.0
@@ -221,7 +230,8 @@ def _azimuth_branch(big_l, sb1, cb1, sb2, cb2, earth):
     return _vincenty_length(sig, sin_sig, cos_sig, ca0_2, cos_2sm, earth), jnp.abs(residual)
 
 
-def _omega12(sa0, sb1, cc1, sb2, cc2):
+def _omega12(sa0: jax.Array, sb1: jax.Array, cc1: jax.Array, sb2: jax.Array,
+             cc2: jax.Array) -> jax.Array:
     """Auxiliary-sphere longitude from point 1 to 2, in [0, π(1+f)] (tan ω = sin α0 tan σ)."""
     somg1, comg1 = sa0 * sb1, cc1
     somg2, comg2 = sa0 * sb2, cc2
@@ -230,7 +240,8 @@ def _omega12(sa0, sb1, cc1, sb2, cc2):
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def geodesic_m(lat1_rad, lon1_rad, lat2_rad, lon2_rad, earth: EarthModel = WGS84):
+def geodesic_m(lat1_rad: ArrayLike, lon1_rad: ArrayLike, lat2_rad: ArrayLike, lon2_rad: ArrayLike,
+               earth: EarthModel = WGS84) -> jax.Array:
     """Length of the shortest geodesic between two points on the ellipsoid (Vincenty 1975 series,
     solved two ways by bisection; see the module docstring for method and accuracy).
 

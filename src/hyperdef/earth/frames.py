@@ -19,17 +19,18 @@ import functools
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.earth.geodetic import geodetic_to_ecef
 from hyperdef.earth.model import WGS84, EarthModel
 
 
-def _f64(x):
+def _f64(x: ArrayLike) -> jax.Array:
     return jnp.asarray(x, jnp.float64)
 
 
 @jax.jit
-def R_enu_from_ecef(lat_rad, lon_rad):
+def R_enu_from_ecef(lat_rad: jax.Array, lon_rad: jax.Array) -> jax.Array:
     """Rotation taking ECEF vector components into local ENU (Vallado ch. 3).
 
     Args:
@@ -47,18 +48,19 @@ def R_enu_from_ecef(lat_rad, lon_rad):
     return jnp.stack([east, north, up], axis=-2)
 
 
-def _apply(m, v):
+def _apply(m: jax.Array, v: jax.Array) -> jax.Array:
     """m @ v over leading axes: (..., 3, 3) x (..., 3) -> (..., 3)."""
     return jnp.einsum("...ij,...j->...i", m, v)
 
 
-def _apply_t(m, v):
+def _apply_t(m: jax.Array, v: jax.Array) -> jax.Array:
     """m^T @ v over leading axes."""
     return jnp.einsum("...ji,...j->...i", m, v)
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def ecef_to_enu(r_ecef_m, lat0_rad, lon0_rad, alt0_m, earth: EarthModel = WGS84):
+def ecef_to_enu(r_ecef_m: jax.Array, lat0_rad: jax.Array, lon0_rad: jax.Array, alt0_m: ArrayLike,
+                earth: EarthModel = WGS84) -> jax.Array:
     """ENU coordinates of an ECEF point relative to a geodetic origin.
 
     Args:
@@ -72,7 +74,8 @@ def ecef_to_enu(r_ecef_m, lat0_rad, lon0_rad, alt0_m, earth: EarthModel = WGS84)
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def enu_to_ecef(r_enu_m, lat0_rad, lon0_rad, alt0_m, earth: EarthModel = WGS84):
+def enu_to_ecef(r_enu_m: jax.Array, lat0_rad: jax.Array, lon0_rad: jax.Array, alt0_m: ArrayLike,
+                earth: EarthModel = WGS84) -> jax.Array:
     """ECEF position of ENU coordinates about a geodetic origin (inverse of `ecef_to_enu`).
 
     Args:
@@ -86,7 +89,7 @@ def enu_to_ecef(r_enu_m, lat0_rad, lon0_rad, alt0_m, earth: EarthModel = WGS84):
 
 
 @jax.jit
-def enu_to_aer(r_enu_m):
+def enu_to_aer(r_enu_m: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
     """Azimuth (clockwise from north, [0, 2π)), elevation and range of an ENU vector.
 
     Args:
@@ -103,7 +106,7 @@ def enu_to_aer(r_enu_m):
 
 
 @jax.jit
-def aer_to_enu(az_rad, el_rad, range_m):
+def aer_to_enu(az_rad: jax.Array, el_rad: jax.Array, range_m: jax.Array) -> jax.Array:
     """ENU vector [m] (..., 3) of azimuth, elevation [rad] and range [m], each (...)."""
     az, el, rng = jnp.broadcast_arrays(_f64(az_rad), _f64(el_rad), _f64(range_m))
     horiz = rng * jnp.cos(el)
@@ -111,7 +114,8 @@ def aer_to_enu(az_rad, el_rad, range_m):
 
 
 @jax.jit
-def ecef_to_aer(r_obs_ecef_m, r_tgt_ecef_m, lat_obs_rad, lon_obs_rad):
+def ecef_to_aer(r_obs_ecef_m: jax.Array, r_tgt_ecef_m: jax.Array, lat_obs_rad: ArrayLike,
+                lon_obs_rad: ArrayLike) -> jax.Array:
     """Azimuth, elevation and slant range of a target seen from an observer.
 
     Args:
@@ -127,14 +131,15 @@ def ecef_to_aer(r_obs_ecef_m, r_tgt_ecef_m, lat_obs_rad, lon_obs_rad):
 
 
 @jax.jit
-def aer_to_ecef(az_rad, el_rad, range_m, r_obs_ecef_m, lat_obs_rad, lon_obs_rad):
+def aer_to_ecef(az_rad: ArrayLike, el_rad: ArrayLike, range_m: ArrayLike, r_obs_ecef_m: jax.Array,
+                lat_obs_rad: jax.Array, lon_obs_rad: jax.Array) -> jax.Array:
     """ECEF position [m] (..., 3) of a target at (az, el, range) from an observer (inverse of
     `ecef_to_aer`; arguments as there)."""
     enu = aer_to_enu(az_rad, el_rad, range_m)
     return _f64(r_obs_ecef_m) + _apply_t(R_enu_from_ecef(lat_obs_rad, lon_obs_rad), enu)
 
 
-def _rot_z(theta_rad):
+def _rot_z(theta_rad: jax.Array) -> jax.Array:
     """R3(θ) (Vallado's ROT3): components in a frame turned by θ about z; (..., 3, 3)."""
     th = _f64(theta_rad)
     c, s = jnp.cos(th), jnp.sin(th)
@@ -150,25 +155,26 @@ def _rot_z(theta_rad):
 
 
 @jax.jit
-def eci_to_ecef(r_eci_m, theta_rad):
+def eci_to_ecef(r_eci_m: jax.Array, theta_rad: jax.Array) -> jax.Array:
     """ECEF components (..., 3) of an ECI vector (..., 3) at Earth rotation angle θ (...) [rad]."""
     return _apply(_rot_z(theta_rad), _f64(r_eci_m))
 
 
 @jax.jit
-def ecef_to_eci(r_ecef_m, theta_rad):
+def ecef_to_eci(r_ecef_m: jax.Array, theta_rad: jax.Array) -> jax.Array:
     """ECI components (..., 3) of an ECEF vector (..., 3) at Earth rotation angle θ (...) [rad]."""
     return _apply_t(_rot_z(theta_rad), _f64(r_ecef_m))
 
 
-def _omega_cross(omega_radps, r_m):
+def _omega_cross(omega_radps: jax.Array, r_m: jax.Array) -> jax.Array:
     """ω × r for ω = (0, 0, ω): (−ω y, ω x, 0); ω (...) [rad/s], r (..., 3) [m]."""
     w = _f64(omega_radps)[..., None]
     return jnp.concatenate([-w * r_m[..., 1:2], w * r_m[..., 0:1], 0.0 * r_m[..., 2:3]], axis=-1)
 
 
 @jax.jit
-def eci_to_ecef_state(r_eci_m, v_eci_mps, theta_rad, omega_radps):
+def eci_to_ecef_state(r_eci_m: jax.Array, v_eci_mps: jax.Array, theta_rad: jax.Array,
+                      omega_radps: jax.Array) -> tuple[jax.Array, jax.Array]:
     """ECEF position and velocity of an ECI state (transport theorem).
 
     Args:
@@ -185,7 +191,8 @@ def eci_to_ecef_state(r_eci_m, v_eci_mps, theta_rad, omega_radps):
 
 
 @jax.jit
-def ecef_to_eci_state(r_ecef_m, v_ecef_mps, theta_rad, omega_radps):
+def ecef_to_eci_state(r_ecef_m: jax.Array, v_ecef_mps: jax.Array, theta_rad: jax.Array,
+                      omega_radps: jax.Array) -> tuple[jax.Array, jax.Array]:
     """ECI position and inertial velocity of an ECEF state (inverse of `eci_to_ecef_state`).
 
     Args:

@@ -19,12 +19,14 @@ import functools
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.earth.model import WGS84, EarthModel
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def geodetic_to_ecef(lat_rad, lon_rad, alt_m, earth: EarthModel = WGS84):
+def geodetic_to_ecef(lat_rad: ArrayLike, lon_rad: ArrayLike, alt_m: ArrayLike,
+                     earth: EarthModel = WGS84) -> jax.Array:
     """ECEF position of geodetic coordinates (NIMA TR8350.2 Eq. 4-14).
 
     Args:
@@ -49,14 +51,15 @@ def geodetic_to_ecef(lat_rad, lon_rad, alt_m, earth: EarthModel = WGS84):
     return jnp.stack([x, y, z], axis=-1)
 
 
-def _safe_sqrt(x):
+def _safe_sqrt(x: jax.Array) -> jax.Array:
     """sqrt clamped at 0 with a finite gradient there (the unselected `where` side stays finite)."""
     pos = x > 0.0
     return jnp.where(pos, jnp.sqrt(jnp.where(pos, x, 1.0)), 0.0)
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def ecef_to_geodetic(r_ecef_m, earth: EarthModel = WGS84):
+def ecef_to_geodetic(r_ecef_m: ArrayLike,
+                     earth: EarthModel = WGS84) -> tuple[jax.Array, jax.Array, jax.Array]:
     """Geodetic coordinates of an ECEF position, closed form (Vermeille 2002/2011, Karney's form).
 
     Args:

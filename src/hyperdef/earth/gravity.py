@@ -22,12 +22,13 @@ import functools
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.earth.model import WGS84, EarthModel
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def gravity_accel_mps2(r_m, earth: EarthModel = WGS84):
+def gravity_accel_mps2(r_m: ArrayLike, earth: EarthModel = WGS84) -> jax.Array:
     """Gravitational acceleration, point mass + J2 (Vallado 2013, p. 594).
 
     Args:
@@ -51,7 +52,7 @@ def gravity_accel_mps2(r_m, earth: EarthModel = WGS84):
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def gravity_potential_m2ps2(r_m, earth: EarthModel = WGS84):
+def gravity_potential_m2ps2(r_m: ArrayLike, earth: EarthModel = WGS84) -> jax.Array:
     """Gravitational potential U, positive convention (acceleration = +∇U), point mass + J2.
 
     Args:

@@ -20,14 +20,19 @@ noise, so they add nothing to a NIS and nothing to a gain; NIS and gates use `do
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
+from numpy.typing import NDArray
 
 from hyperdef.measurement.los import los_innovation
 from hyperdef.measurement.radar import radar_innovation
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KIND_LOS = 0
 KIND_RADAR = 1
@@ -57,7 +62,15 @@ class MeasBatch(NamedTuple):
     t_s: jax.Array
 
 
-def dof(kind):
+@overload
+def dof(kind: jax.Array) -> jax.Array: ...
+
+
+@overload
+def dof(kind: int | NDArray[np.integer]) -> int | NDArray[np.int64]: ...
+
+
+def dof(kind: ArrayLike) -> int | jax.Array | NDArray[np.int64]:
     """Degrees of freedom of a row kind: 2 (los), 4 (radar), 3 (radar without range rate).
 
     kind: int or integer array (...); returns int or (...) array of the same kind.
@@ -68,12 +81,12 @@ def dof(kind):
     return int(out) if out.ndim == 0 else out
 
 
-def used_mask(kind):
+def used_mask(kind: ArrayLike) -> jax.Array:
     """(..., 4) bool: which of the 4 padded components carry a measurement for `kind` (...)."""
     return jnp.arange(4) < jnp.asarray(_DOF, jnp.int32)[jnp.asarray(kind)][..., None]
 
 
-def from_detections(df) -> MeasBatch:
+def from_detections(df: pd.DataFrame) -> MeasBatch:
     """The non-truth columns of a detections table (detections contract) as a `MeasBatch`.
 
     Never reads `truth_id`. Row order is kept. Radar rows whose range rate (or its σ) is NaN
@@ -91,7 +104,7 @@ def from_detections(df) -> MeasBatch:
             f"{sorted(set(kind_str[bad].tolist()))}; fix the sensor that produced them"
         )
 
-    def col(name):
+    def col(name: str) -> NDArray[np.float64]:
         return np.asarray(df[name], dtype=np.float64)
 
     rr, s_rr = col("range_rate_mps"), col("sigma_rr_mps")
@@ -122,7 +135,7 @@ def from_detections(df) -> MeasBatch:
     )
 
 
-def row(batch: MeasBatch, i) -> MeasBatch:
+def row(batch: MeasBatch, i: ArrayLike) -> MeasBatch:
     """Row i of a batch: kind, t_s, lat, lon scalars; z, sigma (4,); observer vectors (3,)."""
     return jax.tree.map(lambda a: a[i], batch)
 
@@ -143,7 +156,7 @@ def pack(batch: MeasBatch) -> np.ndarray:
     return np.concatenate([np.asarray(c, np.float64) for c in cols], axis=1)
 
 
-def unpack(a) -> MeasBatch:
+def unpack(a: ArrayLike) -> MeasBatch:
     """Inverse of `pack` for an array (..., PACKED_WIDTH), inside or outside jit (JAX arrays)."""
     a = jnp.asarray(a)
     return MeasBatch(kind=a[..., 0].astype(jnp.int32), z=a[..., 1:5], sigma=a[..., 5:9],
@@ -151,7 +164,7 @@ def unpack(a) -> MeasBatch:
                      lat_obs_rad=a[..., 15], lon_obs_rad=a[..., 16], t_s=a[..., 17])
 
 
-def innovation(row: MeasBatch, r_tgt_ecef_m, v_tgt_ecef_mps):
+def innovation(row: MeasBatch, r_tgt_ecef_m: ArrayLike, v_tgt_ecef_mps: ArrayLike) -> jax.Array:
     """Padded innovation ν = z − h(target) of one row (LOS: tangent-plane form).
 
     row: single-row MeasBatch
@@ -175,12 +188,12 @@ def innovation(row: MeasBatch, r_tgt_ecef_m, v_tgt_ecef_mps):
     return jnp.where(is_los, nu_los, nu_radar)
 
 
-def noise_cov(row: MeasBatch):
+def noise_cov(row: MeasBatch) -> jax.Array:
     """(4, 4) measurement noise covariance diag(σ²) of one row, pads 1 (units as `innovation`)."""
     return jnp.diag(row.sigma**2)
 
 
-def row_finite(row: MeasBatch):
+def row_finite(row: MeasBatch) -> jax.Array:
     """() bool: every used component of z and σ and the observer geometry is finite.
 
     The observer's latitude and longitude are needed (and checked) for radar rows only.

@@ -15,20 +15,22 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.earth.frames import R_enu_from_ecef
 
 _TWO_PI = 2.0 * jnp.pi
 
 
-def wrap_pi(angle_rad):
+def wrap_pi(angle_rad: ArrayLike) -> jax.Array:
     """Angle wrapped to (−π, π] [rad]; (...) → (...). Smooth (derivative 1) away from ±π."""
     return jnp.pi - jnp.mod(jnp.pi - jnp.asarray(angle_rad, jnp.float64), _TWO_PI)
 
 
 @jax.jit
-def radar_measure(r_obs_ecef_m, v_obs_ecef_mps, lat_obs_rad, lon_obs_rad, r_tgt_ecef_m,
-                  v_tgt_ecef_mps):
+def radar_measure(r_obs_ecef_m: ArrayLike, v_obs_ecef_mps: ArrayLike, lat_obs_rad: ArrayLike,
+                  lon_obs_rad: ArrayLike, r_tgt_ecef_m: ArrayLike,
+                  v_tgt_ecef_mps: ArrayLike) -> jax.Array:
     """Noiseless radar measurement [range_m, az_rad, el_rad, range_rate_mps].
 
     r_obs_ecef_m: (..., 3) site position, ECEF [m]
@@ -59,8 +61,9 @@ def radar_measure(r_obs_ecef_m, v_obs_ecef_mps, lat_obs_rad, lon_obs_rad, r_tgt_
 
 
 @jax.jit
-def radar_innovation(z_meas, r_obs_ecef_m, v_obs_ecef_mps, lat_obs_rad, lon_obs_rad,
-                     r_tgt_ecef_m, v_tgt_ecef_mps):
+def radar_innovation(z_meas: ArrayLike, r_obs_ecef_m: ArrayLike, v_obs_ecef_mps: ArrayLike,
+                     lat_obs_rad: ArrayLike, lon_obs_rad: ArrayLike, r_tgt_ecef_m: ArrayLike,
+                     v_tgt_ecef_mps: ArrayLike) -> jax.Array:
     """Radar innovation z_meas − h(target), azimuth difference wrapped to (−π, π].
 
     z_meas: (..., 4) measured [range_m, az_rad, el_rad, range_rate_mps]

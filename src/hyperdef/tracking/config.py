@@ -72,7 +72,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 FILTERS = ("ekf", "ukf", "imm")
 # The tracker a scenario gets when its `tracker:` section names neither filter nor motion (see
@@ -88,7 +89,7 @@ ASSOCIATIONS = ("gnn", "jpda")
 FUSIONS = ("centralised", "covariance_intersection")
 
 
-def threat_params(**overrides) -> TrackerParams:
+def threat_params(**overrides: Any) -> TrackerParams:
     """TrackerParams with the threat-fitted filter (`THREAT_DEFAULTS`), other fields as given."""
     return TrackerParams(**{**THREAT_DEFAULTS, **overrides})
 
@@ -168,7 +169,7 @@ class TrackerParams:
     duplicate_probability: float = 0.5
     keep_unconfirmed: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _one_of("filter", self.filter, FILTERS)
         _one_of("imm_member", self.imm_member, ("ekf", "ukf"))
         _one_of("association", self.association, ASSOCIATIONS)
@@ -218,12 +219,12 @@ class TrackerParams:
         return (self.motion,) if isinstance(self.motion, str) else tuple(self.motion)
 
 
-def _one_of(field: str, value, choices) -> None:
+def _one_of(field: str, value: str, choices: Sequence[str]) -> None:
     if value not in choices:
         raise ValueError(f"{field}: unknown value {value!r}; choose one of {', '.join(choices)}")
 
 
-def _check_transition(rows, m: int) -> None:
+def _check_transition(rows: Sequence[Sequence[float]], m: int) -> None:
     if len(rows) != m or any(len(r) != m for r in rows):
         raise ValueError(f"imm_transition: must be {m}x{m} (one row per motion model)")
     for i, r in enumerate(rows):

@@ -12,17 +12,33 @@ the 4×4 quadratic form equals the 2-D one and det S equals the 2-D determinant.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, overload
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
+from numpy.typing import NDArray
 from scipy.special import gammaln
 from scipy.stats import chi2
 
 from hyperdef.earth.frames import R_enu_from_ecef
 from hyperdef.measurement.batch import KIND_LOS
 
+if TYPE_CHECKING:
+    from hyperdef.tracking.filters.ops import Row, State
 
-def gate_threshold(probability: float, dof) -> np.ndarray:
+
+@overload
+def gate_threshold(probability: float, dof: int) -> float: ...
+
+
+@overload
+def gate_threshold(probability: float, dof: NDArray[np.integer]) -> NDArray[np.float64]: ...
+
+
+def gate_threshold(probability: float, dof: ArrayLike) -> float | NDArray[np.float64]:
     """χ² gate on d² for a gate probability and innovation dimension(s) dof (array-like)."""
     return chi2.ppf(probability, np.asarray(dof))
 
@@ -39,7 +55,7 @@ def bucket(n: int, minimum: int = 16) -> int:
     return size
 
 
-def pad_index(idx: np.ndarray, minimum: int = 16) -> np.ndarray:
+def pad_index(idx: ArrayLike, minimum: int = 16) -> NDArray[np.int64]:
     """idx padded to bucket(len) by repeating its first entry (pads are computed, then dropped)."""
     idx = np.asarray(idx, dtype=np.int64)
     out = np.full(bucket(len(idx), minimum), idx[0] if len(idx) else 0, dtype=np.int64)
@@ -47,7 +63,7 @@ def pad_index(idx: np.ndarray, minimum: int = 16) -> np.ndarray:
     return out
 
 
-def chunked(fn, n: int, size: int):
+def chunked(fn: Callable[[NDArray[np.int64]], Any], n: int, size: int) -> Any:
     """fn over chunks of range(n), outputs concatenated (NumPy, leading axis n).
 
     fn(sel) takes an int64 index array of a fixed length — `size` for full chunks, bucket(m, 1)
@@ -71,7 +87,8 @@ def chunked(fn, n: int, size: int):
     return jax.tree.map(lambda *xs: np.concatenate(xs), *parts)
 
 
-def measurement_rays(kind, z, r_obs_ecef_m, lat_obs_rad, lon_obs_rad):
+def measurement_rays(kind: ArrayLike, z: ArrayLike, r_obs_ecef_m: ArrayLike, lat_obs_rad: ArrayLike,
+                     lon_obs_rad: ArrayLike) -> NDArray[np.float64]:
     """Unit pointing direction of each detection (for the coarse gate).
 
     kind: (N,) int; z: (N,4) MeasBatch.z; r_obs_ecef_m (N,3); lat/lon (N,) [rad].
@@ -94,8 +111,10 @@ def measurement_rays(kind, z, r_obs_ecef_m, lat_obs_rad, lon_obs_rad):
     return u / np.linalg.norm(u, axis=-1, keepdims=True)
 
 
-def coarse_pairs(pos_m, pos_sigma_m, r_obs_ecef_m, u, sigma_ang_rad, *, k: float = 6.0,
-                 slack_m: float = 0.0):
+def coarse_pairs(pos_m: NDArray[np.float64], pos_sigma_m: NDArray[np.float64],
+                 r_obs_ecef_m: NDArray[np.float64], u: NDArray[np.float64],
+                 sigma_ang_rad: NDArray[np.float64], *, k: float = 6.0,
+                 slack_m: float = 0.0) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """(track, detection) pairs whose predicted position lies near the detection's ray.
 
     pos_m: (K,3) predicted positions, ECEF [m]; pos_sigma_m: (K,) √trace of their position
@@ -114,7 +133,7 @@ def coarse_pairs(pos_m, pos_sigma_m, r_obs_ecef_m, u, sigma_ang_rad, *, k: float
     return i, j
 
 
-def _quad(nu, S):
+def _quad(nu: jax.Array, S: jax.Array) -> tuple[jax.Array, jax.Array]:
     """d² = νᵀS⁻¹ν and ln det S of one (4,)/(4,4) innovation; non-finite when S is singular."""
     L, lower = jax.scipy.linalg.cho_factor(S, lower=True)
     y = jax.scipy.linalg.cho_solve((L, lower), nu)
@@ -123,12 +142,13 @@ def _quad(nu, S):
     return d2, logdet
 
 
-def pair_stats(innovation):
+def pair_stats(innovation: Callable[[State, Row], tuple[jax.Array, jax.Array]]
+               ) -> Callable[[State, Row], tuple[jax.Array, jax.Array]]:
     """d², ln det S of one (state, row) pair, for innovation = FilterOps.innovation
     (state, row) -> (ν (4,), S (4,4)); a singular or non-finite S gives NaN, never an exception.
     Unjitted: the tracker's kernels (`tracking.kernels`) batch it."""
 
-    def one(state, row):
+    def one(state: State, row: Row) -> tuple[jax.Array, jax.Array]:
         nu, S = innovation(state, row)
         d2, logdet = _quad(nu, S)
         bad = ~(jnp.isfinite(d2) & jnp.isfinite(logdet))
@@ -137,12 +157,12 @@ def pair_stats(innovation):
     return one
 
 
-def log_likelihood(d2, logdet, dof):
+def log_likelihood(d2: ArrayLike, logdet: ArrayLike, dof: ArrayLike) -> NDArray[np.float64]:
     """ln N(ν; 0, S) from d² and ln det S of a dof-dimensional innovation (NumPy, broadcasts)."""
     return -0.5 * (np.asarray(d2) + np.asarray(logdet) + np.asarray(dof) * np.log(2.0 * np.pi))
 
 
-def gate_volume(threshold, logdet, dof):
+def gate_volume(threshold: ArrayLike, logdet: ArrayLike, dof: ArrayLike) -> NDArray[np.float64]:
     """Volume of the gate ellipsoid {ν: νᵀS⁻¹ν ≤ g}: c_n·g^(n/2)·√det S (Bar-Shalom et al.
     2009, Eq. 8), c_n = π^(n/2)/Γ(n/2+1) the unit n-ball volume."""
     n = np.asarray(dof, dtype=float)

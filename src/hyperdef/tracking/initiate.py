@@ -24,21 +24,23 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.earth.frames import R_enu_from_ecef
-from hyperdef.measurement.batch import KIND_RADAR
+from hyperdef.measurement.batch import KIND_RADAR, MeasBatch
 from hyperdef.status import Status
 
 _COND_MIN = 1e-12  # eigenvalue ratio of Σ A_i below which LOS are parallel (γ ≲ 1.4 µrad)
 
 
-def _projectors(u):
+def _projectors(u: jax.Array) -> tuple[jax.Array, jax.Array]:
     u = u / jnp.linalg.norm(u, axis=-1, keepdims=True)
     return jnp.eye(3) - u[:, :, None] * u[:, None, :], u
 
 
 @jax.jit
-def triangulate(r_obs_ecef_m, u, sigma_rad, *, valid=None):
+def triangulate(r_obs_ecef_m: ArrayLike, u: ArrayLike, sigma_rad: ArrayLike, *,
+                valid: ArrayLike | None = None) -> tuple[jax.Array, jax.Array, jax.Array]:
     """Least-squares intersection of k lines of sight with its covariance.
 
     r_obs_ecef_m: (k, 3) sensor positions, ECEF [m]; u: (k, 3) LOS sensor→target, ECEF (unit)
@@ -84,7 +86,7 @@ def triangulate(r_obs_ecef_m, u, sigma_rad, *, valid=None):
     return jnp.where(ok, x, jnp.nan), jnp.where(ok, P, jnp.nan), status
 
 
-def _radar_state(z4, row):
+def _radar_state(z4: jax.Array, row: MeasBatch) -> jax.Array:
     """[r, v] (6,) ECEF of a radar (range, az, el, range rate) seen from `row`'s site."""
     rng, az, el, rr = z4[0], z4[1], z4[2], z4[3]
     enu = jnp.stack([jnp.cos(el) * jnp.sin(az), jnp.cos(el) * jnp.cos(az), jnp.sin(el)])
@@ -93,7 +95,8 @@ def _radar_state(z4, row):
 
 
 @jax.jit
-def radar_initiate(row, *, sigma_vel_mps: float = 3000.0):
+def radar_initiate(row: MeasBatch, *,
+                   sigma_vel_mps: float = 3000.0) -> tuple[jax.Array, jax.Array]:
     """Position/velocity estimate from one radar detection (see the module docstring).
 
     row: single-row MeasBatch of kind radar (1) or radar without range rate (2)
@@ -112,12 +115,13 @@ def radar_initiate(row, *, sigma_vel_mps: float = 3000.0):
     return x6, 0.5 * (P6 + P6.T)
 
 
-def range_hypotheses(min_range_m: float, max_range_m: float, n: int):
+def range_hypotheses(min_range_m: float, max_range_m: float, n: int) -> jax.Array:
     """Geometric ladder of n ranges from min to max [m] (n,), for `los_initiate`."""
     return jnp.geomspace(min_range_m, max_range_m, n)
 
 
-def los_initiate(row, *, ranges_m, sigma_vel_mps: float = 3000.0, range_cv=None):
+def los_initiate(row: MeasBatch, *, ranges_m: ArrayLike, sigma_vel_mps: float = 3000.0,
+                 range_cv: ArrayLike | None = None) -> tuple[jax.Array, jax.Array]:
     """Range-parameterised Gaussian hypotheses from one angle-only detection.
 
     row: single-row MeasBatch of kind los; ranges_m: (H,) hypothesised ranges [m], geometric
@@ -145,7 +149,9 @@ def los_initiate(row, *, ranges_m, sigma_vel_mps: float = 3000.0, range_cv=None)
 
 
 @jax.jit
-def two_point_velocity(r1_ecef_m, P1, t1_s, r2_ecef_m, P2, t2_s):  # noqa: N803
+def two_point_velocity(r1_ecef_m: jax.Array, P1: jax.Array, t1_s: jax.Array,  # noqa: N803
+                       r2_ecef_m: jax.Array, P2: jax.Array,
+                       t2_s: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
     """Position/velocity at t2 from two independent position fixes (e.g. two triangulations).
 
     v = (r2 − r1)/(t2 − t1); with independent errors P6 = [[P2, P2/T], [P2/T, (P1 + P2)/T²]].

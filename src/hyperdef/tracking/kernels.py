@@ -11,19 +11,21 @@ entry and pack on exit, inside XLA; the filter arithmetic is the same.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from hyperdef.measurement import batch as mb
+from hyperdef.tracking.filters.ops import FilterOps, State
 from hyperdef.tracking.gating import pair_stats
 
 
 class StateLayout:
     """Flat layout of one filter state pytree: leaves raveled side by side, float64."""
 
-    def __init__(self, template):
+    def __init__(self, template: State) -> None:
         leaves, self.treedef = jax.tree.flatten(template)
         if any(np.asarray(a).dtype != np.float64 for a in leaves):
             raise TypeError("StateLayout: filter state leaves must all be float64")
@@ -32,13 +34,13 @@ class StateLayout:
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
         self.width = self.offsets[-1]
 
-    def pack(self, states):
+    def pack(self, states: State) -> jax.Array:
         """Stack of states (leaves with leading axis B) -> (B, width)."""
         leaves = jax.tree.leaves(states)
         b = leaves[0].shape[0]
         return jnp.concatenate([a.reshape(b, -1) for a in leaves], axis=1)
 
-    def unpack(self, flat):
+    def unpack(self, flat: jax.Array) -> State:
         """(B, width) -> stack of states (leaves with leading axis B)."""
         b = flat.shape[0]
         leaves = [flat[:, lo:hi].reshape((b,) + shape) for lo, hi, shape in
@@ -47,7 +49,7 @@ class StateLayout:
 
 
 @functools.lru_cache(maxsize=16)
-def kernels(ops):
+def kernels(ops: FilterOps) -> dict[str, Any]:
     """Jitted kernels of a FilterOps over flat states (cached per FilterOps).
 
     States are (B, F) arrays (`kernels(ops)["layout"]`), rows packed (B, 18) or (B, R, 18):
@@ -63,29 +65,31 @@ def kernels(ops):
     """
     lay = StateLayout(ops.init_from(jnp.zeros(6), jnp.eye(6)))
 
-    def pm6(s, dt):
+    def pm6(s: State, dt: jax.Array) -> tuple[jax.Array, jax.Array]:
         return ops.mean6(ops.predict(s, dt))
 
-    def pm6_keep(s, dt):
+    def pm6_keep(s: State, dt: jax.Array) -> tuple[State, jax.Array, jax.Array]:
         pred = ops.predict(s, dt)
         x6, P6 = ops.mean6(pred)
         return pred, x6, P6
 
-    def pu(s, dt, row):
+    def pu(s: State, dt: jax.Array, row: mb.MeasBatch) -> tuple[State, jax.Array, jax.Array]:
         return ops.update(ops.predict(s, dt), row)
 
-    def m6_flat(flat, dt):
+    def m6_flat(flat: jax.Array, dt: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
         pred, x6, P6 = jax.vmap(pm6_keep)(lay.unpack(flat), dt)
         return lay.pack(pred), x6, P6
 
-    def pu_flat(flat, dt, rows):
+    def pu_flat(flat: jax.Array, dt: jax.Array,
+                rows: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
         st, nis, status = jax.vmap(pu)(lay.unpack(flat), dt, mb.unpack(rows))
         return lay.pack(st), nis, status
 
-    def pu_rounds(flat, dt, rows, valid, n):
+    def pu_rounds(flat: jax.Array, dt: jax.Array, rows: jax.Array, valid: jax.Array,
+                  n: jax.Array) -> tuple[jax.Array, jax.Array]:
         # One call for a scan's sequential updates (one per platform): the rounds loop runs in
         # XLA, not Python, and stops after the n rounds in use (the padded ones never run).
-        def body(r, carry):
+        def body(r: jax.Array, carry: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, jax.Array]:
             st, status = carry
             new, _, stat = pu_flat(st, dt[:, r], rows[:, r])
             return jnp.where(valid[:, r, None], new, st), status.at[:, r].set(stat)
@@ -93,7 +97,8 @@ def kernels(ops):
         status = jnp.zeros(dt.shape, jnp.int32)
         return jax.lax.fori_loop(0, n, body, (flat, status))
 
-    out = {
+    # Values: the StateLayout under "layout", jitted kernels under the other keys.
+    out: dict[str, Any] = {
         "layout": lay,
         "predict": jax.jit(lambda flat, dt: lay.pack(jax.vmap(ops.predict)(lay.unpack(flat),
                                                                             dt))),
@@ -106,7 +111,7 @@ def kernels(ops):
         "init": jax.jit(lambda x6, P6: lay.pack(jax.vmap(ops.init_from)(x6, P6))),
     }
     if getattr(ops, "update_weighted", None) is not None:
-        def puw(flat, dt, rows, betas):
+        def puw(flat: jax.Array, dt: jax.Array, rows: jax.Array, betas: jax.Array) -> jax.Array:
             st = jax.vmap(lambda s, d, r, b: ops.update_weighted(ops.predict(s, d), r, b))(
                 lay.unpack(flat), dt, mb.unpack(rows), betas)
             return lay.pack(st)

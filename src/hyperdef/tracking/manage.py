@@ -230,7 +230,7 @@ class TrackBook:
         for pair in shared:
             streak[pair] = self.shared_streak.get(pair, 0) + 1
         self.shared_streak = streak
-        gone = set()
+        gone: set[int] = set()
         for a, b in (p for p, n in streak.items() if n >= SHARED_SCANS):
             if a in self.tracks and b in self.tracks and not gone & {a, b}:
                 gone.add(self._loser(a, b))

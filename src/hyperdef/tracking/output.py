@@ -8,8 +8,12 @@ tracks only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
 from hyperdef.tracking.trackset import DEAD, FIRM, TrackSet, count_problems
 
@@ -17,36 +21,40 @@ from hyperdef.tracking.trackset import DEAD, FIRM, TrackSet, count_problems
 class GridWriter:
     """Collects (sample index, track id, grid index) estimates, track ends and assignments."""
 
-    def __init__(self, t_grid_s, sample_ids):
+    def __init__(self, t_grid_s: ArrayLike, sample_ids: ArrayLike) -> None:
         self.t_s = np.asarray(t_grid_s, dtype=float)
         self.sample_ids = np.asarray(sample_ids, dtype=np.int64)
-        self._rows: list[tuple] = []
-        self._ends: list[tuple] = []
-        self._assign: list[tuple] = []
+        self._rows: list[tuple[NDArray[Any], ...]] = []
+        self._ends: list[tuple[NDArray[Any], ...]] = []
+        self._assign: list[tuple[NDArray[Any], ...]] = []
 
-    def add(self, s, tid, k, x6, P6, state):  # noqa: N803
+    def add(self, s: NDArray[np.int64], tid: NDArray[np.int64], k: NDArray[np.int64],
+            x6: NDArray[np.float64], P6: NDArray[np.float64],  # noqa: N803
+            state: NDArray[np.int64]) -> None:
         """Estimates x6 (n,6), P6 (n,6,6) of tracks (s, tid) at grid indices k, with states."""
         if len(s):
             self._rows.append((np.asarray(s), np.asarray(tid), np.asarray(k), x6, P6,
                                np.asarray(state)))
 
-    def end(self, s, tid, k):
+    def end(self, s: NDArray[np.int64], tid: NDArray[np.int64], k: NDArray[np.int64]) -> None:
         """Tracks (s, tid) were deleted before grid indices k."""
         if len(s):
             self._ends.append((np.asarray(s), np.asarray(tid), np.asarray(k)))
 
-    def assign(self, s, rows, tid):
+    def assign(self, s: NDArray[np.int64], rows: NDArray[np.int64],
+               tid: NDArray[np.int64]) -> None:
         """Detections (positional rows of the table) used by tracks (s, tid)."""
         if len(s):
             self._assign.append((np.asarray(s), np.asarray(rows), np.asarray(tid)))
 
     @staticmethod
-    def _cat(parts, n):
+    def _cat(parts: list[tuple[NDArray[Any], ...]], n: int) -> list[NDArray[Any]]:
         if not parts:
             return [np.zeros(0, dtype=np.int64) for _ in range(n)]
         return [np.concatenate([p[i] for p in parts]) for i in range(n)]
 
-    def build(self, *, state_dim: int, problems, keep_unconfirmed: bool) -> TrackSet:
+    def build(self, *, state_dim: int, problems: Mapping[str, int],
+              keep_unconfirmed: bool) -> TrackSet:
         s, tid, k, x6, P6, state = self._cat(self._rows, 6)
         big = np.int64(1) << 32
         key = s.astype(np.int64) * big + tid

@@ -34,7 +34,7 @@ from hyperdef.tracking.trackset import TrackSet
 
 def track_all(params, ops, detections, *, t_grid_s, sample_ids, sensors) -> TrackSet:
     """Track every sample of a detections table on the grid (see `tracker.run_tracker`)."""
-    problems = collections.Counter()
+    problems: collections.Counter[str] = collections.Counter()
     stream = build_stream(detections, sample_ids, params, sensors, problems)
     st = stages.State(params=params, stream=stream, slots=Slots(ops),
                       tracks=Tracks(len(stream.sensor_names)),

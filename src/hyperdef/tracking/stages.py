@@ -13,12 +13,14 @@ import collections
 import dataclasses
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.stats import chi2
 
 from hyperdef.tracking import gating
 from hyperdef.tracking.apply import apply_plan
 from hyperdef.tracking.association.births import births_batch
 from hyperdef.tracking.association.plan import Plan, plan_batch
+from hyperdef.tracking.config import TrackerParams
 from hyperdef.tracking.output import GridWriter
 from hyperdef.tracking.stream import Stream
 from hyperdef.tracking.table import PREDICT_CHUNK, Slots, Tracks, mixture_groups
@@ -35,17 +37,17 @@ class State:
     next_id (S,): next track id per sample; streak: {(sample, tid, tid): scans of shared
     evidence in a row}."""
 
-    params: object
+    params: TrackerParams
     stream: Stream
     slots: Slots
     tracks: Tracks
     out: GridWriter
-    problems: collections.Counter
-    k_next: np.ndarray = None
-    next_id: np.ndarray = None
-    streak: dict = dataclasses.field(default_factory=dict)
+    problems: collections.Counter[str]
+    k_next: NDArray[np.int64] = None  # type: ignore[assignment]  # set in __post_init__
+    next_id: NDArray[np.int64] = None  # type: ignore[assignment]  # set in __post_init__
+    streak: dict[tuple[int, ...], int] = dataclasses.field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         n = len(self.out.sample_ids)
         self.k_next = np.zeros(n, dtype=np.int64)
         self.next_id = np.zeros(n, dtype=np.int64)
@@ -268,7 +270,7 @@ def dedupe(st: State, scan: Scan, shared) -> None:
         key = (int(tr.sample[ga]), *sorted((int(tr.tid[ga]), int(tr.tid[gb]))))
         streak[key] = st.streak.get(key, 0) + 1
     st.streak = streak
-    gone = set()
+    gone: set[int] = set()
     by_id = {}
     rows = tr.live_of(mine)
     for g in rows:

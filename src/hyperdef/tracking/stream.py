@@ -57,7 +57,8 @@ class Stream:
 
     @property
     def t_s(self) -> np.ndarray:
-        return self.b.t_s
+        # b holds NumPy arrays here; MeasBatch is typed for the JAX kernels.
+        return self.b.t_s  # type: ignore[return-value]
 
 
 def check_columns(detections: pd.DataFrame) -> None:

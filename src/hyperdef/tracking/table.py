@@ -14,7 +14,9 @@ are recycled, which bounds memory by the live tracks, not by every track a run e
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
+from hyperdef.tracking.filters.ops import FilterOps
 from hyperdef.tracking.gating import chunked
 from hyperdef.tracking.kernels import kernels
 from hyperdef.tracking.trackset import TENTATIVE
@@ -23,7 +25,7 @@ INIT_CHUNK = 1024  # slots per init call (padded to powers of four below that)
 PREDICT_CHUNK = 4096  # slots per predict call
 
 
-def _grow(a: np.ndarray, size: int, fill) -> np.ndarray:
+def _grow(a: np.ndarray, size: int, fill: float) -> np.ndarray:
     out = np.full((size,) + a.shape[1:], fill, dtype=a.dtype)
     out[: len(a)] = a
     return out
@@ -34,20 +36,21 @@ class Slots:
     logw (C,), owner track row (C,), −1 when free. Quacks like the slot bank that
     `tracking.apply.apply_updates` takes (k, get, put, t_s)."""
 
-    def __init__(self, ops, capacity: int = 256):
+    def __init__(self, ops: FilterOps, capacity: int = 256) -> None:
         self.k = kernels(ops)
         self.data = np.zeros((capacity, self.k["layout"].width))
         self.t_s = np.zeros(capacity)
         self.logw = np.zeros(capacity)
         self.track = np.full(capacity, -1, dtype=np.int64)
 
-    def get(self, idx):
+    def get(self, idx: NDArray[np.int64]) -> NDArray[np.float64]:
         return self.data[idx]
 
-    def put(self, idx, states):
+    def put(self, idx: ArrayLike, states: NDArray[np.float64]) -> None:
         self.data[np.asarray(idx, dtype=np.int64)] = states
 
-    def add(self, x6, P6, t_s, logw, track) -> np.ndarray:  # noqa: N803 — P is the symbol
+    def add(self, x6: NDArray[np.float64], P6: NDArray[np.float64],  # noqa: N803 — P is the symbol
+            t_s: ArrayLike, logw: ArrayLike, track: ArrayLike) -> np.ndarray:
         """New slots (n,) from (n,6)/(n,6,6) ECEF position/velocity means/covariances."""
         n = len(x6)
         free = np.flatnonzero(self.track < 0)
@@ -64,7 +67,7 @@ class Slots:
         self.t_s[idx], self.logw[idx], self.track[idx] = t_s, logw, track
         return idx
 
-    def release(self, idx) -> None:
+    def release(self, idx: ArrayLike) -> None:
         self.track[np.asarray(idx, dtype=np.int64)] = -1
 
     def of_tracks(self, rows: np.ndarray) -> np.ndarray:
@@ -75,7 +78,8 @@ class Slots:
         rank[rows] = np.arange(len(rows))
         return owned[np.lexsort((owned, rank[self.track[owned]]))]
 
-    def mean6(self, slots, t_s):
+    def mean6(self, slots: ArrayLike,
+              t_s: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Slot estimates predicted to t_s ((n,) or scalar): x6 (n,6), P6 (n,6,6)."""
         slots = np.asarray(slots, dtype=np.int64)
         dt = np.broadcast_to(t_s - self.t_s[slots], slots.shape)
@@ -98,7 +102,19 @@ class Tracks:
     updates: updates applied; sensors: (R, n_sensors) bool, sensors that updated the track.
     """
 
-    def __init__(self, n_sensors: int, capacity: int = 256):
+    # The `_COLUMNS` arrays (R,), set in __init__.
+    sample: NDArray[np.int64]
+    tid: NDArray[np.int64]
+    status: NDArray[np.int64]
+    born_t_s: NDArray[np.float64]
+    last_t_s: NDArray[np.float64]
+    events: NDArray[np.int64]
+    hits_first: NDArray[np.int64]
+    misses: NDArray[np.int64]
+    updates: NDArray[np.int64]
+    alive: NDArray[np.bool_]
+
+    def __init__(self, n_sensors: int, capacity: int = 256) -> None:
         for name, fill in _COLUMNS.items():
             setattr(self, name, np.full(capacity, fill, dtype=np.asarray(fill).dtype))
         self.sensors = np.zeros((capacity, n_sensors), dtype=bool)
@@ -126,7 +142,9 @@ class Tracks:
         return rows[np.lexsort((self.tid[rows], self.sample[rows]))]
 
 
-def mixture_groups(x6, P6, logw, group, n_groups):  # noqa: N803
+def mixture_groups(x6: NDArray[np.float64], P6: NDArray[np.float64],  # noqa: N803
+                   logw: NDArray[np.float64], group: NDArray[np.int64],
+                   n_groups: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Moment-matched Gaussians of weighted components, grouped.
 
     x6 (n,6), P6 (n,6,6), logw (n,), group (n,) in 0 … n_groups−1 → (G,6), (G,6,6). A group of

@@ -9,9 +9,15 @@ sample without that track has state NONE there).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 #: Track states on the grid.
 NONE, TENTATIVE, FIRM, DEAD = 0, 1, 2, 3
@@ -52,9 +58,9 @@ class TrackSet:
     state: np.ndarray
     state_dim: int
     assignments: pd.DataFrame
-    problems: dict
+    problems: dict[str, int]
 
-    def to_xarray(self):
+    def to_xarray(self) -> xr.Dataset:
         """xarray.Dataset with dims (sample, track, time[, comp, comp2]) and units in attrs."""
         import xarray as xr
 
@@ -78,7 +84,7 @@ class TrackSet:
         return ds
 
 
-def count_problems(*counts) -> dict:
+def count_problems(*counts: Mapping[str, int]) -> dict[str, int]:
     """{kind: int} summed over count dicts, every PROBLEM_KINDS entry present."""
     out = dict.fromkeys(PROBLEM_KINDS, 0)
     for c in counts:
@@ -90,24 +96,28 @@ def count_problems(*counts) -> dict:
 class TrackSetBuilder:
     """Collects per-sample, per-track grid rows during a run and assembles the dense TrackSet."""
 
-    def __init__(self, t_grid_s, sample_ids):
+    def __init__(self, t_grid_s: ArrayLike, sample_ids: ArrayLike) -> None:
         self.t_s = np.asarray(t_grid_s, dtype=float)
         self.sample_ids = np.asarray(sample_ids, dtype=np.int64)
-        self.rows: dict[tuple[int, int], list] = {}  # (sample index, track id) -> rows
+        # (sample index, track id) -> rows (grid index, x6, P6, state)
+        self.rows: dict[tuple[int, int], list[tuple[int, NDArray[np.float64],
+                                                     NDArray[np.float64], int]]] = {}
         self.ended: dict[tuple[int, int], int] = {}  # -> first grid index after deletion
         self.kept: set[tuple[int, int]] = set()
 
-    def add(self, s: int, tid: int, k: int, x6, P6, state: int):
+    def add(self, s: int, tid: int, k: int, x6: NDArray[np.float64],
+            P6: NDArray[np.float64], state: int) -> None:  # noqa: N803
         """Record track tid of sample index s at grid index k."""
         self.rows.setdefault((s, tid), []).append((k, x6, P6, state))
         if state == FIRM:
             self.kept.add((s, tid))
 
-    def end(self, s: int, tid: int, k: int):
+    def end(self, s: int, tid: int, k: int) -> None:
         """Track tid of sample index s was deleted before grid index k."""
         self.ended[(s, tid)] = k
 
-    def build(self, *, state_dim: int, assignments, problems, keep_unconfirmed: bool):
+    def build(self, *, state_dim: int, assignments: Sequence[tuple[int, int, int]],
+              problems: Mapping[str, int], keep_unconfirmed: bool) -> TrackSet:
         keys = sorted(self.rows) if keep_unconfirmed else sorted(self.kept)
         if keep_unconfirmed:
             keys = sorted(set(keys) | self.kept)

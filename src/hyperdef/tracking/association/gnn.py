@@ -17,10 +17,13 @@ ends unassigned, so the solution is the minimum total-d² assignment among maxim
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linear_sum_assignment
 
 
-def gnn_assign(cost, miss_cost, new_cost=None):
+def gnn_assign(cost: ArrayLike, miss_cost: float | NDArray[np.float64],
+               new_cost: float | NDArray[np.float64] | None = None
+               ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Optimal one-to-one assignment of tracks to measurements.
 
     cost: (T, M) float, cost of assigning track i to measurement j; ∞ or NaN = outside the gate.

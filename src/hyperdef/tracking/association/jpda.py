@@ -21,13 +21,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 
-def jpda_betas(loglik, gated, *, p_detection: float, p_gate: float = 1.0,
-               clutter_density: float | None = None, gate_volume=None,
-               max_candidates: int = 6):
+def jpda_betas(loglik: NDArray[np.float64], gated: NDArray[np.bool_], *, p_detection: float,
+               p_gate: float = 1.0,
+               clutter_density: float | None = None, gate_volume: ArrayLike | None = None,
+               max_candidates: int = 6) -> NDArray[np.float64]:
     """Marginal association probabilities for T tracks and M measurements.
 
     loglik: (T, M) ln f_tj (ln of the Gaussian innovation density, units of 1/measurement volume).
@@ -65,7 +67,9 @@ def jpda_betas(loglik, gated, *, p_detection: float, p_gate: float = 1.0,
     return beta
 
 
-def _cluster(loglik, gated, pd, pg, lam, volume, max_candidates):
+def _cluster(loglik: NDArray[np.float64], gated: NDArray[np.bool_], pd: float, pg: float,
+             lam: float | None, volume: float | None,
+             max_candidates: int) -> NDArray[np.float64]:
     """Exact event enumeration for one cluster: (t, m) → beta (t, m+1)."""
     n_t, n_m = gated.shape
     cand = []
@@ -82,11 +86,12 @@ def _cluster(loglik, gated, pd, pg, lam, volume, max_candidates):
     used = np.zeros(n_m, dtype=bool)
     choice = np.full(n_t, -1)
 
-    def walk(t, logw, n_assigned):
+    def walk(t: int, logw: float, n_assigned: int) -> None:
         if t == n_t:
             if lam is None:
                 phi = n_m - n_assigned
-                logw += math.lgamma(phi + 1) - phi * math.log(volume)
+                # volume is given whenever lam is None (jpda_betas checks).
+                logw += math.lgamma(phi + 1) - phi * math.log(volume)  # type: ignore[arg-type]
             weights.append(logw)
             events.append(choice.copy())
             return

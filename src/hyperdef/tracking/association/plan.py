@@ -19,8 +19,10 @@ from __future__ import annotations
 import collections
 import dataclasses
 import itertools
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hyperdef.tracking.association.gnn import gnn_assign
 from hyperdef.tracking.association.jpda import jpda_betas
@@ -193,23 +195,24 @@ def plan_batch(pairs, *, stream, logw, is_firm, params) -> Plan:
     take = agg["d2"][q] < stream.thr[a_r[q]]  # d² below half + half the gate (gnn_assign)
     q = q[take]
     taken[a_r[q]] = True
-    plan = collections.defaultdict(list)
-    shared = collections.Counter()
+    plan: collections.defaultdict[int, list[Any]] = collections.defaultdict(list)
+    shared: collections.Counter[tuple[int, int]] = collections.Counter()
     owner = []
     for g in np.flatnonzero(~lone):
         sel = order[starts[g]:starts[g] + size[g]]
         owner += plan_group(sel, a_tid, a_r, agg, taken=taken, plan=plan, shared=shared,
                             t_s=stream.t_s, thr=stream.thr, dof=stream.dof, is_firm=is_firm,
                             params=params)
-    track, row, weighted_index, weighted = [a_tid[q]], [a_r[q]], [np.full(len(q), -1)], []
+    weighted: list[tuple[NDArray[np.int64], Any]] = []
+    track, rows_e, weighted_index = [a_tid[q]], [a_r[q]], [np.full(len(q), -1)]
     for tid, entries in plan.items():
         for _, rows, beta in entries:
             track.append(np.asarray([tid]))
-            row.append(np.asarray([rows[0]]))
+            rows_e.append(np.asarray([rows[0]]))
             weighted_index.append(np.asarray([-1 if beta is None else len(weighted)]))
             if beta is not None:
                 weighted.append((np.asarray(rows, dtype=np.int64), beta))
-    row = np.concatenate(row).astype(np.int64)
+    row = np.concatenate(rows_e).astype(np.int64)
     return Plan(taken=taken, track=np.concatenate(track).astype(np.int64), t=stream.t_s[row],
                 platform=stream.platform[row], row=row,
                 weighted_index=np.concatenate(weighted_index).astype(np.int64),

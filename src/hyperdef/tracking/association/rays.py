@@ -17,10 +17,13 @@ IEEE T-AES 33(2)); ghosts it lets through die in M-of-N confirmation.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.stats import chi2
 
+_F64 = NDArray[np.float64]
 
-def closest_approach(o1, u1, o2, u2):
+
+def closest_approach(o1: _F64, u1: _F64, o2: _F64, u2: _F64) -> tuple[_F64, _F64, _F64]:
     """Closest points of rays o1 + s·u1 and o2 + t·u2 (unit u).
 
     o*, u*: (..., 3) ECEF [m] / unit. returns s (...), t (...) [m], miss (...,3) vector p2 − p1.
@@ -38,8 +41,10 @@ def closest_approach(o1, u1, o2, u2):
     return s, t, miss
 
 
-def group_rays(r_obs_ecef_m, u, sigma_rad, t_s, platform, *, gate_probability: float,
-               min_parallax_rad: float, tolerance_s: float, speed_bound_mps: float = 8000.0):
+def group_rays(r_obs_ecef_m: _F64, u: _F64, sigma_rad: _F64, t_s: _F64,
+               platform: NDArray[np.int64], *, gate_probability: float,
+               min_parallax_rad: float, tolerance_s: float,
+               speed_bound_mps: float = 8000.0) -> list[NDArray[np.intp]]:
     """Greedy groups of ≥ 2 mutually consistent lines of sight from distinct platforms.
 
     r_obs_ecef_m: (N,3) observer positions, ECEF [m]; u: (N,3) measured unit lines of sight;

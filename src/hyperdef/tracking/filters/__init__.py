@@ -10,6 +10,8 @@ Every function in `FilterOps` works on one track and is jit-able; batch with `ja
 
 from __future__ import annotations
 
+from typing import Any
+
 from hyperdef.tracking.filters.ekf import EKFState, ekf_ops, ekf_predict, ekf_update
 from hyperdef.tracking.filters.imm import IMMState, imm_ops
 from hyperdef.tracking.filters.ops import FilterOps, UpdateResult
@@ -30,7 +32,7 @@ __all__ = [
 _UKF_OPTS = ("alpha", "beta", "kappa")
 
 
-def _member(kind: str, motion: MotionModel, opts: dict) -> FilterOps:
+def _member(kind: str, motion: MotionModel, opts: dict[str, Any]) -> FilterOps:
     rows = opts.get("rows", "mixed")
     if kind == "ekf":
         return ekf_ops(motion, rows=rows)
@@ -39,7 +41,8 @@ def _member(kind: str, motion: MotionModel, opts: dict) -> FilterOps:
     raise ValueError(f"filter: unknown kind {kind!r}; choose 'ekf', 'ukf' or 'imm'")
 
 
-def make_filter(kind: str, motions, **opts) -> FilterOps:
+def make_filter(kind: str, motions: MotionModel | list[MotionModel] | tuple[MotionModel, ...],
+                **opts: Any) -> FilterOps:
     """Filter functions for one motion model ("ekf", "ukf") or several ("imm").
 
     kind: "ekf" | "ukf" | "imm"

@@ -20,13 +20,15 @@ read as `filters.rows` says).
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.status import Status
-from hyperdef.tracking.filters.ops import FilterOps, UpdateResult
+from hyperdef.tracking.filters.ops import FilterOps, Row, UpdateResult, VecFn
 from hyperdef.tracking.filters.pda import weighted_update
 from hyperdef.tracking.filters.rows import accept_only, check_rows, pad4, row_model
 from hyperdef.tracking.filters.smallmat import factor, mm, sandwich, sum_log_diag
@@ -43,9 +45,9 @@ class EKFState(NamedTuple):
     P: jax.Array
 
 
-def _value_and_jacfwd(fun, x):
+def _value_and_jacfwd(fun: VecFn, x: jax.Array) -> tuple[jax.Array, jax.Array]:
     """(fun(x), ∂fun/∂x) in one forward-mode pass."""
-    def both(y):
+    def both(y: jax.Array) -> tuple[jax.Array, jax.Array]:
         v = fun(y)
         return v, v
 
@@ -53,24 +55,27 @@ def _value_and_jacfwd(fun, x):
     return value, jac
 
 
-def ekf_predict(x, P, f, Q):  # noqa: N803 — P, Q are the standard symbols
+def ekf_predict(x: jax.Array, P: jax.Array, f: VecFn,  # noqa: N803 — P, Q are the standard symbols
+                Q: jax.Array) -> tuple[jax.Array, jax.Array]:
     """Generic EKF prediction: f (n,) → (n,) already bound to the step; Q (n, n). Returns (x, P)."""
     x_new, F = _value_and_jacfwd(f, x)
     return x_new, symmetrize(sandwich(F, P) + Q)
 
 
-def gaussian_innovation(x, P, nu_fn, R):  # noqa: N803
+def gaussian_innovation(x: jax.Array, P: jax.Array, nu_fn: VecFn,  # noqa: N803
+                        R: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
     """(ν (m,), S (m, m), H (m, n)) of innovation function nu_fn (n,) → (m,) at x."""
     nu, J = _value_and_jacfwd(nu_fn, x)
     H = -J
     return nu, symmetrize(sandwich(H, P) + R), H
 
 
-def _all_finite(arrays):
+def _all_finite(arrays: Sequence[jax.Array]) -> jax.Array:
     return functools.reduce(jnp.logical_and, [jnp.all(jnp.isfinite(a)) for a in arrays])
 
 
-def update_status(inputs_ok, inputs, chol_factor, outputs):
+def update_status(inputs_ok: ArrayLike, inputs: Sequence[jax.Array], chol_factor: jax.Array,
+                  outputs: Sequence[jax.Array]) -> jax.Array:
     """Status of an update: NON_FINITE for a non-finite input or result, SINGULAR when the
     innovation covariance's Cholesky factor failed (not positive definite).
 
@@ -89,7 +94,8 @@ def update_status(inputs_ok, inputs, chol_factor, outputs):
     ).astype(jnp.int32)
 
 
-def ekf_update(x, P, nu_fn, R, *, dof, inputs_ok=True):  # noqa: N803
+def ekf_update(x: jax.Array, P: jax.Array, nu_fn: VecFn, R: jax.Array, *, dof: ArrayLike,  # noqa: N803
+               inputs_ok: ArrayLike = True) -> tuple[jax.Array, ...]:
     """Generic Joseph-form EKF update.
 
     x: (n,); P: (n, n); nu_fn: (n,) → (m,) innovation z − h(x) (angles wrapped inside);
@@ -122,38 +128,38 @@ def ekf_ops(motion: MotionModel, *, rows: str = "mixed") -> FilterOps:
     """EKF `FilterOps` for one motion model (states `EKFState`); `rows` as in `filters.rows`."""
     rows = check_rows(rows)
 
-    def init_from(x6, P6):  # noqa: N803
+    def init_from(x6: jax.Array, P6: jax.Array) -> EKFState:  # noqa: N803
         return EKFState(*embed6(motion, x6, P6))
 
-    def predict(state, dt_s):
+    def predict(state: EKFState, dt_s: ArrayLike) -> EKFState:
         return EKFState(*ekf_predict(state.x, state.P, lambda x: motion.f(x, dt_s),
                                      motion.Q(state.x, dt_s)))
 
-    def innovation(state, row):
+    def innovation(state: EKFState, row: Row) -> tuple[jax.Array, jax.Array]:
         rm = row_model(motion, row, rows)
         nu, S, _ = gaussian_innovation(state.x, state.P, rm.nu_fn, rm.R)
         return pad4(nu, S, rm.accepted)
 
-    def update_full(state, row):
+    def update_full(state: EKFState, row: Row) -> UpdateResult:
         rm = row_model(motion, row, rows)
         x, P, nis, status, ll = ekf_update(state.x, state.P, rm.nu_fn, rm.R, dof=rm.dof,
                                            inputs_ok=rm.finite)
         return accept_only(rm.accepted, UpdateResult(EKFState(x, P), nis, status, ll), state)
 
-    def update(state, row):
+    def update(state: EKFState, row: Row) -> tuple[EKFState, jax.Array, jax.Array]:
         r = update_full(state, row)
         return r.state, r.nis, r.status
 
-    def gaussian(state):
+    def gaussian(state: EKFState) -> tuple[jax.Array, jax.Array]:
         return state.x, state.P
 
-    def from_gaussian(x, P):  # noqa: N803
+    def from_gaussian(x: jax.Array, P: jax.Array) -> EKFState:  # noqa: N803
         return EKFState(x, symmetrize(P))
 
-    def update_weighted(state, rows_m, betas):
+    def update_weighted(state: EKFState, rows_m: Row, betas: jax.Array) -> EKFState:
         return weighted_update(update_full, gaussian, from_gaussian, state, rows_m, betas)
 
-    def mean6(state):
+    def mean6(state: EKFState) -> tuple[jax.Array, jax.Array]:
         return state.x[:6], state.P[:6, :6]
 
     return FilterOps(init_from, predict, innovation, update, update_weighted, mean6, motion.dim,

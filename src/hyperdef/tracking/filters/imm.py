@@ -23,6 +23,7 @@ If any member's update fails, the IMM returns its state unchanged with that memb
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import jax
@@ -30,9 +31,11 @@ import jax.numpy as jnp
 import numpy as np
 import scipy.linalg
 from jax.scipy.linalg import expm
+from jax.typing import ArrayLike
+from numpy.typing import NDArray
 
 from hyperdef.status import Status
-from hyperdef.tracking.filters.ops import FilterOps, UpdateResult
+from hyperdef.tracking.filters.ops import FilterOps, Row, State, UpdateResult
 from hyperdef.tracking.filters.pda import moment_match
 from hyperdef.tracking.motion import MotionModel
 
@@ -40,11 +43,11 @@ from hyperdef.tracking.motion import MotionModel
 class IMMState(NamedTuple):
     """members: tuple of member filter states; mu: (M,) model probabilities."""
 
-    members: tuple
+    members: tuple[State, ...]
     mu: jax.Array
 
 
-def _generator(pi: np.ndarray, dt_ref: float) -> np.ndarray:
+def _generator(pi: NDArray[np.float64], dt_ref: float) -> NDArray[np.float64]:
     log_pi = scipy.linalg.logm(pi)
     g = np.real(log_pi) / dt_ref
     off = g - np.diag(np.diag(g))
@@ -53,7 +56,7 @@ def _generator(pi: np.ndarray, dt_ref: float) -> np.ndarray:
     return g
 
 
-def _mix_maps(motions):
+def _mix_maps(motions: Sequence[MotionModel]) -> dict[tuple[int, int], NDArray[np.intp]]:
     """For each (i, j): index of each of j's components in i's state, or −1."""
     maps = {}
     for i, mi in enumerate(motions):
@@ -63,7 +66,8 @@ def _mix_maps(motions):
     return maps
 
 
-def _to_member_space(xi, Pi, xj, Pj, idx):  # noqa: N803 — P is the standard symbol
+def _to_member_space(xi: jax.Array, Pi: jax.Array, xj: jax.Array, Pj: jax.Array,  # noqa: N803 — P is the standard symbol
+                     idx: NDArray[np.intp]) -> tuple[jax.Array, jax.Array]:
     """Member i's Gaussian in member j's components (missing ones filled from j)."""
     have = idx >= 0
     safe = np.where(have, idx, 0)
@@ -74,8 +78,8 @@ def _to_member_space(xi, Pi, xj, Pj, idx):  # noqa: N803 — P is the standard s
     return x, P
 
 
-def imm_ops(members: list[FilterOps], motions: list[MotionModel], transition, *,
-            transition_dt_s: float | None = 1.0, mu0=None) -> FilterOps:
+def imm_ops(members: list[FilterOps], motions: list[MotionModel], transition: ArrayLike, *,
+            transition_dt_s: float | None = 1.0, mu0: ArrayLike | None = None) -> FilterOps:
     """IMM `FilterOps` over member filters (each built for the motion model beside it).
 
     transition: (M, M) row-stochastic Markov matrix over transition_dt_s [s] (None: per call)
@@ -91,16 +95,16 @@ def imm_ops(members: list[FilterOps], motions: list[MotionModel], transition, *,
     gen = None if transition_dt_s is None else jnp.asarray(_generator(pi, transition_dt_s))
     maps = _mix_maps(motions)
 
-    def pi_of(dt_s):
+    def pi_of(dt_s: ArrayLike) -> jax.Array:
         if gen is None:
             return jnp.asarray(pi)
         p = jnp.maximum(expm(gen * jnp.abs(dt_s)), 0.0)
         return p / jnp.sum(p, axis=1, keepdims=True)
 
-    def init_from(x6, P6):  # noqa: N803
+    def init_from(x6: jax.Array, P6: jax.Array) -> IMMState:  # noqa: N803
         return IMMState(tuple(f.init_from(x6, P6) for f in members), jnp.asarray(mu0))
 
-    def predict(state, dt_s):
+    def predict(state: IMMState, dt_s: ArrayLike) -> IMMState:
         p = pi_of(dt_s)
         c = state.mu @ p  # predicted model probabilities
         mix = state.mu[:, None] * p / jnp.where(c > 0.0, c, 1.0)[None, :]  # μ_{i|j}
@@ -114,14 +118,15 @@ def imm_ops(members: list[FilterOps], motions: list[MotionModel], transition, *,
             new.append(fj.predict(fj.from_gaussian(x0, P0), dt_s))
         return IMMState(tuple(new), c)
 
-    def _combine6(state, vecs, covs):
+    def _combine6(state: IMMState, vecs: list[jax.Array],
+                  covs: list[jax.Array]) -> tuple[jax.Array, jax.Array]:
         return moment_match(state.mu, jnp.stack(vecs), jnp.stack(covs))
 
-    def innovation(state, row):
+    def innovation(state: IMMState, row: Row) -> tuple[jax.Array, jax.Array]:
         out = [f.innovation(s, row) for f, s in zip(members, state.members, strict=True)]
         return _combine6(state, [o[0] for o in out], [o[1] for o in out])
 
-    def update_full(state, row):
+    def update_full(state: IMMState, row: Row) -> UpdateResult:
         res = [f.update_full(s, row) for f, s in zip(members, state.members, strict=True)]
         status = jnp.stack([r.status for r in res])
         ll = jnp.stack([r.log_lik for r in res])
@@ -140,11 +145,11 @@ def imm_ops(members: list[FilterOps], motions: list[MotionModel], transition, *,
         return UpdateResult(out, jnp.where(ok, v @ v, jnp.nan), st,
                             jnp.where(ok, norm, -jnp.inf))
 
-    def update(state, row):
+    def update(state: IMMState, row: Row) -> tuple[IMMState, jax.Array, jax.Array]:
         r = update_full(state, row)
         return r.state, r.nis, r.status
 
-    def update_weighted(state, rows, betas):
+    def update_weighted(state: IMMState, rows: Row, betas: jax.Array) -> IMMState:
         """Members' PDA updates; model probabilities weighted by the β-mixed likelihoods,
         μ_j ∝ μ_j [β_0 + Σ_i β_i Λ_ij / Σ_k μ_k Λ_ik] (reduces to the IMM rule for one row with
         β_1 = 1, and leaves μ unchanged for a certain miss)."""
@@ -161,15 +166,15 @@ def imm_ops(members: list[FilterOps], motions: list[MotionModel], transition, *,
                     for f, s in zip(members, state.members, strict=True))
         return IMMState(new, mu)
 
-    def mean6(state):
+    def mean6(state: IMMState) -> tuple[jax.Array, jax.Array]:
         gs = [f.mean6(s) for f, s in zip(members, state.members, strict=True)]
         return _combine6(state, [g[0] for g in gs], [g[1] for g in gs])
 
-    def gaussian(state):
+    def gaussian(state: IMMState) -> tuple[jax.Array, jax.Array]:
         raise NotImplementedError("imm: no single Gaussian over heterogeneous members; "
                                   "use mean6 or the members' states")
 
-    def from_gaussian(x, P):  # noqa: N803
+    def from_gaussian(x: jax.Array, P: jax.Array) -> IMMState:  # noqa: N803
         raise NotImplementedError("imm: build IMM states with init_from")
 
     dim = max(f.dim for f in members)

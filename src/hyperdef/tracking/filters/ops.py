@@ -11,6 +11,17 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import jax
+from jax.typing import ArrayLike
+
+from hyperdef.measurement.batch import MeasBatch
+
+# A filter's single-track state: a pytree whose layout belongs to the filter (EKFState, UKFState,
+# IMMState); JAX gives pytrees no narrower static type.
+State = Any
+# A detection row is a `MeasBatch` without the leading axis (m rows for `update_weighted`).
+Row = MeasBatch
+# A function of one state vector, (n,) -> (m,): a motion step bound to dt, or an innovation.
+VecFn = Callable[[jax.Array], jax.Array]
 
 
 class UpdateResult(NamedTuple):
@@ -23,7 +34,7 @@ class UpdateResult(NamedTuple):
     log_lik: () log N(ν; 0, S) over the row's dof (−inf when status != OK)
     """
 
-    state: Any
+    state: State
     nis: jax.Array
     status: jax.Array
     log_lik: jax.Array
@@ -46,14 +57,14 @@ class FilterOps(NamedTuple):
     name: "ekf" | "ukf" | "imm"
     """
 
-    init_from: Callable
-    predict: Callable
-    innovation: Callable
-    update: Callable
-    update_weighted: Callable
-    mean6: Callable
+    init_from: Callable[[jax.Array, jax.Array], State]
+    predict: Callable[[State, ArrayLike], State]
+    innovation: Callable[[State, Row], tuple[jax.Array, jax.Array]]
+    update: Callable[[State, Row], tuple[State, jax.Array, jax.Array]]
+    update_weighted: Callable[[State, Row, jax.Array], State]
+    mean6: Callable[[State], tuple[jax.Array, jax.Array]]
     dim: int
-    update_full: Callable
-    gaussian: Callable
-    from_gaussian: Callable
+    update_full: Callable[[State, Row], UpdateResult]
+    gaussian: Callable[[State], tuple[jax.Array, jax.Array]]
+    from_gaussian: Callable[[jax.Array, jax.Array], State]
     name: str

@@ -15,15 +15,20 @@ gains). Rows whose single update fails (NaN padding, singular S) hand their weig
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.status import Status
+from hyperdef.tracking.filters.ops import Row, State, UpdateResult
 from hyperdef.tracking.filters.smallmat import mm, mtm
 from hyperdef.tracking.filters.sqrt import symmetrize
 
 
-def moment_match(weights, xs, Ps):  # noqa: N803 — P is the standard symbol
+def moment_match(weights: jax.Array, xs: jax.Array,  # noqa: N803 — P is the standard symbol
+                 Ps: jax.Array) -> tuple[jax.Array, jax.Array]:
     """One Gaussian with the mean and covariance of a mixture.
 
     weights: (k,) non-negative, summing to 1; xs: (k, n); Ps: (k, n, n). Returns x (n,), P (n, n).
@@ -36,7 +41,10 @@ def moment_match(weights, xs, Ps):  # noqa: N803 — P is the standard symbol
     return x, symmetrize(P)
 
 
-def weighted_update(update_full, gaussian, from_gaussian, state, rows, betas):
+def weighted_update(update_full: Callable[[State, Row], UpdateResult],
+                    gaussian: Callable[[State], tuple[jax.Array, jax.Array]],
+                    from_gaussian: Callable[[jax.Array, jax.Array], State],
+                    state: State, rows: Row, betas: ArrayLike) -> State:
     """PDA/JPDA combined update of one track with padded rows.
 
     update_full: (state, row) → UpdateResult; gaussian: state → (x, P); from_gaussian: inverse

@@ -14,15 +14,17 @@ Either way `FilterOps.innovation` returns the padded (4,), (4, 4) form of the co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.measurement import batch as mb
 from hyperdef.measurement.los import los_innovation
 from hyperdef.status import Status
-from hyperdef.tracking.filters.ops import UpdateResult
+from hyperdef.tracking.filters.ops import Row, State, UpdateResult
 from hyperdef.tracking.motion import MotionModel
 
 ROW_SETS = ("mixed", "los")
@@ -32,14 +34,14 @@ class RowModel(NamedTuple):
     """nu_fn: state (n,) → innovation (m,); R: (m, m); dof: (); finite: () bool (inputs finite);
     accepted: () bool (the row's kind is one this filter reads)."""
 
-    nu_fn: object
+    nu_fn: Callable[[jax.Array], jax.Array]
     R: jax.Array
     dof: jax.Array
     finite: jax.Array
     accepted: jax.Array
 
 
-def row_model(motion: MotionModel, row, rows: str) -> RowModel:
+def row_model(motion: MotionModel, row: Row, rows: str) -> RowModel:
     """The measurement model of one detection row for a filter built for row set `rows`."""
     if rows == "los":
         return RowModel(
@@ -51,7 +53,8 @@ def row_model(motion: MotionModel, row, rows: str) -> RowModel:
         mb.dof(row.kind), mb.row_finite(row), jnp.asarray(True))
 
 
-def pad4(nu, S, accepted):  # noqa: N803 — S is the standard symbol
+def pad4(nu: jax.Array, S: ArrayLike,  # noqa: N803 — S is the standard symbol
+         accepted: ArrayLike) -> tuple[jax.Array, jax.Array]:
     """(m,), (m, m) innovation and covariance padded to the contract's (4,), (4, 4); NaN for a
     row the filter does not read (so that no χ² gate accepts it)."""
     m = nu.shape[0]
@@ -67,7 +70,7 @@ def check_rows(rows: str) -> str:
     return rows
 
 
-def accept_only(accepted, result: UpdateResult, old_state) -> UpdateResult:
+def accept_only(accepted: ArrayLike, result: UpdateResult, old_state: State) -> UpdateResult:
     """`result` where the row was accepted; else the old state with status INVALID_INPUT."""
     return UpdateResult(
         jax.tree.map(lambda a, b: jnp.where(accepted, a, b), result.state, old_state),

@@ -11,12 +11,16 @@ trace time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import jax
 import jax.numpy as jnp
 from jax.scipy.linalg import cho_solve as _lapack_cho_solve
 from jax.scipy.linalg import solve_triangular
 
 
-def mm(a, b):
+def mm(a: jax.Array, b: jax.Array) -> jax.Array:
     """a @ b for a (p, k) and b (k, q) or b (k,): Σ_k a[:, k] ⊗ b[k]."""
     if b.ndim == 1:
         out = a[:, 0] * b[0]
@@ -29,7 +33,7 @@ def mm(a, b):
     return out
 
 
-def mtm(a, b):
+def mtm(a: jax.Array, b: jax.Array) -> jax.Array:
     """aᵀ @ b for a (k, p) and b (k, q): Σ_k a[k] ⊗ b[k] (sums over sigma points, say)."""
     out = a[0, :, None] * b[0, None, :]
     for k in range(1, a.shape[0]):
@@ -37,7 +41,7 @@ def mtm(a, b):
     return out
 
 
-def sum_log_diag(l):
+def sum_log_diag(l: jax.Array) -> jax.Array:
     """Σ log l_ii of a square matrix (log-determinant of a Cholesky factor's product, halved)."""
     out = jnp.log(l[0, 0])
     for i in range(1, l.shape[0]):
@@ -45,12 +49,12 @@ def sum_log_diag(l):
     return out
 
 
-def sandwich(a, p):
+def sandwich(a: jax.Array, p: jax.Array) -> jax.Array:
     """a @ p @ aᵀ for a (r, n) and p (n, n)."""
     return mm(mm(a, p), a.T)
 
 
-def cholesky(a):
+def cholesky(a: jax.Array) -> jax.Array:
     """Lower Cholesky factor of a symmetric (m, m) matrix, unrolled (Cholesky–Banachiewicz).
 
     Not positive definite → a non-finite factor (sqrt of a negative pivot is NaN, a zero pivot
@@ -58,7 +62,7 @@ def cholesky(a):
     is read.
     """
     m = a.shape[0]
-    rows = [[None] * m for _ in range(m)]
+    rows: list[list[Any]] = [[None] * m for _ in range(m)]  # filled in row by row below
     for i in range(m):
         for j in range(i + 1):
             s = a[i, j]
@@ -70,10 +74,10 @@ def cholesky(a):
                       for i in range(m)])
 
 
-def solve_lower(l, b):
+def solve_lower(l: jax.Array, b: jax.Array) -> jax.Array:
     """l⁻¹ b for lower-triangular l (m, m) and b (m,) or (m, q), by forward substitution."""
     m = l.shape[0]
-    out = []
+    out: list[jax.Array] = []
     for i in range(m):
         s = b[i]
         for k in range(i):
@@ -82,10 +86,10 @@ def solve_lower(l, b):
     return jnp.stack(out)
 
 
-def solve_upper_t(l, b):
+def solve_upper_t(l: jax.Array, b: jax.Array) -> jax.Array:
     """l⁻ᵀ b for lower-triangular l (m, m), by back substitution on lᵀ."""
     m = l.shape[0]
-    out = [None] * m
+    out: list[Any] = [None] * m  # filled in from the last row up
     for i in reversed(range(m)):
         s = b[i]
         for k in range(i + 1, m):
@@ -94,7 +98,7 @@ def solve_upper_t(l, b):
     return jnp.stack(out)
 
 
-def cho_solve(l, b):
+def cho_solve(l: jax.Array, b: jax.Array) -> jax.Array:
     """a⁻¹ b given a = l lᵀ: b (m,) or (m, q)."""
     return solve_upper_t(l, solve_lower(l, b))
 
@@ -105,7 +109,11 @@ def cho_solve(l, b):
 UNROLL_MAX = 2
 
 
-def factor(s):
+# solve(l, b) with l a lower Cholesky factor
+Solve = Callable[[jax.Array, jax.Array], jax.Array]
+
+
+def factor(s: jax.Array) -> tuple[jax.Array, Solve, Solve]:
     """Cholesky factor of an (m, m) innovation covariance with matching solvers.
 
     Returns (l, solve_lower(l, b), cho_solve(l, b)). For m ≤ UNROLL_MAX the unrolled forms

@@ -10,15 +10,16 @@ exists and otherwise a symmetric eigendecomposition root with negative eigenvalu
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
 
-def symmetrize(P):  # noqa: N803 — P is the standard symbol
+def symmetrize(P: jax.Array) -> jax.Array:  # noqa: N803 — P is the standard symbol
     """(…, n, n) → (P + Pᵀ)/2: removes the antisymmetric rounding that products accumulate."""
     return 0.5 * (P + jnp.swapaxes(P, -1, -2))
 
 
-def psd_sqrt(P):  # noqa: N803
+def psd_sqrt(P: jax.Array) -> jax.Array:  # noqa: N803
     """(n, n) root A with A Aᵀ = P: lower Cholesky factor, or an eigen root if that fails.
 
     The eigen root V·diag(√max(λ, 0)) is not triangular; every use here accepts any root.
@@ -30,7 +31,7 @@ def psd_sqrt(P):  # noqa: N803
     return jnp.where(jnp.all(jnp.isfinite(L)), L, eig_root)
 
 
-def tria(A):  # noqa: N803
+def tria(A: jax.Array) -> jax.Array:  # noqa: N803
     """(n, m) → (n, n) lower-triangular L, non-negative diagonal, with L Lᵀ = A Aᵀ (QR of Aᵀ)."""
     r = jnp.linalg.qr(A.T, mode="r")
     n = A.shape[0]

@@ -27,10 +27,11 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.status import Status
 from hyperdef.tracking.filters.ekf import update_status
-from hyperdef.tracking.filters.ops import FilterOps, UpdateResult
+from hyperdef.tracking.filters.ops import FilterOps, Row, UpdateResult, VecFn
 from hyperdef.tracking.filters.pda import weighted_update
 from hyperdef.tracking.filters.rows import accept_only, check_rows, pad4, row_model
 from hyperdef.tracking.filters.smallmat import factor, mm, mtm, sum_log_diag
@@ -55,7 +56,8 @@ class SigmaWeights(NamedTuple):
     wc: jax.Array
 
 
-def sigma_weights(n: int, alpha: float = 1.0, beta: float = 0.0, kappa: float = 0.0):
+def sigma_weights(n: int, alpha: float = 1.0, beta: float = 0.0,
+                  kappa: float = 0.0) -> SigmaWeights:
     """Weights for state size n; raises ValueError where the square-root form cannot use them."""
     lam = alpha**2 * (n + kappa) - n
     if n + lam <= 0.0:
@@ -75,13 +77,14 @@ def sigma_weights(n: int, alpha: float = 1.0, beta: float = 0.0, kappa: float = 
     return SigmaWeights(float((n + lam) ** 0.5), wm, wc)
 
 
-def sigma_points(x, S, w: SigmaWeights):  # noqa: N803
+def sigma_points(x: jax.Array, S: jax.Array, w: SigmaWeights) -> jax.Array:  # noqa: N803
     """(2n + 1, n) points x, x + √(n+λ) S_:,i, x − √(n+λ) S_:,i (van der Merwe ordering)."""
     d = w.scale * S.T
     return jnp.concatenate([x[None], x[None] + d, x[None] - d])
 
 
-def ukf_predict(x, S, f, Q, w: SigmaWeights):  # noqa: N803
+def ukf_predict(x: jax.Array, S: jax.Array, f: VecFn, Q: jax.Array,  # noqa: N803
+                w: SigmaWeights) -> tuple[jax.Array, jax.Array]:
     """Generic SR-UKF prediction; f (n,) → (n,) bound to the step; Q (n, n). Returns (x, S)."""
     y = jax.vmap(f)(sigma_points(x, S, w))
     x_new = mm(w.wm[None], y)[0]
@@ -89,7 +92,8 @@ def ukf_predict(x, S, f, Q, w: SigmaWeights):  # noqa: N803
     return x_new, tria(jnp.concatenate([dev.T, psd_sqrt(Q)], axis=1))
 
 
-def ukf_innovation(x, S, nu_fn, R, w: SigmaWeights):  # noqa: N803
+def ukf_innovation(x: jax.Array, S: jax.Array, nu_fn: VecFn, R: jax.Array,  # noqa: N803
+                   w: SigmaWeights) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """(ν (m,), P_zz + R (m, m), sigma points, per-point innovations) at (x, S)."""
     chi = sigma_points(x, S, w)
     nus = jax.vmap(nu_fn)(chi)
@@ -99,7 +103,8 @@ def ukf_innovation(x, S, nu_fn, R, w: SigmaWeights):  # noqa: N803
     return nu, s_zz, chi, nus
 
 
-def ukf_update(x, S, nu_fn, R, w: SigmaWeights, *, dof, inputs_ok=True):  # noqa: N803
+def ukf_update(x: jax.Array, S: jax.Array, nu_fn: VecFn, R: jax.Array, w: SigmaWeights, *,  # noqa: N803
+               dof: ArrayLike, inputs_ok: ArrayLike = True) -> tuple[jax.Array, ...]:
     """Generic SR-UKF update; arguments as `ekf.ekf_update` with S the square root of P.
 
     Returns (x, S, nis, status, log_lik); x, S unchanged unless status == OK.
@@ -134,38 +139,38 @@ def ukf_ops(motion: MotionModel, *, alpha: float = 1.0, beta: float = 0.0,
     w = sigma_weights(motion.dim, alpha, beta, kappa)
     rows = check_rows(rows)
 
-    def from_gaussian(x, P):  # noqa: N803
+    def from_gaussian(x: jax.Array, P: jax.Array) -> UKFState:  # noqa: N803
         return UKFState(x, psd_sqrt(P))
 
-    def gaussian(state):
+    def gaussian(state: UKFState) -> tuple[jax.Array, jax.Array]:
         return state.x, symmetrize(state.S @ state.S.T)
 
-    def init_from(x6, P6):  # noqa: N803
+    def init_from(x6: jax.Array, P6: jax.Array) -> UKFState:  # noqa: N803
         return from_gaussian(*embed6(motion, x6, P6))
 
-    def predict(state, dt_s):
+    def predict(state: UKFState, dt_s: ArrayLike) -> UKFState:
         return UKFState(*ukf_predict(state.x, state.S, lambda x: motion.f(x, dt_s),
                                      motion.Q(state.x, dt_s), w))
 
-    def innovation(state, row):
+    def innovation(state: UKFState, row: Row) -> tuple[jax.Array, jax.Array]:
         rm = row_model(motion, row, rows)
         nu, s, _, _ = ukf_innovation(state.x, state.S, rm.nu_fn, rm.R, w)
         return pad4(nu, s, rm.accepted)
 
-    def update_full(state, row):
+    def update_full(state: UKFState, row: Row) -> UpdateResult:
         rm = row_model(motion, row, rows)
         x, S, nis, status, ll = ukf_update(state.x, state.S, rm.nu_fn, rm.R, w, dof=rm.dof,
                                            inputs_ok=rm.finite)
         return accept_only(rm.accepted, UpdateResult(UKFState(x, S), nis, status, ll), state)
 
-    def update(state, row):
+    def update(state: UKFState, row: Row) -> tuple[UKFState, jax.Array, jax.Array]:
         r = update_full(state, row)
         return r.state, r.nis, r.status
 
-    def update_weighted(state, rows_m, betas):
+    def update_weighted(state: UKFState, rows_m: Row, betas: jax.Array) -> UKFState:
         return weighted_update(update_full, gaussian, from_gaussian, state, rows_m, betas)
 
-    def mean6(state):
+    def mean6(state: UKFState) -> tuple[jax.Array, jax.Array]:
         x, P = gaussian(state)
         return x[:6], P[:6, :6]
 

@@ -18,9 +18,11 @@ Process noise is documented in `kinematic` and `atmospheric`.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
+import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.tracking.motion.atmospheric import Ballistic, Glide, rk4_propagate
 from hyperdef.tracking.motion.kinematic import (
@@ -54,13 +56,13 @@ class MotionModel(Protocol):
     extra_mean: tuple[float, ...]
     extra_var: tuple[float, ...]
 
-    def f(self, x, dt_s): ...
+    def f(self, x: jax.Array, dt_s: ArrayLike) -> jax.Array: ...
 
-    def Q(self, x, dt_s): ...  # noqa: N802
+    def Q(self, x: jax.Array, dt_s: ArrayLike) -> jax.Array: ...  # noqa: N802
 
-    def pos(self, x): ...
+    def pos(self, x: jax.Array) -> jax.Array: ...
 
-    def vel(self, x): ...
+    def vel(self, x: jax.Array) -> jax.Array: ...
 
 
 _MODELS = {
@@ -72,7 +74,7 @@ _MODELS = {
 }
 
 
-def motion_model(name: str, **params) -> MotionModel:
+def motion_model(name: str, **params: Any) -> MotionModel:
     """A motion model by short name with its parameters (see each class for names and units).
 
     Raises ValueError naming the choices for an unknown name, TypeError for unknown parameters.
@@ -86,7 +88,8 @@ def motion_model(name: str, **params) -> MotionModel:
     return cls(**params)
 
 
-def embed6(model: MotionModel, x6, P6):  # noqa: N803 — P is the standard symbol
+def embed6(model: MotionModel, x6: ArrayLike,  # noqa: N803 — P is the standard symbol
+           P6: ArrayLike) -> tuple[jax.Array, jax.Array]:
     """A model's full state from a 6-state estimate: extras get the model's prior.
 
     x6: (6,) ECEF position [m] and velocity [m/s]; P6: (6, 6) their covariance

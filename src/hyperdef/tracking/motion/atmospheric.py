@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from typing import ClassVar
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.atmosphere.us76 import density_kgpm3
 from hyperdef.dynamics.eom import aero_accel_mps2, altitude_and_up, frame_accel_mps2
@@ -42,11 +44,12 @@ _ALT_MAX_M = 1.0e6
 _V_REST_MPS = 1e-3  # below this ECEF speed the aerodynamic force is 0 (it is ~1e-12 m/s²)
 
 
-def _density_kgpm3(alt_m):
+def _density_kgpm3(alt_m: jax.Array) -> jax.Array:
     return density_kgpm3(jnp.clip(alt_m, 0.0, _ALT_MAX_M))
 
 
-def _aero_accel(r, v, rho, beta, lift_to_drag, bank, earth):
+def _aero_accel(r: jax.Array, v: jax.Array, rho: jax.Array, beta: jax.Array,
+                lift_to_drag: ArrayLike, bank: ArrayLike, earth: EarthModel) -> jax.Array:
     """Drag + lift (3,) [m/s²] with a finite forward-mode derivative at v = 0.
 
     Drag and lift grow as |v|², so their exact derivative at rest is 0; but |v| = √(v·v) has
@@ -62,13 +65,15 @@ def _aero_accel(r, v, rho, beta, lift_to_drag, bank, earth):
     return jnp.where(rest, 0.0, a)
 
 
-def _accel(r, v, beta, lift_to_drag, bank, earth):
+def _accel(r: jax.Array, v: jax.Array, beta: jax.Array, lift_to_drag: ArrayLike, bank: ArrayLike,
+           earth: EarthModel) -> jax.Array:
     alt, _ = altitude_and_up(r, earth)
     rho = _density_kgpm3(alt)
     return frame_accel_mps2(r, v, earth) + _aero_accel(r, v, rho, beta, lift_to_drag, bank, earth)
 
 
-def rk4_propagate(deriv, y, dt_s, max_step_s: float):
+def rk4_propagate(deriv: Callable[[jax.Array], jax.Array], y: jax.Array, dt_s: ArrayLike,
+                  max_step_s: float) -> jax.Array:
     """Integrate dy/dt = deriv(y) over dt_s [s] by RK4 in ceil(|dt|/max_step_s) equal substeps.
 
     deriv: (n,) → (n,); y: (n,); dt_s: () may be traced and negative (0 returns y). The substep
@@ -81,8 +86,8 @@ def rk4_propagate(deriv, y, dt_s, max_step_s: float):
     node = jnp.array([0.0, 0.5, 0.5, 1.0])  # classical RK4 nodes and weights (Kutta 1901)
     weight = jnp.array([1.0, 2.0, 2.0, 1.0]) / 6.0
 
-    def step(_, y):
-        def stage(i, carry):
+    def step(_: jax.Array, y: jax.Array) -> jax.Array:
+        def stage(i: jax.Array, carry: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, jax.Array]:
             k, acc = carry
             k = deriv(y + node[i] * h * k)
             return k, acc + weight[i] * k
@@ -114,32 +119,32 @@ class Ballistic:
     components: ClassVar[tuple[str, ...]] = _POS_VEL + ("log_beta",)
 
     @property
-    def extra_mean(self):
+    def extra_mean(self) -> tuple[float, ...]:
         return (math.log(self.beta0_kgpm2),)
 
     @property
-    def extra_var(self):
+    def extra_var(self) -> tuple[float, ...]:
         return (self.sigma_log_beta0**2,)
 
-    def f(self, x, dt_s):
+    def f(self, x: jax.Array, dt_s: ArrayLike) -> jax.Array:
         """(7,) state after dt_s [s]; β is constant over the step."""
         beta = jnp.exp(x[6])
 
-        def deriv(y):
+        def deriv(y: jax.Array) -> jax.Array:
             a = _accel(y[:3], y[3:6], beta, 0.0, 0.0, self.earth)
             return jnp.concatenate([y[3:6], a])
 
         return jnp.concatenate([rk4_propagate(deriv, x[:6], dt_s, self.max_step_s), x[6:]])
 
-    def Q(self, x, dt_s):  # noqa: N802
+    def Q(self, x: jax.Array, dt_s: ArrayLike) -> jax.Array:  # noqa: N802
         """(7, 7) process noise over dt_s [s]."""
         q = jnp.zeros((7, 7)).at[:6, :6].set(cv_process_noise(self.q_m2ps3, dt_s))
         return q.at[6, 6].set(self.q_log_beta_per_s * jnp.abs(dt_s))
 
-    def pos(self, x):
+    def pos(self, x: jax.Array) -> jax.Array:
         return x[:3]
 
-    def vel(self, x):
+    def vel(self, x: jax.Array) -> jax.Array:
         return x[3:6]
 
 
@@ -173,31 +178,31 @@ class Glide:
     components: ClassVar[tuple[str, ...]] = _POS_VEL + ("log_beta", "lift_to_drag", "bank_rad")
 
     @property
-    def extra_mean(self):
+    def extra_mean(self) -> tuple[float, ...]:
         return (math.log(self.beta0_kgpm2), self.ld0, self.bank0_rad)
 
     @property
-    def extra_var(self):
+    def extra_var(self) -> tuple[float, ...]:
         return (self.sigma_log_beta0**2, self.sigma_ld0**2, self.sigma_bank0_rad**2)
 
-    def f(self, x, dt_s):
+    def f(self, x: jax.Array, dt_s: ArrayLike) -> jax.Array:
         """(9,) state after dt_s [s]; β, L/D and bank are constant over the step."""
         beta, ld, bank = jnp.exp(x[6]), x[7], x[8]
 
-        def deriv(y):
+        def deriv(y: jax.Array) -> jax.Array:
             a = _accel(y[:3], y[3:6], beta, ld, bank, self.earth)
             return jnp.concatenate([y[3:6], a])
 
         return jnp.concatenate([rk4_propagate(deriv, x[:6], dt_s, self.max_step_s), x[6:]])
 
-    def Q(self, x, dt_s):  # noqa: N802
+    def Q(self, x: jax.Array, dt_s: ArrayLike) -> jax.Array:  # noqa: N802
         """(9, 9) process noise over dt_s [s]."""
         q = jnp.zeros((9, 9)).at[:6, :6].set(cv_process_noise(self.q_m2ps3, dt_s))
         walk = jnp.array([self.q_log_beta_per_s, self.q_ld_per_s, self.q_bank_rad2ps])
         return q.at[6:, 6:].set(jnp.diag(walk * jnp.abs(dt_s)))
 
-    def pos(self, x):
+    def pos(self, x: jax.Array) -> jax.Array:
         return x[:3]
 
-    def vel(self, x):
+    def vel(self, x: jax.Array) -> jax.Array:
         return x[3:6]

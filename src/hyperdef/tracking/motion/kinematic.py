@@ -28,24 +28,26 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar
 
+import jax
 import jax.numpy as jnp
 from jax.scipy.linalg import expm
+from jax.typing import ArrayLike
 
 _I3 = jnp.eye(3)
 _POS_VEL = ("x", "y", "z", "vx", "vy", "vz")
 _ACC = ("ax", "ay", "az")
 
 
-def _per_axis(m1):
+def _per_axis(m1: jax.Array) -> jax.Array:
     """(k, k) one-axis matrix → (3k, 3k) for [block0 xyz, block1 xyz, ...] layouts."""
     return jnp.kron(m1, _I3)
 
 
-def _signed(q_formula, dt_s):
+def _signed(q_formula: ArrayLike, dt_s: jax.Array) -> jax.Array:
     return jnp.where(dt_s < 0.0, -1.0, 1.0) * q_formula
 
 
-def cv_process_noise(q_m2ps3, dt_s):
+def cv_process_noise(q_m2ps3: ArrayLike, dt_s: ArrayLike) -> jax.Array:
     """(6, 6) discretised white-noise-acceleration noise (Bar-Shalom et al. 2001, §6.2.2).
 
     q_m2ps3: () PSD of the acceleration noise per axis [m²/s³]; dt_s: () step [s] (may be < 0).
@@ -55,7 +57,7 @@ def cv_process_noise(q_m2ps3, dt_s):
     return _signed(q_m2ps3 * _per_axis(q1), t)
 
 
-def _cv_f(x, dt_s):
+def _cv_f(x: jax.Array, dt_s: ArrayLike) -> jax.Array:
     return jnp.concatenate([x[:3] + dt_s * x[3:6], x[3:6], x[6:]])
 
 
@@ -70,18 +72,18 @@ class ConstantVelocity:
     extra_mean: ClassVar[tuple[float, ...]] = ()
     extra_var: ClassVar[tuple[float, ...]] = ()
 
-    def f(self, x, dt_s):
+    def f(self, x: jax.Array, dt_s: ArrayLike) -> jax.Array:
         """(6,) state after dt_s [s]: r + v T, v."""
         return _cv_f(x, dt_s)
 
-    def Q(self, x, dt_s):  # noqa: N802 — Q is the standard symbol
+    def Q(self, x: jax.Array, dt_s: ArrayLike) -> jax.Array:  # noqa: N802 — Q is the standard symbol
         """(6, 6) process noise over dt_s [s], ECEF [m², m²/s, m²/s²]."""
         return cv_process_noise(self.q_m2ps3, dt_s)
 
-    def pos(self, x):
+    def pos(self, x: jax.Array) -> jax.Array:
         return x[:3]
 
-    def vel(self, x):
+    def vel(self, x: jax.Array) -> jax.Array:
         return x[3:6]
 
 
@@ -99,19 +101,19 @@ class ConstantAcceleration:
     components: ClassVar[tuple[str, ...]] = _POS_VEL + _ACC
 
     @property
-    def extra_mean(self):
+    def extra_mean(self) -> tuple[float, ...]:
         return (0.0, 0.0, 0.0)
 
     @property
-    def extra_var(self):
+    def extra_var(self) -> tuple[float, ...]:
         return (self.sigma_acc0_mps2**2,) * 3
 
-    def f(self, x, dt_s):
+    def f(self, x: jax.Array, dt_s: ArrayLike) -> jax.Array:
         """(9,) state after dt_s [s]: r + v T + a T²/2, v + a T, a."""
         r, v, a = x[:3], x[3:6], x[6:9]
         return jnp.concatenate([r + dt_s * v + 0.5 * dt_s**2 * a, v + dt_s * a, a])
 
-    def Q(self, x, dt_s):  # noqa: N802
+    def Q(self, x: jax.Array, dt_s: ArrayLike) -> jax.Array:  # noqa: N802
         """(9, 9) process noise over dt_s [s] (Bar-Shalom et al. 2001, §6.2.3)."""
         t = jnp.asarray(dt_s, jnp.float64)
         q1 = jnp.array([
@@ -121,14 +123,15 @@ class ConstantAcceleration:
         ])
         return _signed(self.q_m2ps5 * _per_axis(q1), t)
 
-    def pos(self, x):
+    def pos(self, x: jax.Array) -> jax.Array:
         return x[:3]
 
-    def vel(self, x):
+    def vel(self, x: jax.Array) -> jax.Array:
         return x[3:6]
 
 
-def singer_transition(tau_s, sigma_m_mps2, dt_s):
+def singer_transition(tau_s: ArrayLike, sigma_m_mps2: ArrayLike,
+                      dt_s: jax.Array) -> tuple[jax.Array, jax.Array]:
     """One-axis Singer F (3, 3) and Q (3, 3) over dt_s by Van Loan (1978).
 
     tau_s: () manoeuvre time constant τ [s]; sigma_m_mps2: () stationary 1σ acceleration [m/s²];
@@ -158,25 +161,25 @@ class Singer:
     components: ClassVar[tuple[str, ...]] = _POS_VEL + _ACC
 
     @property
-    def extra_mean(self):
+    def extra_mean(self) -> tuple[float, ...]:
         return (0.0, 0.0, 0.0)
 
     @property
-    def extra_var(self):
+    def extra_var(self) -> tuple[float, ...]:
         return (self.sigma_m_mps2**2,) * 3
 
-    def f(self, x, dt_s):
+    def f(self, x: ArrayLike, dt_s: jax.Array) -> jax.Array:
         """(9,) state after dt_s [s] (acceleration decays as exp(−T/τ))."""
         f1, _ = singer_transition(self.tau_s, self.sigma_m_mps2, dt_s)
         return _per_axis(f1) @ x
 
-    def Q(self, x, dt_s):  # noqa: N802
+    def Q(self, x: ArrayLike, dt_s: jax.Array) -> jax.Array:  # noqa: N802
         """(9, 9) process noise over dt_s [s], exact for the continuous model."""
         _, q1 = singer_transition(self.tau_s, self.sigma_m_mps2, dt_s)
         return _per_axis(q1)
 
-    def pos(self, x):
+    def pos(self, x: jax.Array) -> jax.Array:
         return x[:3]
 
-    def vel(self, x):
+    def vel(self, x: jax.Array) -> jax.Array:
         return x[3:6]
