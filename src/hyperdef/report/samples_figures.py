@@ -25,7 +25,7 @@ QUANTILES = (0.1, 0.5, 0.9)
 
 def per_threat(metrics: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """{threat: its rows, one per sample} in the order the threats first appear."""
-    return {name: g for name, g in metrics.groupby("name", sort=False)}
+    return {str(name): g for name, g in metrics.groupby("name", sort=False)}
 
 
 def values(rows: pd.DataFrame, column: str, scale: float, fill: float) -> np.ndarray:
@@ -60,7 +60,7 @@ def over_samples(run: RunData) -> Figure:
                "never held as custody 0; first-firm-track time and RMSE count only the samples "
                "that had a firm track (n shown beside each box).")
     m = run.metrics
-    if m is None:
+    if not isinstance(m, pd.DataFrame):
         f.note = "Not drawn: metrics.parquet missing or unreadable."
         return f
     n = int(m["sample"].nunique()) if "sample" in m.columns else 1

@@ -23,10 +23,8 @@ import numpy as np
 from hyperdef.sensors.radar import RadarParams
 from hyperdef.sensors.space_ir import IRParams
 
-_frozen = dataclasses.dataclass(frozen=True)
 
-
-@_frozen
+@dataclasses.dataclass(frozen=True)
 class WalkerPlatforms:
     """A Walker i:T/P/F pattern of circular orbits (hyperdef.sensors.walker)."""
 
@@ -39,7 +37,7 @@ class WalkerPlatforms:
     pattern: str  # 'delta' | 'star'
 
 
-@_frozen
+@dataclasses.dataclass(frozen=True)
 class OrbitPlatforms:
     """Mean elements at the scenario epoch, one entry per satellite."""
 
@@ -51,14 +49,14 @@ class OrbitPlatforms:
     mean_anomaly_rad: tuple[float, ...]
 
 
-@_frozen
+@dataclasses.dataclass(frozen=True)
 class GeoPlatforms:
     """Geostationary satellites at the given longitudes, east positive."""
 
     lons_rad: tuple[float, ...]
 
 
-@_frozen
+@dataclasses.dataclass(frozen=True)
 class TlePlatforms:
     """A two-line-element set: the file to read, and the scenario's `tle_file` entry that named
     it (for messages)."""
@@ -67,7 +65,7 @@ class TlePlatforms:
     source: str
 
 
-@_frozen
+@dataclasses.dataclass(frozen=True)
 class SitePlatform:
     """A fixed site (geodetic latitude, longitude, altitude above the ellipsoid)."""
 
@@ -76,7 +74,7 @@ class SitePlatform:
     alt_m: float
 
 
-@_frozen
+@dataclasses.dataclass(frozen=True)
 class ShipPlatform:
     """A ship on a great circle from (lat, lon) at a start heading; alt_m is the antenna's."""
 
@@ -91,7 +89,7 @@ SpacePlatforms = WalkerPlatforms | OrbitPlatforms | GeoPlatforms | TlePlatforms
 PlatformParams = SpacePlatforms | SitePlatform | ShipPlatform
 
 
-@_frozen
+@dataclasses.dataclass(frozen=True)
 class SensorParams:
     """What every sensor has: a unique name and a frame (or scan) period [s] (None: every
     grid time)."""
@@ -100,7 +98,7 @@ class SensorParams:
     frame_period_s: float | None
 
 
-@_frozen
+@dataclasses.dataclass(frozen=True)
 class SpaceIRSensor(SensorParams):
     """A constellation of IR sensors (hyperdef.sensors.space_ir).
 
@@ -112,7 +110,7 @@ class SpaceIRSensor(SensorParams):
     band_m: tuple[float, float] | None = None
 
 
-@_frozen
+@dataclasses.dataclass(frozen=True)
 class RadarSensor(SensorParams):
     """A ground or ship radar (hyperdef.sensors.radar); false_alarms_per_scan is a Poisson
     mean."""
