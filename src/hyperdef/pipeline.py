@@ -41,7 +41,6 @@ def simulate(scenario: Scenario, base_dir: Path | None = None, *,
     summarise: also score and assess the first sample for the run summary (threat and sensor
     rows, `assessment`). A campaign turns it off: it assesses every sample itself."""
     from hyperdef.assessment.summary import assess
-    from hyperdef.assessment.track_scoring import score_tracks
     from hyperdef.scenario.resolve_sensors import resolve_sensors
     from hyperdef.sensors.observe import observe
     from hyperdef.threats.simulate import simulate as simulate_threats
@@ -77,16 +76,25 @@ def simulate(scenario: Scenario, base_dir: Path | None = None, *,
         return RunResult(scenario, epoch, ids, truth, observation, trackset, [], [], None,
                          timing)
     if truth is not None:
-        threat_rows = truth.summary(0)
+        threat_rows = _threat_rows(truth, observation, trackset, 0)
         if observation is not None:
             sensor_rows = observation.summary(truth, 0)
-            scores = score_tracks(trackset, truth, observation.detections, sample_index=0)
-            for row, score in zip(threat_rows, scores, strict=True):
-                row.update({k: v for k, v in json_safe(score).items() if k != "threat"})
     assessment = timed("assessment", assess, scenario, truth, observation, trackset,
                        epoch=epoch, earth=earth)
     return RunResult(scenario, epoch, ids, truth, observation, trackset, threat_rows,
                      sensor_rows, assessment, timing)
+
+
+def _threat_rows(truth, observation, trackset, s: int) -> list[dict]:
+    """Sample index s's threat rows: the truth summary, with the track scores when tracked."""
+    from hyperdef.assessment.track_scoring import score_tracks
+
+    rows = truth.summary(s)
+    if observation is not None and trackset is not None:
+        scores = score_tracks(trackset, truth, observation.detections, sample_index=s)
+        for row, score in zip(rows, scores, strict=True):
+            row.update({k: v for k, v in json_safe(score).items() if k != "threat"})
+    return rows
 
 
 def summary(result: RunResult, out: Path | None = None) -> dict:
@@ -136,7 +144,8 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
     if result.trackset is not None and result.truth is not None:
         extra = write_consistency(result, folder)
         written += ["set_metrics.parquet", "nis.parquet"]
-    pd.DataFrame(metrics_rows(result, extra)).to_parquet(folder / "metrics.parquet", index=False)
+    rows = metrics_rows(result, extra, every_sample=True)
+    pd.DataFrame(rows).to_parquet(folder / "metrics.parquet", index=False)
     written.append("metrics.parquet")
     (folder / "summary.json").write_text(json.dumps(summary(result), indent=2) + "\n")
     written.append("summary.json")
@@ -153,9 +162,9 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
     return written
 
 
-def write_consistency(result: RunResult, folder: Path) -> dict:
+def write_consistency(result: RunResult, folder: Path) -> dict[int, dict]:
     """set_metrics.parquet (OSPA/GOSPA over time) and nis.parquet (NIS per update) for every
-    sample; returns sample 0's scalars for metrics.parquet."""
+    sample; returns each sample's scalars for metrics.parquet, by sample id."""
     from hyperdef.io import run_metrics as rm
 
     sets = rm.set_metrics(result.trackset, result.truth)
@@ -163,20 +172,44 @@ def write_consistency(result: RunResult, folder: Path) -> dict:
     nis = rm.nis_table(result.trackset, result.observation.detections,
                        q_m2ps3=rm.nis_q_m2ps3(result.scenario.tracker))
     nis.to_parquet(folder / "nis.parquet", index=False)
-    first = int(result.sample_ids[0])
-    mine = sets[sets["sample"] == first]
-    return {"ospa_mean_m": float(mine["ospa_m"].mean()),
-            "gospa_mean_m": float(mine["gospa_m"].mean()),
-            **rm.nis_summary(nis[nis["sample"] == first])}
+    sets_of, nis_of = dict(list(sets.groupby("sample"))), dict(list(nis.groupby("sample")))
+    empty = nis.iloc[:0]
+    return {int(sid): {"ospa_mean_m": float(sets_of[sid]["ospa_m"].mean()),
+                       "gospa_mean_m": float(sets_of[sid]["gospa_m"].mean()),
+                       **rm.nis_summary(nis_of.get(sid, empty))}
+            for sid in np.asarray(result.sample_ids).tolist()}
 
 
-def metrics_rows(result: RunResult, extra: dict | None = None) -> list[dict]:
-    """metrics.parquet rows: one per threat (sample 0 in a plain run), flat columns; `extra`
-    adds the run-level set and consistency scalars of that sample to every row."""
-    per_threat = _assessment_doc(result).get("per_threat", {})
-    rows = [{**row, "sample": int(result.sample_ids[0]), **(extra or {}),
+def sample_summary(result: RunResult, s: int) -> tuple[list[dict], dict]:
+    """Sample index s's threat rows (truth summary and track scores) and its assessment's
+    per-threat JSON, assessed as a campaign does (no footprints): what metrics.parquet holds
+    for the samples after the first."""
+    from hyperdef.assessment.summary import AssessOptions, assess
+
+    truth, obs = result.truth, result.observation
+    rows = _threat_rows(truth, obs, result.trackset, s)
+    assessment = assess(result.scenario, truth, obs, result.trackset, epoch=result.epoch,
+                        earth=earth_model(result.scenario.earth),
+                        options=AssessOptions(sample_index=s, max_footprints=0))
+    return rows, json_safe(assessment).get("per_threat", {})
+
+
+def metrics_rows(result: RunResult, extra: dict[int, dict] | None = None, *,
+                 every_sample: bool = False) -> list[dict]:
+    """metrics.parquet rows: one per threat and sample, flat columns; `extra` adds each
+    sample's run-level set and consistency scalars (by sample id) to its rows.
+
+    The first sample's rows come from the run summary; every_sample adds the others' (each
+    assessed without footprints, hyperdef.pipeline.sample_summary), so a Monte Carlo run's
+    metrics.parquet holds every sample."""
+    extra = extra or {}
+    ids = np.asarray(result.sample_ids).tolist()
+    parts = [(ids[0], result.threat_rows, _assessment_doc(result).get("per_threat", {}))]
+    if every_sample and result.truth is not None:
+        parts += [(sid, *sample_summary(result, s)) for s, sid in enumerate(ids) if s > 0]
+    rows = [{**row, "sample": int(sid), **extra.get(int(sid), {}),
              **{f"assess_{k}": v for k, v in per_threat.get(row["name"], {}).items()}}
-            for row in result.threat_rows]
+            for sid, threat_rows, per_threat in parts for row in threat_rows]
     # A nested value (the impact point {lat_deg, lon_deg}) becomes one column per field; where
     # another threat has none (null), its fields are null too rather than a column of its own
     # name, which read as "no impact" for a threat that did impact.

@@ -63,8 +63,8 @@ class RunResult:
 
         Children (each present only when computed): `truth` (sample, object, time[, xyz]),
         `detections` (detection), `tracks` (sample, track, time[, comp, comp2]) and `metrics`
-        (threat: the rows of metrics.parquet). Root attributes: scenario name, seed, epoch
-        (ISO 8601 UTC).
+        (the rows of metrics.parquet by threat, and by sample too when there are several).
+        Root attributes: scenario name, seed, epoch (ISO 8601 UTC).
         """
         import pandas as pd
         import xarray as xr
@@ -78,10 +78,11 @@ class RunResult:
             children["detections"] = self.observation.to_xarray()
         if self.trackset is not None:
             children["tracks"] = self.trackset.to_xarray()
-        metrics = pd.DataFrame(metrics_rows(self))
+        metrics = pd.DataFrame(metrics_rows(self, every_sample=True))
         if not metrics.empty:
+            keys = ["sample", "name"] if metrics["sample"].nunique() > 1 else ["name"]
             children["metrics"] = xr.Dataset.from_dataframe(
-                metrics.set_index("name").rename_axis("threat"))
+                metrics.set_index(keys).rename_axis(index={"name": "threat"}))
         root = xr.Dataset(attrs={"scenario": self.scenario.name, "seed": self.scenario.seed,
                                  "epoch_utc": self.scenario.epoch.isoformat()})
         return xr.DataTree.from_dict({"/": root, **children})

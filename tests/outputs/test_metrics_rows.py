@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from hyperdef.pipeline import metrics_rows
 
@@ -53,3 +54,55 @@ def test_pipeline_without_a_report_writer_writes_data_only(tmp_path, monkeypatch
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
     assert "report.html" in manifest["outputs"]
     assert seen and seen[0][1] is None and seen[0][0] != tmp_path / "b"  # inside the staging
+
+
+def test_every_sample_gets_its_rows_and_its_own_scalars(monkeypatch):
+    # A Monte Carlo run's metrics.parquet holds every sample: the first from the run summary,
+    # the others from their own assessment, each with its own set/NIS scalars.
+    from hyperdef import pipeline
+
+    seen = []
+
+    def fake_summary(result, s):
+        seen.append(s)
+        return ([{"name": "glider", "custody_fraction": 0.1 * s}],
+                {"glider": {"warning_time_s": 100.0 * s}})
+
+    monkeypatch.setattr(pipeline, "sample_summary", fake_summary)
+    result = SimpleNamespace(
+        sample_ids=np.array([7, 8, 9]), truth=object(),
+        threat_rows=[{"name": "glider", "custody_fraction": 0.5}],
+        assessment={"per_threat": {"glider": {"warning_time_s": 42.0}}})
+    extra = {7: {"ospa_mean_m": 1.0}, 8: {"ospa_mean_m": 2.0}, 9: {"ospa_mean_m": 3.0}}
+    rows = pd.DataFrame(metrics_rows(result, extra, every_sample=True))
+    assert seen == [1, 2]
+    assert rows["sample"].tolist() == [7, 8, 9]
+    assert rows["assess_warning_time_s"].tolist() == [42.0, 100.0, 200.0]
+    assert rows["custody_fraction"].tolist() == [0.5, 0.1, 0.2]
+    assert rows["ospa_mean_m"].tolist() == [1.0, 2.0, 3.0]
+    # Without every_sample (the run summary's own view) only the first sample's rows.
+    assert [r["sample"] for r in metrics_rows(result, extra)] == [7]
+
+
+@pytest.mark.slow  # a real three-sample run: ≈ 2 min of compilation on 2 cores
+def test_a_monte_carlo_run_folder_holds_every_sample(tmp_path):
+    from hyperdef.api import load_scenario
+    from hyperdef.assessment.summary import AssessOptions, assess
+    from hyperdef.earth.model import earth_model
+    from hyperdef.pipeline import simulate, write_folder
+
+    scenario, base = load_scenario("demo")
+    scenario = scenario.model_copy(update={"samples": 3, "duration_s": 400.0})
+    result = simulate(scenario, base)
+    write_folder(result, tmp_path / "run", command="test")
+    m = pd.read_parquet(tmp_path / "run" / "metrics.parquet")
+    assert sorted(m["sample"].unique()) == [0, 1, 2]
+    assert (m.groupby("sample").size() == len(scenario.threats)).all()
+    for s in (1, 2):  # each sample's warning is its own assessment's
+        a = assess(scenario, result.truth, result.observation, result.trackset,
+                   epoch=result.epoch, earth=earth_model(scenario.earth),
+                   options=AssessOptions(sample_index=s, max_footprints=0))
+        for name, per in a.per_threat.items():
+            got = m[(m["sample"] == s) & (m["name"] == name)]["assess_warning_time_s"].item()
+            want = per.warning_time_s
+            assert (pd.isna(got) and want is None) or got == pytest.approx(want, rel=1e-12)
