@@ -51,6 +51,7 @@ def escape_speed_mps(alt_m: float) -> float:
 
 
 def ordered_schedule(rows: Schedule | None, what: str) -> None:
+    """Raise ValueError naming `what` unless the rows' times (first column) increase strictly."""
     if rows is not None:
         if not rows:
             raise ValueError(f"{what}: give at least one [t, value] row")
