@@ -42,6 +42,7 @@ def simulate(scenario: Scenario, base_dir: Path | None = None, *,
     rows, `assessment`). A campaign turns it off: it assesses every sample itself."""
     from hyperdef.assessment.summary import assess
     from hyperdef.scenario.resolve_sensors import resolve_sensors
+    from hyperdef.scenario.resolve_threats import resolve_threats
     from hyperdef.sensors.observe import observe
     from hyperdef.threats.simulate import simulate as simulate_threats
     from hyperdef.tracking.tracker import run_tracker
@@ -62,9 +63,9 @@ def simulate(scenario: Scenario, base_dir: Path | None = None, *,
         return out
 
     if scenario.threats:
-        truth = timed("threats", simulate_threats, scenario.threats, earth=earth,
-                      atmosphere=scenario.atmosphere, t_grid_s=grid, seed=scenario.seed,
-                      sample_ids=ids, epoch=epoch)
+        truth = timed("threats", lambda: simulate_threats(
+            resolve_threats(scenario.threats, seed=scenario.seed, sample_ids=ids), earth=earth,
+            atmosphere=scenario.atmosphere, t_grid_s=grid, epoch=epoch))
         if scenario.sensors:
             sensors = resolve_sensors(scenario.sensors, earth=earth, step_s=scenario.step_s,
                                       scenario_dir=base_dir)

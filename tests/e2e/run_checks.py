@@ -48,7 +48,7 @@ def _truth(truth) -> list[str]:
         if n:
             bad.append(f"truth.{name}: {n} non-finite values in flight")
     status = np.asarray(truth.status)
-    for name in (*PER_OBJECT, "start_to_end_m", "ground_track_m"):
+    for name in PER_OBJECT:
         arr = np.asarray(getattr(truth, name), float)
         for s, o in zip(*np.nonzero(~np.isfinite(arr)), strict=True):
             code = Status(int(status[s, o]))

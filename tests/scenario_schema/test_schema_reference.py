@@ -38,8 +38,9 @@ def test_descriptions_say_unit_range_and_default():
         "Range: > 0 and <= 10000 km. Required.")
     assert "Default: 1.3333333333333333." in radar["refraction_k"]["description"]
     assert "Skolnik" in radar["refraction_k"]["description"]
-    threat = SCENARIO["$defs"]["ThreatSpec"]["properties"]
-    assert "Candler & Leyva" in threat["emissivity"]["description"]
+    for kind in ("GlideSpec", "BallisticSpec", "CruiseSpec"):
+        threat = SCENARIO["$defs"][kind]["properties"]
+        assert "Candler & Leyva" in threat["emissivity"]["description"]
 
 
 def test_schemas_are_valid_2020_12():

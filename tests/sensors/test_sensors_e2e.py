@@ -19,6 +19,7 @@ EPOCH = Epoch.parse("2030-01-01T00:00:00Z")
 
 @pytest.fixture(scope="module")
 def run():
+    from hyperdef.scenario.resolve_threats import resolve_threats
     from hyperdef.threats.simulate import simulate
 
     glider = TypeAdapter(ThreatSpec).validate_python(
@@ -30,8 +31,8 @@ def run():
          "initial": {"lat_deg": 38.0, "lon_deg": 5.0, "alt_km": "equilibrium",
                      "speed_mps": 6000, "heading_deg": 90}})
     grid = t_grid_s(400.0, 2.0)
-    truth = simulate([glider], earth=WGS84, atmosphere="us76", t_grid_s=grid, seed=3,
-                     sample_ids=np.arange(1))
+    truth = simulate(resolve_threats([glider], seed=3, sample_ids=np.arange(1)), earth=WGS84,
+                     atmosphere="us76", t_grid_s=grid)
     layer = {**SENSOR_SETS["tranche1"][0], "clutter": {"space": 1.0, "limb": 1.0, "earth": 1.0}}
     radar = {"name": "radar", "kind": "radar", "site": {"lat_deg": 38.5, "lon_deg": 22.0,
                                                          "alt_m": 200.0},

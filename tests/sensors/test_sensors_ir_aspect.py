@@ -8,7 +8,8 @@ import numpy as np
 
 from hyperdef.atmosphere.us76 import density_kgpm3, temperature_k
 from hyperdef.earth.model import WGS84
-from hyperdef.scenario.threats import ThreatSpec
+from hyperdef.scenario.resolve_threats import body_params
+from hyperdef.scenario.threats import threat_spec
 from hyperdef.sensors.observe import body_aspects
 from hyperdef.sensors.space_ir import IRParams, observe_ir_sample
 from hyperdef.sensors.streams import time_keys
@@ -27,9 +28,9 @@ P = IRParams(nei_w_m2=NEI_W_M2, threshold_w_sr=None, threshold_ref_range_m=None,
 
 
 def test_each_platform_sees_the_body_from_its_own_direction():
-    spec = ThreatSpec.model_validate(GLIDER)
+    spec = threat_spec(GLIDER)
     b = spec.body
-    body = body_ir.body_from_spec(b, np.array([0.034]))
+    body = body_ir.body_from_params(body_params(b), np.array([0.034]))
     alpha = np.deg2rad(b.alpha_deg)
     temps = body_ir.panel_temperatures_k(density_kgpm3(49.7e3), 6000.0, temperature_k(49.7e3),
                                          alpha, body, 0.85, b.material_limit_k,

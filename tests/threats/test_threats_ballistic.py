@@ -6,7 +6,7 @@ import pytest
 from hyperdef.dynamics.propagate import propagate
 from hyperdef.earth.distance import geodesic_m
 from hyperdef.earth.model import SPHERICAL_NONROTATING, WGS84
-from hyperdef.scenario.threats import ThreatSpec
+from hyperdef.scenario.threats import threat_spec
 from hyperdef.status import Status
 from hyperdef.threats.ballistic import impulsive_velocity, loft_offset_rad
 from hyperdef.threats.kepler import ground_angle_rad, nu_for
@@ -56,22 +56,23 @@ def test_minimum_energy_needs_the_least_speed():
 
 @pytest.fixture(scope="module")
 def missiles():
+    from hyperdef.scenario.resolve_threats import resolve_threats
     from hyperdef.threats.simulate import simulate
 
     base = dict(kind="ballistic", mass_kg=700.0, beta_kgpm2=50000.0, nose_radius_m=0.1)
     launch = dict(lat_deg=20.0, lon_deg=-160.0, boost=dict(stages=STAGES))
-    specs = [ThreatSpec.model_validate(dict(base, name=kind, launch=dict(
+    specs = [threat_spec(dict(base, name=kind, launch=dict(
         launch, trajectory=kind, aim=dict(lat_deg=25.0, lon_deg=-146.0))))
         for kind in ("minimum_energy", "lofted", "depressed")]
-    specs.append(ThreatSpec.model_validate(dict(base, name="too-far", launch=dict(
+    specs.append(threat_spec(dict(base, name="too-far", launch=dict(
         launch, aim=dict(range_km=8000.0, azimuth_deg=70.0)))))
     stages = [dict(s, plume_w_sr=1e6) for s in STAGES]
-    specs.append(ThreatSpec.model_validate(dict(
+    specs.append(threat_spec(dict(
         name="boost-glide", kind="glide", mass_kg=700.0, beta_kgpm2=8000.0, lift_to_drag=2.6,
         launch=dict(lat_deg=20.0, lon_deg=-160.0, azimuth_deg=90.0, boost=dict(stages=stages),
                     release=dict(flight_path_deg=8.0, speed_mps=3200.0)))))
-    truth = simulate(specs, earth=WGS84, atmosphere="us76", t_grid_s=np.arange(0.0, 2400.0, 2.0),
-                     seed=0, sample_ids=[0])
+    truth = simulate(resolve_threats(specs, seed=0, sample_ids=[0]), earth=WGS84,
+                     atmosphere="us76", t_grid_s=np.arange(0.0, 2400.0, 2.0))
     return truth
 
 

@@ -7,7 +7,8 @@ from pydantic import ValidationError
 
 from hyperdef.atmosphere.us76 import density_kgpm3, temperature_k
 from hyperdef.earth.model import WGS84
-from hyperdef.scenario.threats import ThreatSpec
+from hyperdef.scenario.resolve_threats import body_params
+from hyperdef.scenario.threats import threat_spec
 from hyperdef.threats import body_ir
 
 BAND = (2.69e-6, 2.95e-6)
@@ -17,8 +18,8 @@ GLIDER = dict(name="g", kind="glide", mass_kg=1000.0, beta_kgpm2=4680.0, lift_to
 
 
 def _body(**over):
-    spec = ThreatSpec.model_validate(dict(GLIDER, body=over)).body
-    return body_ir.body_from_spec(spec, np.array([0.034])), spec
+    spec = threat_spec(dict(GLIDER, body=over)).body
+    return body_ir.body_from_params(body_params(spec), np.array([0.034])), spec
 
 
 def _seen(view, alpha_deg=14.0, limit_k=2200.0, re_tr=1e7):
@@ -38,13 +39,14 @@ def test_upward_intensity_within_factor_1_5_of_candler_leyva():
 
 
 def test_truth_keeps_ir_w_sr_from_above_and_the_stagnation_bound():
+    from hyperdef.scenario.resolve_threats import resolve_threats
     from hyperdef.threats.simulate import simulate
 
-    specs = [ThreatSpec.model_validate(GLIDER),
-             ThreatSpec.model_validate(dict(GLIDER, name="s", ir_model="stagnation"))]
+    specs = [threat_spec(GLIDER),
+             threat_spec(dict(GLIDER, name="s", ir_model="stagnation"))]
     assert specs[0].ir_model == "body"  # the default for a glider
-    tr = simulate(specs, earth=WGS84, atmosphere="us76", t_grid_s=np.array([0.0, 1.0]),
-                  seed=0, sample_ids=[0])
+    tr = simulate(resolve_threats(specs, seed=0, sample_ids=[0]), earth=WGS84,
+                  atmosphere="us76", t_grid_s=np.array([0.0, 1.0]))
     # Released level at the published condition: the first grid point is that condition.
     assert 4900.0 / 1.5 < tr.ir_w_sr[0, 0, 0] < 4900.0 * 1.5
     # Tracy & Wright's cold-wall stagnation figure at the same condition: 43 kW/sr
@@ -83,10 +85,10 @@ def test_aspect_and_material_cap():
 
 def test_body_fields_are_validated_with_their_names():
     with pytest.raises(ValidationError, match="material_limit_k"):
-        ThreatSpec.model_validate(dict(GLIDER, body=dict(material_limit_k=-5.0)))
+        threat_spec(dict(GLIDER, body=dict(material_limit_k=-5.0)))
     with pytest.raises(ValidationError, match="leading_edge_sweep_deg"):
-        ThreatSpec.model_validate(dict(GLIDER, body=dict(leading_edge_sweep_deg=95.0)))
+        threat_spec(dict(GLIDER, body=dict(leading_edge_sweep_deg=95.0)))
     with pytest.raises(ValidationError, match="ir_model"):
-        ThreatSpec.model_validate(dict(GLIDER, ir_model="plume"))
+        threat_spec(dict(GLIDER, ir_model="plume"))
     _, spec = _body(length_m=5.0)
     assert spec.length_m == 5.0 and spec.geometry == "reference_glider"

@@ -8,6 +8,7 @@ import pytest
 from hyperdef.atmosphere.us76 import density_kgpm3
 from hyperdef.earth.model import WGS84
 from hyperdef.scenario.load import parse_yaml, validate
+from hyperdef.scenario.resolve_threats import resolve_threats
 from hyperdef.threats.glide import equilibrium_altitude_m
 from hyperdef.threats.simulate import simulate
 
@@ -17,8 +18,8 @@ def test_demo_glider_release_and_peak_dynamic_pressure():
     text = resources.files("hyperdef.scenario").joinpath("builtin", "demo.yaml").read_text()
     spec = validate(parse_yaml(text)).threats[0]
     assert spec.name == "glider"
-    tr = simulate([spec], earth=WGS84, atmosphere="us76", t_grid_s=np.arange(0.0, 600.0, 1.0),
-                  seed=0, sample_ids=[0])
+    tr = simulate(resolve_threats([spec], seed=0, sample_ids=[0]), earth=WGS84,
+                  atmosphere="us76", t_grid_s=np.arange(0.0, 600.0, 1.0))
     ir, alt, v = tr.ir_w_sr[0, 0], tr.alt_m[0, 0], tr.speed_mps[0, 0]
     boost = np.nan_to_num(ir) >= 2.9e5  # the second stage's 3e5 W/sr plume (scenario)
     k = np.flatnonzero(boost)[-1] + 1  # first grid time after release

@@ -6,7 +6,8 @@ import pytest
 from hyperdef.atmosphere.us76 import density_kgpm3
 from hyperdef.constants import G0_MPS2, R0_GEOPOTENTIAL_M
 from hyperdef.earth.model import SPHERICAL_NONROTATING
-from hyperdef.scenario.threats import ThreatSpec
+from hyperdef.scenario.resolve_threats import resolve_threats
+from hyperdef.scenario.threats import threat_spec
 from hyperdef.status import Status
 from hyperdef.threats.glide import equilibrium_altitude_m, equilibrium_density_kgpm3
 from hyperdef.threats.simulate import simulate
@@ -40,12 +41,12 @@ def test_equilibrium_altitude_solves_the_balance():
 
 @pytest.fixture(scope="module")
 def eggers_truth():
-    specs = [ThreatSpec.model_validate(dict(
+    specs = [threat_spec(dict(
         name=f"g{int(v)}", kind="glide", mass_kg=1000.0, beta_kgpm2=13000.0, lift_to_drag=2.6,
         initial=dict(lat_deg=0.0, lon_deg=0.0, alt_km="equilibrium", speed_mps=v,
                      heading_deg=90.0))) for v in SPEEDS]
-    return simulate(specs, earth=SPHERICAL_NONROTATING, atmosphere="us76",
-                    t_grid_s=np.arange(0.0, 3600.0, 1.0), seed=0, sample_ids=[0])
+    return simulate(resolve_threats(specs, seed=0, sample_ids=[0]), earth=SPHERICAL_NONROTATING,
+                    atmosphere="us76", t_grid_s=np.arange(0.0, 3600.0, 1.0))
 
 
 def _eggers(v0, vf):

@@ -5,7 +5,8 @@ import pytest
 from pydantic import ValidationError
 
 from hyperdef.earth.model import SPHERICAL_NONROTATING, WGS84
-from hyperdef.scenario.threats import ThreatSpec
+from hyperdef.scenario.resolve_threats import resolve_threats
+from hyperdef.scenario.threats import threat_spec
 from hyperdef.status import Status
 from hyperdef.threats.ballistic import impulsive_velocity
 from hyperdef.threats.simulate import simulate
@@ -41,16 +42,16 @@ def test_exactly_antipodal_aim_has_no_launch_plane():
 
 def test_schema_refuses_what_cannot_fly():
     with pytest.raises(ValidationError, match="antipode"):
-        ThreatSpec.model_validate(dict(MISSILE, name="m", launch=dict(
+        threat_spec(dict(MISSILE, name="m", launch=dict(
             lat_deg=10.0, lon_deg=20.0, aim=dict(lat_deg=-10.0, lon_deg=-160.0))))
     with pytest.raises(ValidationError, match="kick_deg or pitch_programme"):
-        ThreatSpec.model_validate(dict(MISSILE, name="m", launch=dict(
+        threat_spec(dict(MISSILE, name="m", launch=dict(
             lat_deg=10.0, lon_deg=20.0, azimuth_deg=45.0, boost=dict(stages=STAGES))))
 
 
 @pytest.fixture(scope="module")
 def flown():
-    specs = [ThreatSpec.model_validate(s) for s in (
+    specs = [threat_spec(s) for s in (
         # On an azimuth with no aim: used to crash with AttributeError.
         dict(MISSILE, name="azimuth", launch=dict(lat_deg=10.0, lon_deg=20.0, azimuth_deg=45.0,
                                                   boost=dict(stages=STAGES, kick_deg=20.0))),
@@ -63,8 +64,8 @@ def flown():
             lat_deg=10.0, lon_deg=20.0, aim=dict(lat_deg={"low": -10.0, "high": -10.0},
                                                  lon_deg=-160.0))),
     )]
-    return simulate(specs, earth=WGS84, atmosphere="us76", t_grid_s=np.arange(0.0, 2000.0, 4.0),
-                    seed=3, sample_ids=[0])
+    return simulate(resolve_threats(specs, seed=3, sample_ids=[0]), earth=WGS84,
+                    atmosphere="us76", t_grid_s=np.arange(0.0, 2000.0, 4.0))
 
 
 def test_azimuth_only_boost_flies_to_burnout_and_lands(flown):
@@ -93,12 +94,12 @@ def test_impulsive_launch_lands_on_its_aim_through_the_air_or_is_out_of_reach():
 
     ranges_km = (2350.0, 1000.0, 300.0, 2350.0)
     betas = (8000.0, 8000.0, 8000.0, 50000.0)
-    specs = [ThreatSpec.model_validate(dict(
+    specs = [threat_spec(dict(
         kind="ballistic", name=f"i{k}", mass_kg=800.0, beta_kgpm2=b, nose_radius_m=0.1,
         launch=dict(lat_deg=8.0, lon_deg=152.0, aim=dict(range_km=r, azimuth_deg=60.0))))
         for k, (r, b) in enumerate(zip(ranges_km, betas, strict=True))]
-    tr = simulate(specs, earth=WGS84, atmosphere="us76", t_grid_s=np.arange(0.0, 3000.0, 4.0),
-                  seed=0, sample_ids=[0])
+    tr = simulate(resolve_threats(specs, seed=0, sample_ids=[0]), earth=WGS84,
+                  atmosphere="us76", t_grid_s=np.arange(0.0, 3000.0, 4.0))
     lat, lon = (np.asarray(a) for a in destination(
         np.deg2rad(8.0), np.deg2rad(152.0), np.deg2rad(60.0), 1e3 * np.array(ranges_km),
         WGS84.a_m))

@@ -8,9 +8,10 @@ import pytest
 from hyperdef.earth.distance import geodesic_m
 from hyperdef.earth.model import WGS84
 from hyperdef.random import component_key, sample_key, stream
-from hyperdef.scenario.threats import ThreatSpec
+from hyperdef.scenario.resolve_threats import Draws, resolve_threats
+from hyperdef.scenario.threats import threat_spec
 from hyperdef.status import Status
-from hyperdef.threats.simulate import Draws, simulate
+from hyperdef.threats.simulate import simulate
 
 GRID = np.arange(0.0, 2500.0, 2.0)
 GLIDER = dict(name="glider", kind="glide", mass_kg=1000.0, beta_kgpm2={"low": 4700, "high": 13000},
@@ -20,7 +21,7 @@ GLIDER = dict(name="glider", kind="glide", mass_kg=1000.0, beta_kgpm2={"low": 47
 
 
 def _specs():
-    return [ThreatSpec.model_validate(s) for s in (
+    return [threat_spec(s) for s in (
         GLIDER,
         dict(GLIDER, name="weaver", beta_kgpm2=8000.0,
              manoeuvre=dict(kind="weave", amplitude_deg=30.0, period_s=120.0)),
@@ -44,8 +45,8 @@ def _specs():
 
 @pytest.fixture(scope="module")
 def truth():
-    return simulate(_specs(), earth=WGS84, atmosphere="us76", t_grid_s=GRID, seed=11,
-                    sample_ids=np.arange(6))
+    return simulate(resolve_threats(_specs(), seed=11, sample_ids=np.arange(6)), earth=WGS84,
+                    atmosphere="us76", t_grid_s=GRID)
 
 
 def test_truth_contract(truth):
@@ -80,8 +81,8 @@ def test_sample_zero_is_nominal_and_draws_are_per_sample(truth):
     assert np.all((truth.beta_kgpm2[1:, 0] > 4700) & (truth.beta_kgpm2[1:, 0] < 13000))
     # A sample's draws do not depend on which other samples run with it, nor in what order.
     ids = np.array([5, 4, 9, 8, 7, 6])
-    other = simulate(_specs()[:1], earth=WGS84, atmosphere="us76", t_grid_s=GRID, seed=11,
-                     sample_ids=ids)
+    other = simulate(resolve_threats(_specs()[:1], seed=11, sample_ids=ids), earth=WGS84,
+                     atmosphere="us76", t_grid_s=GRID)
     assert other.beta_kgpm2[1, 0] == truth.beta_kgpm2[4, 0]
     assert np.array_equal(other.r_ecef_m[:2, 0], truth.r_ecef_m[[5, 4], 0], equal_nan=True)
 

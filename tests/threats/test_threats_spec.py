@@ -4,7 +4,7 @@ import pytest
 
 from hyperdef.scenario.errors import ScenarioError
 from hyperdef.scenario.load import validate
-from hyperdef.scenario.threats import ThreatSpec
+from hyperdef.scenario.threats import threat_spec
 
 GLIDER = dict(name="g", kind="glide", mass_kg=1000.0, beta_kgpm2=8000.0, lift_to_drag=2.6,
               initial=dict(lat_deg=0.0, lon_deg=-170.0, alt_km=50.0, speed_mps=5000.0))
@@ -42,6 +42,15 @@ def _with(**changes):
      "threats[0].manoeuvre", "increase strictly"),
     (_with(ir_band_um=[3.0, 2.7]), "threats[0]", "hi > lo"),
     (_with(bank_deg=10.0), "threats[0].bank_deg", "unknown key"),
+    # A key of another kind is refused by name, with the kinds it applies to.
+    (_with(cruise=dict(range_km=100.0)), "threats[0].cruise",
+     "a glide vehicle has no cruise; it applies to cruise vehicles only"),
+    (_with(kind="ballistic", lift_to_drag=None, target=dict(lat_deg=1.0, lon_deg=2.0)),
+     "threats[0].target", "applies to glide and cruise vehicles only"),
+    (_with(kind="cruise", initial=None, launch=dict(lat_deg=0.0, lon_deg=0.0, azimuth_deg=9.0)),
+     "threats[0].launch", "a cruise vehicle starts from initial:"),
+    (_with(kind="plane"), "threats[0].kind", "one of 'glide', 'ballistic', 'cruise', got 'plane'"),
+    (_with(kind=None), "threats[0].kind", "one of 'glide', 'ballistic', 'cruise'"),
 ])
 def test_bad_threats_name_the_field_and_the_fix(threat, path, words):
     problems = _problems(threat)
@@ -59,8 +68,8 @@ def test_launch_needs_a_direction_and_stages_need_one_rate():
 
 
 def test_good_specs_parse():
-    ThreatSpec.model_validate(GLIDER)
-    ThreatSpec.model_validate(_with(initial=dict(GLIDER["initial"], alt_km="equilibrium"),
+    threat_spec(GLIDER)
+    threat_spec(_with(initial=dict(GLIDER["initial"], alt_km="equilibrium"),
                                     beta_kgpm2={"mean": 8000.0, "sd": 500.0}))
-    ThreatSpec.model_validate(dict(name="cav", kind="glide", mass_kg=907.0, aero="cavh",
+    threat_spec(dict(name="cav", kind="glide", mass_kg=907.0, aero="cavh",
                                    initial=GLIDER["initial"]))

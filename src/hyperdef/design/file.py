@@ -214,11 +214,13 @@ def resolve(design: DesignFile, base_dir: Path | None) -> tuple[Study, Scenario,
         if not scenario.threats:
             raise DesignError(f"objective.figure: {design.objective.figure} needs the base "
                               "scenario's threats, and it has none")
+        from hyperdef.scenario.resolve_threats import resolve_threats
         from hyperdef.threats.simulate import simulate as simulate_threats
 
-        truth = simulate_threats(scenario.threats, earth=earth, atmosphere=scenario.atmosphere,
-                                 t_grid_s=t, seed=scenario.seed,
-                                 sample_ids=np.arange(scenario.samples), epoch=epoch)
+        threats = resolve_threats(scenario.threats, seed=scenario.seed,
+                                  sample_ids=np.arange(scenario.samples))
+        truth = simulate_threats(threats, earth=earth, atmosphere=scenario.atmosphere,
+                                 t_grid_s=t, epoch=epoch)
         fly = truth.in_flight.reshape(-1, t.size)
         r = np.nan_to_num(truth.r_ecef_m.reshape(-1, t.size, 3), nan=1e8)
         ir = np.where(fly, np.nan_to_num(truth.ir_w_sr.reshape(-1, t.size)), 0.0)

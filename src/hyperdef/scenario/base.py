@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-import jax
-import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from hyperdef.random import draw  # noqa: F401  (re-exported: draws live with the key tree)
 
 # Text limits: a name is an identifier in outputs and file names, a description a paragraph.
 MAX_NAME_CHARS = 100
@@ -87,22 +87,3 @@ Dispersed = float | Normal | Uniform
 def nominal(value: Dispersed) -> float:
     """The nominal (mean or mid-range) value of a possibly dispersed number."""
     return float(value) if isinstance(value, int | float) else value.nominal
-
-
-def draw(value: Dispersed, keys, sample_ids) -> np.ndarray:
-    """(n,) float64 draws of a dispersed number, one per sample.
-
-    keys: (n,) JAX key array, one stream per sample (so a sample's draw does not depend on how
-    samples are chunked); sample_ids: (n,) stable sample ids. Sample id 0 is always the nominal
-    value, so a plain run (one sample) is the nominal case.
-    """
-    ids = np.asarray(sample_ids)
-    if isinstance(value, int | float):
-        return np.full(ids.shape, float(value))
-    if isinstance(value, Normal):
-        z = np.asarray(jax.vmap(lambda k: jax.random.normal(k, ()))(keys))
-        x = value.mean + value.sd * z
-    else:
-        u = np.asarray(jax.vmap(lambda k: jax.random.uniform(k, ()))(keys))
-        x = value.low + (value.high - value.low) * u
-    return np.where(ids == 0, value.nominal, x)

@@ -97,6 +97,13 @@ def _describe(err: dict, root: type[BaseModel]) -> str:
         return f"{path}: unknown key; remove it or check its spelling"
     if kind == "missing":
         return f"{path}: required field is missing; add it"
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        # A tagged union's tag (`kind`) missing or unknown: name the tag key, not the whole item.
+        tag_path = f"{field_path(loc_shown)}.{err['ctx']['discriminator'].strip(chr(39))}"
+        if kind == "union_tag_not_found":
+            return f"{tag_path.lstrip('.')}: required field is missing; add it"
+        return (f"{tag_path.lstrip('.')}: input should be one of "
+                f"{err['ctx']['expected_tags']}, got {shown(err['ctx']['tag'])}")
     msg = err["msg"].removeprefix("Value error, ")
     match = _KEY_FIRST.match(msg) if kind == "value_error" else None
     if match and isinstance(err.get("input"), dict):

@@ -217,21 +217,23 @@ def view_in_velocity_frame(los_ecef, v_ecef_mps, up_ecef):
     return jnp.stack([jnp.sum(d * x, -1), jnp.sum(d * y, -1), jnp.sum(d * z, -1)], -1)
 
 
-def body_from_spec(body_spec, nose_radius_m) -> Body:
-    """`Body` with (S, 1) fields from a scenario `body:` section (hyperdef.scenario.threats
-    BodyIR) over its shipped geometry; the nose radius defaults to the drawn one (S,)."""
+def body_from_params(params, nose_radius_m) -> Body:
+    """`Body` with (S, 1) fields from resolved body parameters (hyperdef.threats.params
+    BodyParams) over its shipped geometry; the nose radius defaults to the drawn one (S,)."""
     import numpy as np
 
-    geo = builtin_body(body_spec.geometry)
-    pick = lambda k: geo[k] if getattr(body_spec, k) is None else getattr(body_spec, k)
+    geo = builtin_body(params.geometry)
+    length = lambda k: geo[k] if getattr(params, k) is None else getattr(params, k)
+    angle = lambda k: (np.deg2rad(geo[k.replace("_rad", "_deg")]) if getattr(params, k) is None
+                       else getattr(params, k))
     n = np.asarray(nose_radius_m, np.float64)
     col = lambda x: np.broadcast_to(np.asarray(x, np.float64), n.shape)[:, None]
-    nose = n if body_spec.nose_radius_m is None else np.full(n.shape, body_spec.nose_radius_m)
-    return Body(col(nose), col(pick("leading_edge_radius_m")),
-                col(np.deg2rad(pick("leading_edge_sweep_deg"))), col(pick("leading_edge_length_m")),
-                col(pick("length_m")), col(pick("windward_area_m2")),
-                col(np.deg2rad(pick("windward_incidence_deg"))), col(pick("leeward_area_m2")),
-                col(np.deg2rad(pick("leeward_incidence_deg"))))
+    nose = n if params.nose_radius_m is None else np.full(n.shape, params.nose_radius_m)
+    return Body(col(nose), col(length("leading_edge_radius_m")),
+                col(angle("leading_edge_sweep_rad")), col(length("leading_edge_length_m")),
+                col(length("length_m")), col(length("windward_area_m2")),
+                col(angle("windward_incidence_rad")), col(length("leeward_area_m2")),
+                col(angle("leeward_incidence_rad")))
 
 
 def signature_from_above(rho_kgpm3, t_inf_k, v_ecef_mps, up_ecef, body: Body, emissivity,

@@ -62,28 +62,25 @@ class BoostParams(NamedTuple):
     range_bias_rad: object  # added to the aim's central angle (targeting correction)
 
 
-def stage_table(stages, payload_kg: np.ndarray, draws) -> dict:
-    """Stage arrays (S, 4) from `Stage` specs; draws(stage_index, field, value) -> (S,) floats."""
+def stage_table(stages, payload_kg: np.ndarray) -> dict:
+    """Stage arrays (S, 4) from drawn stages (hyperdef.threats.params.StageParams)."""
     s = payload_kg.shape[0]
     out = {k: np.zeros((s, MAX_STAGES)) for k in
            ("burn_s", "mdot_kgps", "thrust_n", "dry_kg", "drag_area_m2", "plume_w_sr",
             "prop_kg")}
     for k, st in enumerate(stages):
-        dry = draws(k, "dry_mass_kg", st.dry_mass_kg)
-        prop = draws(k, "propellant_kg", st.propellant_kg)
-        isp = draws(k, "isp_s", st.isp_s)
+        dry, prop, isp = st.dry_mass_kg, st.propellant_kg, st.isp_s
         if st.burn_time_s is not None:
-            burn = draws(k, "burn_time_s", st.burn_time_s)
+            burn = st.burn_time_s
             mdot = prop / burn
         else:
-            thrust = draws(k, "thrust_n", st.thrust_n)
-            mdot = thrust / (isp * G0_MPS2)
+            mdot = st.thrust_n / (isp * G0_MPS2)
             burn = prop / mdot
         out["burn_s"][:, k], out["mdot_kgps"][:, k] = burn, mdot
         out["thrust_n"][:, k] = isp * G0_MPS2 * mdot
         out["dry_kg"][:, k], out["prop_kg"][:, k] = dry, prop
-        out["drag_area_m2"][:, k] = draws(k, "drag_area_m2", st.drag_area_m2)
-        out["plume_w_sr"][:, k] = draws(k, "plume_w_sr", st.plume_w_sr)
+        out["drag_area_m2"][:, k] = st.drag_area_m2
+        out["plume_w_sr"][:, k] = st.plume_w_sr
     out["t_ignite_s"] = np.concatenate([np.zeros((s, 1)), np.cumsum(out["burn_s"], 1)[:, :-1]], 1)
     out["mass0_kg"] = payload_kg + out["dry_kg"].sum(1) + out["prop_kg"].sum(1)
     return out

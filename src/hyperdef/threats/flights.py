@@ -1,8 +1,9 @@
-"""A threat's whole flight for all samples: phases chained from its spec.
+"""A threat's whole flight for all samples: phases chained from its resolved parameters.
 
-- `initial:` → unpowered flight (glide, or ballistic re-entry) from the release state;
-- `kind: cruise` → kinematic cruise, then an unpowered (guided if a target is set) descent;
-- `launch:` → boost (or an impulsive ballistic start) then unpowered flight
+- a release state (`ReleaseParams`) → unpowered flight (glide, or ballistic re-entry);
+- a cruise (`CruiseParams`) → kinematic cruise, then an unpowered (guided if a target is set)
+  descent;
+- a launch (`LaunchParams`) → boost (or an impulsive ballistic start) then unpowered flight
   (hyperdef.threats.launch).
 
 Every function returns a `Phase` holding the merged grid states and the end of the last phase.
@@ -24,7 +25,7 @@ from hyperdef.threats.aero import CAVH_MASS_KG, beta_and_ld, builtin_table, max_
 from hyperdef.threats.cruise import cruise_grid
 from hyperdef.threats.glide import GlideParams, equilibrium_altitude_m, fly_glide
 from hyperdef.threats.kinematics import ecef_state
-from hyperdef.threats.manoeuvres import programme_from_spec
+from hyperdef.threats.params import ThreatParams
 
 
 @dataclasses.dataclass
@@ -44,45 +45,36 @@ class Phase:
     mass_kg: np.ndarray
     beta_kgpm2: np.ndarray
     lift_to_drag: np.ndarray
-    target_r: np.ndarray | None = None  # (S, 3) target of a guided vehicle, ECEF
+    target_r: np.ndarray | None  # (S, 3) target of a guided vehicle, ECEF
+    invalid: np.ndarray  # (S,) bool: samples that cannot fly (no equilibrium glide, no plane)
 
 
 class Vehicle:
-    """The drawn vehicle parameters of one threat and the glide parameters they make."""
+    """One threat's vehicle for all samples and the glide parameters it makes."""
 
-    def __init__(self, spec, d, earth: EarthModel):
-        self.spec, self.earth, n = spec, earth, d.ids.size
-        self.table = spec.aero
-        self.mass = d("mass_kg", spec.mass_kg, 0.0)
-        self.nose = d("nose_radius_m", spec.nose_radius_m, 0.0)
-        self.emissivity = d("emissivity", spec.emissivity, 0.0, 1.0)
-        self.area = d("emitting_area_m2", spec.emitting_area_m2, 0.0)
-        ballistic_kind = spec.kind == "ballistic"
-        self.beta = (d("beta_kgpm2", spec.beta_kgpm2, 0.0) if spec.beta_kgpm2 is not None
-                     else np.full(n, np.nan))
-        self.ld = (np.zeros(n) if ballistic_kind else
-                   d("lift_to_drag", spec.lift_to_drag, 0.0) if spec.lift_to_drag is not None
-                   else np.full(n, np.nan))
+    def __init__(self, p: ThreatParams, earth: EarthModel):
+        veh, n = p.vehicle, p.sample_ids.size
+        self.p, self.earth = p, earth
+        self.table = veh.aero_table
+        self.mass, self.nose = veh.mass_kg, veh.nose_radius_m
+        self.emissivity, self.area = veh.emissivity, veh.emitting_area_m2
+        self.beta, self.ld = veh.beta_kgpm2, veh.lift_to_drag
         tab = builtin_table(self.table) if self.table else None
-        self.ref_area = np.full(n, spec.reference_area_m2 or (tab.area_m2 if tab else 1.0))
-        if tab is not None and spec.reference_area_m2 is None:
+        self.ref_area = np.full(n, veh.reference_area_m2 or (tab.area_m2 if tab else 1.0))
+        if tab is not None and veh.reference_area_m2 is None:
             # The table's own vehicle: scale the area with mass so β is the CAV-H β at any mass.
             self.ref_area = tab.area_m2 * self.mass / CAVH_MASS_KG
-        self.alpha = np.full(n, np.nan if spec.alpha_deg == "max_ld"
-                             else np.deg2rad(float(spec.alpha_deg)))
-        self.prog = programme_from_spec(spec.manoeuvre, d.keys, d.ids)
-        if spec.manoeuvre is not None and spec.manoeuvre.kind == "weave":
-            d.invalid |= ~(np.asarray(self.prog.omega_radps) > 0.0)
-        self.guided = spec.target is not None
+        self.alpha = np.full(n, veh.alpha_rad)
+        self.prog = veh.bank
+        tg = veh.target
+        self.guided = tg is not None
         if self.guided:
-            tlat = np.deg2rad(d("target/lat_deg", spec.target.lat_deg))
-            tlon = np.deg2rad(d("target/lon_deg", spec.target.lon_deg))
-            self.target = np.asarray(geodetic_to_ecef(tlat, tlon, 0.0, earth))
-            self.target_latlon = (tlat, tlon)
+            self.target = np.asarray(geodetic_to_ecef(tg.lat_rad, tg.lon_rad, 0.0, earth))
+            self.target_latlon = (tg.lat_rad, tg.lon_rad)
         else:
             self.target = np.zeros((n, 3))
-        self.dive = np.full(n, 1e3 * spec.target.dive_range_km if self.guided else 0.0)
-        self.max_bank = np.full(n, np.deg2rad(spec.target.max_bank_deg if self.guided else 0.0))
+        self.dive = np.full(n, tg.dive_range_m if self.guided else 0.0)
+        self.max_bank = np.full(n, tg.max_bank_rad if self.guided else 0.0)
 
     def aero_at(self, speed_mps):
         """(β, L/D) (S,) at a speed: constants, or the table at the commanded α."""
@@ -100,66 +92,62 @@ class Vehicle:
                            self.max_bank)
 
     def fly(self, y0, t0_s, grid, atmosphere, *, step_s=None, stop=True, guided=None):
-        spec = self.spec
-        t_stop = (t0_s + spec.stop.time_s) if (stop and spec.stop.time_s) else None
-        stop_alt = 1e3 * spec.stop.alt_km if (stop and spec.stop.alt_km) else None
+        p = self.p
+        t_stop = (t0_s + p.stop.time_s) if (stop and p.stop.time_s) else None
+        stop_alt = p.stop.alt_m if (stop and p.stop.alt_m) else None
         fl = fly_glide(self.params(t0_s), jnp.asarray(y0), jnp.asarray(t0_s), grid,
                        earth=self.earth, atmosphere=atmosphere, table=self.table,
                        guided=self.guided if guided is None else guided,
-                       step_s=step_s or spec.step_s, stop_alt_m=stop_alt, t_stop_s=t_stop)
+                       step_s=step_s or p.step_s, stop_alt_m=stop_alt, t_stop_s=t_stop)
         return [np.asarray(a) for a in fl]
 
 
 def make_phase(v: Vehicle, y_grid, y_end, t0, t_end, status, start_r, release_speed_mps,
-           plume=None) -> Phase:
+               plume=None, invalid=None) -> Phase:
     """Bundle a flight; β and L/D are reported at the release speed (they vary for tables)."""
     b, ld = v.aero_at(np.nan_to_num(release_speed_mps))
     return Phase(y_grid, y_end, t0, t_end, status.astype(np.int32), start_r,
                  np.zeros(y_grid.shape[:2]) if plume is None else plume, v.emissivity, v.area,
-                 v.nose, v.mass, b, ld, v.target if v.guided else None)
+                 v.nose, v.mass, b, ld, v.target if v.guided else None,
+                 np.zeros(y_grid.shape[0], bool) if invalid is None else invalid)
 
 
-def fly_initial(spec, d, grid, earth: EarthModel, atmosphere: str) -> Phase:
-    """Unpowered flight from an `initial:` release state."""
-    v, ini = Vehicle(spec, d, earth), spec.initial
-    lat = np.deg2rad(d("initial/lat_deg", ini.lat_deg, -90.0, 90.0, strict=False))
-    lon = np.deg2rad(d("initial/lon_deg", ini.lon_deg))
-    speed = d("initial/speed_mps", ini.speed_mps, 0.0)
-    fpa = np.deg2rad(d("initial/flight_path_deg", ini.flight_path_deg, -90.0, 90.0, False))
-    heading = np.deg2rad(d("initial/heading_deg", ini.heading_deg))
-    if ini.alt_km == "equilibrium":
+def fly_initial(p: ThreatParams, grid, earth: EarthModel, atmosphere: str) -> Phase:
+    """Unpowered flight from a release state (`p.start` a ReleaseParams)."""
+    v, ini = Vehicle(p, earth), p.start
+    lat, lon, speed = ini.lat_rad, ini.lon_rad, ini.speed_mps
+    invalid = None
+    if ini.alt_m is None:  # the equilibrium-glide altitude at the release speed
         b, ld = v.aero_at(speed)
         alt, ok = (np.asarray(a) for a in equilibrium_altitude_m(
             speed, b, ld, lat, earth=earth, atmosphere=atmosphere))
-        d.invalid |= ~ok
+        invalid = ~ok
     else:
-        alt = 1e3 * d("initial/alt_km", ini.alt_km)
-    r, vel = (np.asarray(a) for a in ecef_state(lat, lon, alt, speed, fpa, heading, earth))
-    t0 = np.full(d.ids.size, spec.t0_s)
+        alt = ini.alt_m
+    r, vel = (np.asarray(a) for a in ecef_state(lat, lon, alt, speed, ini.flight_path_rad,
+                                                ini.heading_rad, earth))
+    t0 = np.full(p.sample_ids.size, p.t0_s)
     y, t_end, y_end, status = v.fly(np.concatenate([r, vel], -1), t0, grid, atmosphere)
-    return make_phase(v, y, y_end, t0, t_end, status, r, speed)
+    return make_phase(v, y, y_end, t0, t_end, status, r, speed, invalid=invalid)
 
 
-def fly_cruise(spec, d, grid, earth: EarthModel, atmosphere: str) -> Phase:
-    """Kinematic cruise at the initial altitude and speed, then an unpowered descent."""
-    v, ini = Vehicle(spec, d, earth), spec.initial
-    n = d.ids.size
-    lat = np.deg2rad(d("initial/lat_deg", ini.lat_deg, -90.0, 90.0, strict=False))
-    lon = np.deg2rad(d("initial/lon_deg", ini.lon_deg))
-    alt = 1e3 * d("initial/alt_km", ini.alt_km, 0.0, strict=False)
-    speed = d("initial/speed_mps", ini.speed_mps, 0.0)
-    heading = np.deg2rad(d("initial/heading_deg", ini.heading_deg))
+def fly_cruise(p: ThreatParams, grid, earth: EarthModel, atmosphere: str) -> Phase:
+    """Kinematic cruise at the start altitude and speed (`p.start` a CruiseParams), then an
+    unpowered descent."""
+    v, cr = Vehicle(p, earth), p.start
+    n = p.sample_ids.size
+    lat, lon, alt, speed, heading = cr.lat_rad, cr.lon_rad, cr.alt_m, cr.speed_mps, cr.heading_rad
     rate = speed * earth.a_m / (earth.a_m + alt)
     cruise_range = np.full(n, np.inf)
-    if spec.cruise is not None and spec.cruise.range_km is not None:
-        cruise_range[:] = 1e3 * spec.cruise.range_km
+    if cr.range_m is not None:
+        cruise_range[:] = cr.range_m
     if v.guided:
         tlat, tlon = v.target_latlon
         heading = np.asarray(initial_bearing_rad(lat, lon, tlat, tlon))
         to_go = np.asarray(great_circle_m(lat, lon, tlat, tlon, earth.a_m))
         cruise_range = np.minimum(cruise_range, np.maximum(to_go - v.dive, 0.0))
-    t0 = np.full(n, spec.t0_s)
-    t_stop = t0 + (spec.stop.time_s or np.inf)
+    t0 = np.full(n, p.t0_s)
+    t_stop = t0 + (p.stop.time_s or np.inf)
     t_c = np.minimum(t0 + cruise_range / rate, np.minimum(t_stop, grid[-1]))
     ya, ya_end = (np.asarray(a) for a in cruise_grid(grid, t0, t_c, lat, lon, alt, speed,
                                                       heading, earth))

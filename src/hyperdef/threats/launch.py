@@ -29,38 +29,30 @@ from hyperdef.status import Status
 from hyperdef.threats import ballistic, boost
 from hyperdef.threats.flights import Phase, Vehicle, make_phase
 from hyperdef.threats.kinematics import central_angle_rad, flight_angles
+from hyperdef.threats.params import AimRange, BoostPlan, ThreatParams, flies_to_release
 
 COAST_S = 7200.0  # aiming runs fly this long past launch at most (any ballistic arc lands)
 
 
-def _aim_point(launch, d, lat, lon, earth):
-    """(S, 3) aim point, ECEF, or None; from {lat_deg, lon_deg} or {range_km, azimuth_deg}."""
-    aim = launch.aim
+def _aim_point(aim, lat, lon, earth):
+    """(S, 3) aim point, ECEF, or None; from an AimPoint or an AimRange from the site."""
     if aim is None:
         return None
-    if hasattr(aim, "range_km"):
-        rng = 1e3 * d("aim/range_km", aim.range_km, 0.0)
-        az = np.deg2rad(d("aim/azimuth_deg", aim.azimuth_deg))
-        alat, alon = (np.asarray(a) for a in destination(lat, lon, az, rng, earth.a_m))
+    if isinstance(aim, AimRange):
+        alat, alon = (np.asarray(a) for a in destination(lat, lon, aim.azimuth_rad, aim.range_m,
+                                                         earth.a_m))
     else:
-        alat = np.deg2rad(d("aim/lat_deg", aim.lat_deg))
-        alon = np.deg2rad(d("aim/lon_deg", aim.lon_deg))
+        alat, alon = aim.lat_rad, aim.lon_rad
     return np.asarray(geodetic_to_ecef(alat, alon, 0.0, earth))
 
 
-def _boost_params(launch, d, v: Vehicle, t0, normal, *, aim=None, cutoff=None,
+def _boost_params(plan: BoostPlan, v: Vehicle, t0, normal, *, aim=None, cutoff=None,
                   kick=None) -> boost.BoostParams:
-    n = d.ids.size
-    spec_b = launch.boost
-
-    def draws(k, field, value):
-        free = field in ("drag_area_m2", "plume_w_sr")
-        return d(f"boost/{k}/{field}", value, 0.0, strict=not free)
-
-    tab = boost.stage_table(spec_b.stages, v.mass, draws)
-    if spec_b.pitch_programme:
-        rows = np.asarray(spec_b.pitch_programme, np.float64)
-        prog_t, prog_p = np.tile(rows[:, 0], (n, 1)), np.tile(np.deg2rad(rows[:, 1]), (n, 1))
+    n = t0.size
+    tab = boost.stage_table(plan.stages, v.mass)
+    if plan.pitch_programme is not None:
+        rows = plan.pitch_programme
+        prog_t, prog_p = np.tile(rows[:, 0], (n, 1)), np.tile(rows[:, 1], (n, 1))
         if rows.shape[0] == 1:
             prog_t, prog_p = np.concatenate([prog_t, prog_t + 1.0], 1), np.tile(prog_p, 2)
     else:
@@ -68,8 +60,8 @@ def _boost_params(launch, d, v: Vehicle, t0, normal, *, aim=None, cutoff=None,
     return boost.BoostParams(
         t0, tab["t_ignite_s"], tab["burn_s"], tab["mdot_kgps"], tab["thrust_n"], tab["dry_kg"],
         tab["drag_area_m2"], tab["plume_w_sr"], tab["mass0_kg"], np.asarray(normal),
-        np.full(n, spec_b.vertical_s), np.zeros(n) if kick is None else kick,
-        np.full(n, spec_b.kick_s), np.full(n, bool(spec_b.pitch_programme)), prog_t, prog_p,
+        np.full(n, plan.vertical_s), np.zeros(n) if kick is None else kick,
+        np.full(n, plan.kick_s), np.full(n, plan.pitch_programme is not None), prog_t, prog_p,
         np.full(n, np.inf) if cutoff is None else cutoff,
         np.zeros((n, 3)) if aim is None else np.asarray(aim), np.zeros(n))
 
@@ -90,39 +82,42 @@ def _coast_grid(t0):
     return np.array([float(np.min(t0)), float(np.max(t0)) + COAST_S])
 
 
-def fly_launch(spec, d, grid, earth: EarthModel, atmosphere: str) -> Phase:
-    """Boost (or an impulsive start) from a launch site, then unpowered flight."""
-    v, la = Vehicle(spec, d, earth), spec.launch
-    n = d.ids.size
-    lat = np.deg2rad(d("launch/lat_deg", la.lat_deg, -90.0, 90.0, strict=False))
-    lon = np.deg2rad(d("launch/lon_deg", la.lon_deg))
+def fly_launch(p: ThreatParams, grid, earth: EarthModel, atmosphere: str) -> Phase:
+    """Boost (or an impulsive start) from a launch site (`p.start` a LaunchParams), then
+    unpowered flight."""
+    v, la = Vehicle(p, earth), p.start
+    n = p.sample_ids.size
+    lat, lon = la.lat_rad, la.lon_rad
     site = np.asarray(geodetic_to_ecef(lat, lon, la.alt_m, earth))
     enu = np.asarray(R_enu_from_ecef(lat, lon))
     up0 = enu[:, 2]
-    aim = _aim_point(la, d, lat, lon, earth)
-    t0 = np.full(n, spec.t0_s)
+    aim = _aim_point(la.aim, lat, lon, earth)
+    t0 = np.full(n, p.t0_s)
     y_pad = np.concatenate([site, np.zeros((n, 3))], -1)
-    t_stop = t0 + (spec.stop.time_s or np.inf)
+    t_stop = t0 + (p.stop.time_s or np.inf)
     # An aim (or, steering by it, a target) on the site's antipode leaves the launch plane
     # undefined: every azimuth reaches it. Such samples are INVALID_INPUT, never a guess.
+    invalid = np.zeros(n, bool)
     if aim is not None:
-        d.invalid |= ballistic.antipodal(site, aim)
-    if la.azimuth_deg is not None:
-        az = np.deg2rad(d("launch/azimuth_deg", la.azimuth_deg))
+        invalid |= ballistic.antipodal(site, aim)
+    if la.azimuth_rad is not None:
+        az = la.azimuth_rad
         toward = np.sin(az)[:, None] * enu[:, 0] + np.cos(az)[:, None] * enu[:, 1]
     else:
         goal = aim if aim is not None else v.target
-        d.invalid |= ballistic.antipodal(site, goal)
-        toward = np.where(d.invalid[:, None], enu[:, 1], goal - site)
-    if spec.kind == "glide" or (aim is None and la.boost is not None):
-        # A glider, or a ballistic missile flown to burnout on an azimuth (no aim: its kick or
-        # pitch programme is given, the schema makes sure).
-        return _boost_glide(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, toward,
-                            t_stop, site)
-    if la.boost is None:
-        return _impulsive(spec, v, grid, earth, atmosphere, t0, site, aim)
-    return _boosted_ballistic(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, site, aim,
-                              t_stop)
+        invalid |= ballistic.antipodal(site, goal)
+        # Samples that cannot fly point north (any plane) so that none makes a NaN.
+        unflyable = invalid | p.vehicle.invalid | la.invalid
+        toward = np.where(unflyable[:, None], enu[:, 1], goal - site)
+    if flies_to_release(p.kind, aim is not None, la.boost is not None):
+        phase = _boost_glide(p, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_stop, site)
+    elif la.boost is None:
+        phase = _impulsive(p, v, grid, earth, atmosphere, t0, site, aim)
+    else:
+        phase = _boosted_ballistic(p, v, grid, earth, atmosphere, t0, y_pad, up0, site, aim,
+                                   t_stop)
+    phase.invalid = phase.invalid | invalid
+    return phase
 
 
 def _chain(v, bp, a, grid, earth, atmosphere, t0, t_stop, site, go_on, fail_status):
@@ -138,19 +133,18 @@ def _chain(v, bp, a, grid, earth, atmosphere, t0, t_stop, site, go_on, fail_stat
                   plume=_boost_plume(bp, grid, ya))
 
 
-def _boost_glide(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_stop, site):
-    la = spec.launch
-    rel = la.release
-    fpa = np.deg2rad(d("release/flight_path_deg", rel.flight_path_deg)) if (
-        rel is not None and rel.flight_path_deg is not None) else np.zeros(d.ids.size)
-    cutoff = d("release/speed_mps", rel.speed_mps, 0.0) if (
-        rel is not None and rel.speed_mps is not None) else None
+def _boost_glide(p, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_stop, site):
+    la = p.start
+    rel, n = la.release, t0.size
+    fpa = rel.flight_path_rad if (rel is not None and rel.flight_path_rad is not None) \
+        else np.zeros(n)
+    cutoff = rel.speed_mps if rel is not None else None
     normal = boost.launch_plane_normal(up0, toward)
-    bp = _boost_params(la, d, v, t0, normal, cutoff=cutoff)
-    step = min(spec.step_s, 0.5)
-    if la.boost.kick_deg is not None:
-        bp = bp._replace(kick_rad=np.deg2rad(d("boost/kick_deg", la.boost.kick_deg)))
-    elif not la.boost.pitch_programme:
+    bp = _boost_params(la.boost, v, t0, normal, cutoff=cutoff)
+    step = min(p.step_s, 0.5)
+    if la.boost.kick_rad is not None:
+        bp = bp._replace(kick_rad=la.boost.kick_rad)
+    elif la.boost.pitch_programme is None:
         coast = _coast_grid(t0)
 
         def too_steep(kick):
@@ -159,7 +153,7 @@ def _boost_glide(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_
             got = np.asarray(flight_angles(y_end[:, :3], y_end[:, 3:6], earth)[1])
             return np.where(st == Status.OK, got - fpa, -np.pi)
 
-        bp = bp._replace(kick_rad=boost.solve_kick(too_steep, d.ids.size))
+        bp = bp._replace(kick_rad=boost.solve_kick(too_steep, n))
     a = _run_boost(bp, y_pad, grid, earth, atmosphere, step, t_stop)
     released = (a[3] == Status.OK) & (a[1] < t_stop)
     fail = np.where(a[3] == Status.OK, Status.OK, a[3])
@@ -176,13 +170,13 @@ def _boost_glide(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_
     return phase
 
 
-def _impulsive(spec, v, grid, earth, atmosphere, t0, site, aim):
+def _impulsive(p, v, grid, earth, atmosphere, t0, site, aim):
     """The vacuum burnout velocity on the site, its speed scaled until the drag-flown range is
     the aim's (hyperdef.threats.ballistic); samples still off the aim by more than
     AIM_TOLERANCE_M after IMPULSIVE_ITERATIONS flights (beyond escape speed, or no bound arc)
     are OUT_OF_REACH."""
-    la, coast = spec.launch, _coast_grid(t0)
-    offset = ballistic.loft_offset_rad(la.trajectory, np.deg2rad(la.loft_deg))
+    la, coast = p.start, _coast_grid(t0)
+    offset = ballistic.loft_offset_rad(la.trajectory, la.loft_rad)
     psi_aim = np.asarray(central_angle_rad(site, aim))
     n = site.shape[0]
     virtual, k = aim.copy(), np.ones(n)
@@ -217,16 +211,16 @@ def _impulsive(spec, v, grid, earth, atmosphere, t0, site, aim):
     return make_phase(v, y, y_end, t0, t_end, status, site, np.linalg.norm(y0[:, 3:], axis=-1))
 
 
-def _boosted_ballistic(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, site, aim, t_stop):
-    la, coast = spec.launch, _coast_grid(t0)
-    offset = ballistic.loft_offset_rad(la.trajectory, np.deg2rad(la.loft_deg))
-    step = min(spec.step_s, 0.5)
+def _boosted_ballistic(p, v, grid, earth, atmosphere, t0, y_pad, up0, site, aim, t_stop):
+    la, coast, n = p.start, _coast_grid(t0), t0.size
+    offset = ballistic.loft_offset_rad(la.trajectory, la.loft_rad)
+    step = min(p.step_s, 0.5)
     virtual = aim.copy()
-    bp = _boost_params(la, d, v, t0, boost.launch_plane_normal(up0, aim - site), aim=aim)
+    bp = _boost_params(la.boost, v, t0, boost.launch_plane_normal(up0, aim - site), aim=aim)
     burn_end = t0 + boost.burn_end_s(bp.burn_s, bp.t_ignite_s)
-    if la.boost.kick_deg is not None:
-        bp = bp._replace(kick_rad=np.deg2rad(d("boost/kick_deg", la.boost.kick_deg)))
-    elif not la.boost.pitch_programme:
+    if la.boost.kick_rad is not None:
+        bp = bp._replace(kick_rad=la.boost.kick_rad)
+    elif la.boost.pitch_programme is None:
 
         def too_steep(kick):
             _, _, y_end, st = _run_boost(bp._replace(kick_rad=kick), y_pad, coast, earth,
@@ -234,7 +228,7 @@ def _boosted_ballistic(spec, d, v, grid, earth, atmosphere, t0, y_pad, up0, site
             err = ballistic.burnout_angle_error(y_end[:, :3], y_end[:, 3:6], aim, offset, earth)
             return np.where(st == Status.OK, np.asarray(err), -np.pi)
 
-        bp = bp._replace(kick_rad=boost.solve_kick(too_steep, d.ids.size))
+        bp = bp._replace(kick_rad=boost.solve_kick(too_steep, n))
     for _ in range(ballistic.AIM_ITERATIONS):
         a = _run_boost(bp, y_pad, coast, earth, atmosphere, step)
         cut = (a[3] == Status.OK) & (a[1] < burn_end - 1e-6)

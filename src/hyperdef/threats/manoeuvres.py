@@ -16,8 +16,6 @@ from typing import NamedTuple
 import jax.numpy as jnp
 import numpy as np
 
-from hyperdef.scenario.base import draw
-
 SCHEDULE_ROWS = 16  # rows kept per vehicle (padded); longer schedules round up to a power of 2
 
 
@@ -69,29 +67,27 @@ def no_manoeuvre(n: int) -> BankProgramme:
     return BankProgramme(z, z, z, z, z, t, np.zeros((n, SCHEDULE_ROWS)))
 
 
-def programme_from_spec(spec, keys, sample_ids) -> BankProgramme:
-    """Per-sample programme from a `manoeuvre:` spec (hyperdef.scenario.threats) or None.
+def constant_bank(bank_rad, start_s: float) -> BankProgramme:
+    """A constant bank bank_rad (N,) [rad] from start_s after release."""
+    n = len(bank_rad)
+    return no_manoeuvre(n)._replace(bank0_rad=bank_rad, start_s=np.full(n, float(start_s)))
 
-    keys: callable name -> (S,) JAX keys (one stream per dispersed field); sample_ids: (S,).
-    """
-    n = len(sample_ids)
-    prog = no_manoeuvre(n)
-    if spec is None:
-        return prog
-    start = np.full(n, float(spec.start_s))
-    if spec.kind == "constant_bank":
-        bank0 = np.deg2rad(draw(spec.bank_deg, keys("bank_deg"), sample_ids))
-        return prog._replace(bank0_rad=bank0, start_s=start)
-    if spec.kind == "weave":
-        amp = np.deg2rad(draw(spec.amplitude_deg, keys("amplitude_deg"), sample_ids))
-        period = draw(spec.period_s, keys("period_s"), sample_ids)
-        phase = np.deg2rad(draw(spec.phase_deg, keys("phase_deg"), sample_ids))
-        omega = np.where(period > 0.0, 2.0 * np.pi / np.where(period > 0.0, period, 1.0), 0.0)
-        return prog._replace(amplitude_rad=amp, omega_radps=omega, phase_rad=phase,
-                             start_s=start)
-    rows = np.asarray(spec.schedule, np.float64)
+
+def weave(amplitude_rad, period_s, phase_rad, start_s: float) -> BankProgramme:
+    """An S-weave of amplitude_rad, period_s and phase_rad (N,) each, from start_s after release;
+    a period ≤ 0 gives no weave (ω = 0), for the caller to flag."""
+    n = len(amplitude_rad)
+    omega = np.where(period_s > 0.0, 2.0 * np.pi / np.where(period_s > 0.0, period_s, 1.0), 0.0)
+    return no_manoeuvre(n)._replace(amplitude_rad=amplitude_rad, omega_radps=omega,
+                                    phase_rad=phase_rad, start_s=np.full(n, float(start_s)))
+
+
+def bank_schedule(rows, start_s: float, n: int) -> BankProgramme:
+    """The same schedule for n vehicles: rows (K0, 2) [t_s after start_s, bank_rad], times
+    increasing, padded to SCHEDULE_ROWS (or the next power of 2) by holding the last row."""
+    rows = np.asarray(rows, np.float64)
     k = _rows(len(rows))
     t = np.concatenate([rows[:, 0], rows[-1, 0] + 1e9 * np.arange(1, k - len(rows) + 1)])
     b = np.concatenate([rows[:, 1], np.full(k - len(rows), rows[-1, 1])])
-    return prog._replace(start_s=start, sched_t_s=np.tile(t, (n, 1)),
-                         sched_bank_rad=np.tile(np.deg2rad(b), (n, 1)))
+    return no_manoeuvre(n)._replace(start_s=np.full(n, float(start_s)),
+                                    sched_t_s=np.tile(t, (n, 1)), sched_bank_rad=np.tile(b, (n, 1)))

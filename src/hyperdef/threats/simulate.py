@@ -1,11 +1,10 @@
 """Simulate every threat of a scenario for a set of Monte Carlo samples: the `Truth`.
 
-Each threat is flown for all samples at once, in phases: boost (`launch:` with a booster) or
-cruise, then unpowered flight (glide, or ballistic re-entry). Per-sample numbers are drawn from
-the threat's dispersions with the stream `threat/<name>` of each sample, one sub-stream per field,
-so adding a threat or a field never changes another's draws. A sample that cannot fly (a draw
-out of its physical range, no equilibrium glide, an aim beyond reach) gets a status and NaNs,
-never an exception.
+Each threat is flown for all samples at once, in phases: boost (a launch with a booster) or
+cruise, then unpowered flight (glide, or ballistic re-entry). The threats come resolved
+(hyperdef.threats.params, from hyperdef.scenario.resolve_threats): their per-sample numbers are
+already drawn. A sample that cannot fly (a draw out of its physical range, no equilibrium glide,
+an aim beyond reach) gets a status and NaNs, never an exception.
 """
 
 from __future__ import annotations
@@ -23,51 +22,17 @@ from hyperdef.dynamics.propagate import TOP_OF_ATMOSPHERE_M
 from hyperdef.earth.distance import geodesic_m
 from hyperdef.earth.geodetic import ecef_to_geodetic
 from hyperdef.earth.model import EarthModel
-from hyperdef.random import component_code, root_key
-from hyperdef.scenario.base import draw
 from hyperdef.status import Status
 from hyperdef.threats import body_ir, heating
 from hyperdef.threats.flights import fly_cruise, fly_initial
 from hyperdef.threats.launch import fly_launch
-from hyperdef.threats.truth import Truth
+from hyperdef.threats.params import CruiseParams, ReleaseParams, ThreatParams
+from hyperdef.threats.truth import DTYPES, PER_OBJECT, VARIABLES, Truth, trailing_shape
 from hyperdef.time import Epoch
 
 # A guided vehicle that lands farther than this from its target could not reach it (the dive
 # guidance otherwise hits to well under a metre).
 MISS_TOLERANCE_M = 1_000.0
-
-
-@jax.jit
-def _threat_keys(root, sample_ids, code):
-    return jax.vmap(lambda s: jax.random.fold_in(jax.random.fold_in(root, s), code))(sample_ids)
-
-
-@jax.jit
-def _field_keys(base, code):
-    return jax.vmap(lambda k: jax.random.fold_in(k, code))(base)
-
-
-class Draws:
-    """Per-sample values of one threat's dispersed fields; records which draws are invalid."""
-
-    def __init__(self, name: str, seed: int, sample_ids: np.ndarray):
-        self.ids = np.asarray(sample_ids, np.int64)
-        self.base = _threat_keys(root_key(seed), jnp.asarray(self.ids), component_code(
-            f"threat/{name}"))
-        self.invalid = np.zeros(self.ids.shape, bool)
-
-    def keys(self, field: str):
-        """(S,) keys of `field`: component_key(threat key, field) for every sample."""
-        return _field_keys(self.base, component_code(field))
-
-    def __call__(self, field: str, value, low=None, high=None, strict=True) -> np.ndarray:
-        """(S,) draws of `value`; draws outside (low, high) mark the sample INVALID_INPUT."""
-        x = draw(value, self.keys(field), self.ids)
-        if low is not None:
-            self.invalid |= (x <= low) if strict else (x < low)
-        if high is not None:
-            self.invalid |= x > high
-        return x
 
 
 @functools.partial(jax.jit, static_argnames=("atmosphere", "band_m", "k"))
@@ -123,36 +88,31 @@ def _ground_track_m(start_r, r_grid, end_r, earth: EarthModel):
     return np.where(leg, d.reshape(leg.shape), 0.0).sum(axis=1)
 
 
-def _threat(spec, earth: EarthModel, atmosphere: str, grid: np.ndarray, seed: int,
-            ids: np.ndarray) -> dict:
-    d = Draws(spec.name, seed, ids)
-    if spec.kind == "cruise":
-        phase = fly_cruise(spec, d, grid, earth, atmosphere)
-    elif spec.initial is not None:
-        phase = fly_initial(spec, d, grid, earth, atmosphere)
-    else:
-        phase = fly_launch(spec, d, grid, earth, atmosphere)
-    status = np.where(d.invalid, Status.INVALID_INPUT, phase.status).astype(np.int32)
-    bad = d.invalid
+def _threat(p: ThreatParams, earth: EarthModel, atmosphere: str, grid: np.ndarray) -> dict:
+    fly = (fly_cruise if isinstance(p.start, CruiseParams) else
+           fly_initial if isinstance(p.start, ReleaseParams) else fly_launch)
+    phase = fly(p, grid, earth, atmosphere)
+    bad = p.invalid | phase.invalid
+    status = np.where(bad, Status.INVALID_INPUT, phase.status).astype(np.int32)
     y = np.where(bad[:, None, None], np.nan, phase.y_grid)
     in_flight = np.all(np.isfinite(y), axis=-1)
     r = y[..., :3]
     alt = np.asarray(altitude_and_up(jnp.asarray(r), earth)[0])
-    band = (spec.ir_band_um[0] * 1e-6, spec.ir_band_um[1] * 1e-6)
+    band = p.band_m
     speed, mach, q, temp, ir = (np.asarray(a) for a in _signature(
         jnp.asarray(y), jnp.asarray(alt), atmosphere, phase.nose_radius_m, phase.emissivity,
-        phase.emitting_area_m2, band, spec.heating_k))
+        phase.emitting_area_m2, band, p.heating_k))
     aspect = None
-    if spec.ir_model == "body":
-        b = spec.body
-        body = body_ir.body_from_spec(b, phase.nose_radius_m)
+    if p.body is not None:
+        b = p.body
+        body = body_ir.body_from_params(b, phase.nose_radius_m)
         temp, ir, panels = (np.asarray(a) for a in _body_signature(
             jnp.asarray(y), jnp.asarray(alt), earth, atmosphere, body,
-            phase.emissivity[:, None], np.deg2rad(b.alpha_deg), b.material_limit_k,
-            b.transition_reynolds, spec.heating_k, band))
+            phase.emissivity[:, None], b.alpha_rad, b.material_limit_k,
+            b.transition_reynolds, p.heating_k, band))
         aspect = body_ir.Aspect(
             np.where(in_flight[..., None], panels, 0.0),
-            np.full(d.ids.size, np.deg2rad(b.alpha_deg)), body.leading_edge_sweep_rad[:, 0],
+            np.full(p.sample_ids.size, b.alpha_rad), body.leading_edge_sweep_rad[:, 0],
             body.windward_incidence_rad[:, 0], body.leeward_incidence_rad[:, 0])
     ir = ir + np.where(in_flight, phase.plume_w_sr, 0.0)
     nan = lambda a: np.where(in_flight, a, np.nan)
@@ -187,41 +147,42 @@ def _threat(spec, earth: EarthModel, atmosphere: str, grid: np.ndarray, seed: in
     }
 
 
-def simulate(specs: Sequence, *, earth: EarthModel, atmosphere: str, t_grid_s, seed: int,
-             sample_ids, epoch: Epoch | None = None) -> Truth:
+def simulate(threats: Sequence[ThreatParams], *, earth: EarthModel, atmosphere: str, t_grid_s,
+             sample_ids=None, epoch: Epoch | None = None) -> Truth:
     """Fly every threat for every sample on the scenario grid.
 
     Args:
-      specs: `hyperdef.scenario.threats.ThreatSpec` items (names unique).
+      threats: resolved threats (hyperdef.scenario.resolve_threats), names unique, all for the
+        same samples.
       earth: Earth model; atmosphere: 'us76' or 'exponential'.
       t_grid_s: (T,) scenario time grid [s since epoch].
-      seed: scenario seed; sample_ids: (S,) sample ids (0 = nominal).
+      sample_ids: (S,) sample ids (0 = nominal), needed only when there are no threats; else
+        the threats' own, which it must equal when given.
       epoch: the scenario epoch (dynamics run in ECEF and need no absolute time; kept for
         the interface).
     Returns:
       `Truth` with dims (S, O, T).
     """
     grid = np.asarray(t_grid_s, np.float64)
-    ids = np.asarray(sample_ids, np.int64).reshape(-1)
-    names = [s.name for s in specs]
+    names = [p.name for p in threats]
     if len(set(names)) != len(names):
         raise ValueError(f"threats: names must be unique, got {names}")
-    parts = [_threat(s, earth, atmosphere, grid, seed, ids) for s in specs]
-    s_, t_ = ids.size, grid.size
-    stack = lambda k, shape: (np.stack([p[k] for p in parts], axis=1) if parts
-                              else np.zeros((s_, 0) + shape))
-    fields = {k: stack(k, shp) for k, shp in (
-        ("r_ecef_m", (t_, 3)), ("v_ecef_mps", (t_, 3)), ("alt_m", (t_,)), ("speed_mps", (t_,)),
-        ("mach", (t_,)), ("temp_k", (t_,)), ("ir_w_sr", (t_,)), ("heat_flux_w_m2", (t_,)),
-        ("in_flight", (t_,)), ("status", ()), ("t_start_s", ()), ("t_end_s", ()),
-        ("impact_lat_rad", ()), ("impact_lon_rad", ()), ("emissivity", ()),
-        ("emitting_area_m2", ()), ("nose_radius_m", ()), ("mass_kg", ()), ("beta_kgpm2", ()),
-        ("lift_to_drag", ()), ("start_to_end_m", ()),
-        ("ground_track_m", ()))}
-    fields["in_flight"] = fields["in_flight"].astype(bool)
-    fields["status"] = fields["status"].astype(np.int32)
-    bands = tuple(p["band"] for p in parts)
-    return Truth(names=tuple(names), kinds=tuple(s.kind for s in specs), sample_ids=ids,
-                 ir_models=tuple(s.ir_model for s in specs),
+    if sample_ids is None and not threats:
+        raise ValueError("simulate: give sample_ids when there are no threats")
+    ids = np.asarray(threats[0].sample_ids if sample_ids is None else sample_ids,
+                     np.int64).reshape(-1)
+    for p in threats:
+        if not np.array_equal(p.sample_ids, ids):
+            raise ValueError(f"threats: {p.name} was resolved for other samples than {ids}")
+    parts = [_threat(p, earth, atmosphere, grid) for p in threats]
+    s_ = ids.size
+    fields = {}
+    for k in (*VARIABLES, *PER_OBJECT):
+        shape = trailing_shape(k, grid.size)
+        a = np.stack([q[k] for q in parts], axis=1) if parts else np.zeros((s_, 0) + shape)
+        fields[k] = a.astype(DTYPES[k]) if k in DTYPES else a
+    bands = tuple(q["band"] for q in parts)
+    return Truth(names=tuple(names), kinds=tuple(p.kind.value for p in threats), sample_ids=ids,
+                 ir_models=tuple("stagnation" if p.body is None else "body" for p in threats),
                  t_s=grid, ir_band_m=bands[0] if bands else (2.69e-6, 2.95e-6),
-                 ir_bands_m=bands, ir_aspects=tuple(p["aspect"] for p in parts), **fields)
+                 ir_bands_m=bands, ir_aspects=tuple(q["aspect"] for q in parts), **fields)

@@ -14,7 +14,10 @@ import numpy as np
 
 from hyperdef.status import Status
 
-# name: (unit, description) of the variables written to the truth product (docs/conventions.md).
+# The truth schema, the one list of its variables: name: (unit, description), as written to the
+# truth product (docs/conventions.md). VARIABLES are per time (S, O, T), with a trailing xyz axis
+# for those in VECTORS; PER_OBJECT are per flight (S, O).
+VECTORS = ("r_ecef_m", "v_ecef_mps")
 VARIABLES = {
     "r_ecef_m": ("m", "position, ECEF (WGS84 Earth-fixed)"),
     "v_ecef_mps": ("m/s", "velocity relative to the Earth, ECEF"),
@@ -40,7 +43,17 @@ PER_OBJECT = {
     "mass_kg": ("kg", "vehicle mass used"),
     "beta_kgpm2": ("kg/m2", "ballistic coefficient used (at release for table vehicles)"),
     "lift_to_drag": ("1", "lift-to-drag ratio used (at release for table vehicles)"),
+    "start_to_end_m": ("m", "geodesic from launch/release point to impact/end"),
+    "ground_track_m": ("m", "distance flown along the ground track"),
 }
+DTYPES = {"in_flight": bool, "status": np.int32}  # the rest are float64
+
+
+def trailing_shape(name: str, n_times: int) -> tuple[int, ...]:
+    """The shape of variable `name` after its (S, O) axes, on a grid of n_times times."""
+    if name in PER_OBJECT:
+        return ()
+    return (n_times, 3) if name in VECTORS else (n_times,)
 
 
 def _float(x) -> float | None:
@@ -50,7 +63,10 @@ def _float(x) -> float | None:
 
 @dataclasses.dataclass(frozen=True)
 class Truth:
-    """The threats' true trajectories and signatures (NumPy arrays; see the module docstring)."""
+    """The threats' true trajectories and signatures (NumPy arrays; see the module docstring).
+
+    Its arrays are the truth schema's variables (VARIABLES and PER_OBJECT above, whose order is
+    the order of the truth product) under the same names."""
 
     names: tuple[str, ...]
     kinds: tuple[str, ...]
@@ -103,15 +119,11 @@ class Truth:
         data = {}
         for name, (unit, desc) in VARIABLES.items():
             arr = getattr(self, name)
-            dims = ("sample", "object", "time") + (("xyz",) if arr.ndim == 4 else ())
+            dims = ("sample", "object", "time") + (("xyz",) if name in VECTORS else ())
             data[name] = (dims, arr, {"units": unit, "long_name": desc})
         for name, (unit, desc) in PER_OBJECT.items():
             data[name] = (("sample", "object"), getattr(self, name),
                           {"units": unit, "long_name": desc})
-        data["start_to_end_m"] = (("sample", "object"), self.start_to_end_m, {
-            "units": "m", "long_name": "geodesic from launch/release point to impact/end"})
-        data["ground_track_m"] = (("sample", "object"), self.ground_track_m, {
-            "units": "m", "long_name": "distance flown along the ground track"})
         bands = np.array([self.band_of(o) for o in range(len(self.names))]).reshape(-1, 2)
         data["ir_band_lo_m"] = (("object",), bands[:, 0], {"units": "m",
                                                           "long_name": "ir_w_sr band, low end"})
