@@ -11,7 +11,7 @@ from hyperdef.measurement.los import los_unit, perturb_los
 from hyperdef.measurement.radar import radar_measure
 from hyperdef.random import stream
 from hyperdef.status import Status
-from hyperdef.tracking.initiate import (
+from hyperdef.tracking.association.initiate import (
     los_initiate,
     radar_initiate,
     range_hypotheses,

@@ -7,7 +7,9 @@
 * `rays` — measurement-to-measurement association of lines of sight from different platforms
   for triangulation.
 * `births` — new tracks from the detections no track took (triangulation, radar, lone lines of
-  sight).
+  sight): the initiation policy;
+* `initiate` — the initiation maths each birth uses (triangulation with covariance, a radar
+  start, range-parameterised line-of-sight hypotheses).
 """
 
 from hyperdef.tracking.association.gnn import gnn_assign

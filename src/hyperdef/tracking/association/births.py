@@ -2,7 +2,7 @@
 
 In order, per scan:
 1. lines of sight from ≥ 2 platforms that see one object (`rays.group_rays`) are triangulated
-   (`hyperdef.tracking.initiate.triangulate`, least squares with covariance) — the position
+   (`initiate.triangulate`, least squares with covariance) — the position
    fix, with a zero-mean velocity prior of 1σ `init_speed_sigma_mps` per axis;
 2. each radar detection starts a track (`initiate.radar_initiate`: position and range rate
    measured, cross-range velocity from the prior);
@@ -30,8 +30,8 @@ INIT_CHUNK = 16  # detections or groups per initiator call
 
 @functools.lru_cache(maxsize=8)
 def _initiators(sigma_vel_mps: float):
-    """Jitted, vmapped initiators of `hyperdef.tracking.initiate` for a velocity prior."""
-    from hyperdef.tracking import initiate as ini
+    """Jitted, vmapped initiators of `initiate` for a velocity prior."""
+    from hyperdef.tracking.association import initiate as ini
 
     return {
         "triangulate": jax.jit(jax.vmap(lambda r, u, s, v: ini.triangulate(r, u, s, valid=v))),
