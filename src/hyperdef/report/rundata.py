@@ -10,8 +10,13 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # the readers import lazily: a report of a folder without Zarr needs no xarray
+    import pandas as pd
+    import xarray as xr
 
 #: Files of a run folder the report reads, and what each one feeds.
 FILES = {
@@ -38,13 +43,13 @@ class RunData:
     """The run folder's contents (None where absent) and what could not be read."""
 
     folder: Path
-    truth: object = None  # xarray.Dataset (sample, object, time)
-    tracks: object = None  # xarray.Dataset (sample, track, time, comp[, comp2])
-    detections: object = None  # pandas.DataFrame (the detections contract)
-    access: object = None  # pandas.DataFrame (hyperdef.io.access columns)
-    set_metrics: object = None  # pandas.DataFrame (hyperdef.io.run_metrics.SET_COLUMNS)
-    nis: object = None  # pandas.DataFrame (hyperdef.io.run_metrics.NIS_COLUMNS)
-    metrics: object = None  # pandas.DataFrame
+    truth: xr.Dataset | None = None  # (sample, object, time)
+    tracks: xr.Dataset | None = None  # (sample, track, time, comp[, comp2])
+    detections: pd.DataFrame | None = None  # (the detections contract)
+    access: pd.DataFrame | None = None  # (hyperdef.io.access columns)
+    set_metrics: pd.DataFrame | None = None  # (hyperdef.io.run_metrics.SET_COLUMNS)
+    nis: pd.DataFrame | None = None  # (hyperdef.io.run_metrics.NIS_COLUMNS)
+    metrics: pd.DataFrame | None = None
     summary: dict | None = None
     manifest: dict | None = None
     scenario: dict | None = None

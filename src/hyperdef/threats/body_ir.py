@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.constants import STEFAN_BOLTZMANN_W_PER_M2_K4
 from hyperdef.radiometry import band_exitance_w_m2
@@ -48,15 +49,15 @@ TAUBER_V_SPLIT_MPS = 3962.0  # Tauber et al. 1987: the turbulent fit changes at 
 class Body(NamedTuple):
     """A panelled body (scalars or (...) arrays; lengths [m], areas [m²], angles [rad])."""
 
-    nose_radius_m: object
-    leading_edge_radius_m: object
-    leading_edge_sweep_rad: object
-    leading_edge_length_m: object
-    length_m: object
-    windward_area_m2: object
-    windward_incidence_rad: object
-    leeward_area_m2: object
-    leeward_incidence_rad: object
+    nose_radius_m: ArrayLike
+    leading_edge_radius_m: ArrayLike
+    leading_edge_sweep_rad: ArrayLike
+    leading_edge_length_m: ArrayLike
+    length_m: ArrayLike
+    windward_area_m2: ArrayLike
+    windward_incidence_rad: ArrayLike
+    leeward_area_m2: ArrayLike
+    leeward_incidence_rad: ArrayLike
 
 
 def builtin_body(name: str = "reference_glider") -> dict:
@@ -263,11 +264,11 @@ class Aspect(NamedTuple):
     panel intensities (S, T, 4) [W/sr] (`panel_intensities_w_sr`, zero out of flight) and the
     angles of `projection_factors` (S,) each [rad]."""
 
-    panels_w_sr: object
-    alpha_rad: object
-    leading_edge_sweep_rad: object
-    windward_incidence_rad: object
-    leeward_incidence_rad: object
+    panels_w_sr: ArrayLike
+    alpha_rad: ArrayLike
+    leading_edge_sweep_rad: ArrayLike
+    windward_incidence_rad: ArrayLike
+    leeward_incidence_rad: ArrayLike
 
 
 def aspect_gain_w_sr(panels_w_sr, angles_rad, v_ecef_mps, up_ecef, los_ecef):

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.constants import G0_MPS2
 from hyperdef.dynamics.eom import altitude_and_up_xyz, frame_accel_xyz
@@ -41,25 +42,25 @@ class BoostParams(NamedTuple):
     """Per-vehicle booster and steering: (N,) each, stage arrays (N, 4), vectors (N, 3),
     programmes (N, K); the integrator moves N last."""
 
-    t_launch_s: object
-    t_ignite_s: object  # per stage: ignition times after launch [s]; padding: burn 0
-    burn_s: object  # per stage
-    mdot_kgps: object  # per stage
-    thrust_n: object  # per stage
-    dry_kg: object  # per stage
-    drag_area_m2: object  # per stage
-    plume_w_sr: object  # per stage
-    mass0_kg: object  # lift-off mass (payload + every stage) [kg]
-    plane_normal: object  # unit normal of the launch plane, ECEF (up0 × azimuth dir)
-    vertical_s: object
-    kick_rad: object
-    kick_s: object
-    use_programme: object  # bool: pitch programme instead of the gravity turn
-    prog_t_s: object  # pitch-programme breakpoints [s after launch]
-    prog_pitch_rad: object  # pitch above the local horizontal [rad]
-    cutoff_speed_mps: object  # thrust termination at this Earth-relative speed (inf: none)
-    aim_ecef_m: object  # ballistic aim point (zeros: none)
-    range_bias_rad: object  # added to the aim's central angle (targeting correction)
+    t_launch_s: ArrayLike
+    t_ignite_s: ArrayLike  # per stage: ignition times after launch [s]; padding: burn 0
+    burn_s: ArrayLike  # per stage
+    mdot_kgps: ArrayLike  # per stage
+    thrust_n: ArrayLike  # per stage
+    dry_kg: ArrayLike  # per stage
+    drag_area_m2: ArrayLike  # per stage
+    plume_w_sr: ArrayLike  # per stage
+    mass0_kg: ArrayLike  # lift-off mass (payload + every stage) [kg]
+    plane_normal: ArrayLike  # unit normal of the launch plane, ECEF (up0 × azimuth dir)
+    vertical_s: ArrayLike
+    kick_rad: ArrayLike
+    kick_s: ArrayLike
+    use_programme: ArrayLike  # bool: pitch programme instead of the gravity turn
+    prog_t_s: ArrayLike  # pitch-programme breakpoints [s after launch]
+    prog_pitch_rad: ArrayLike  # pitch above the local horizontal [rad]
+    cutoff_speed_mps: ArrayLike  # thrust termination at this Earth-relative speed (inf: none)
+    aim_ecef_m: ArrayLike  # ballistic aim point (zeros: none)
+    range_bias_rad: ArrayLike  # added to the aim's central angle (targeting correction)
 
 
 def stage_table(stages, payload_kg: np.ndarray) -> dict:

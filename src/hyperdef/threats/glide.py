@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.dynamics.eom import (
     aero_accel_xyz,
@@ -48,16 +49,16 @@ EQUILIBRIUM_TOP_M = 150e3  # search ceiling of the equilibrium altitude
 class GlideParams(NamedTuple):
     """Per-vehicle parameters: (N,) each, target (N, 3); the integrator moves N last."""
 
-    beta_kgpm2: object  # constant-aero β [kg/m²] (ignored with a table)
-    lift_to_drag: object  # constant-aero L/D (ignored with a table)
-    mass_kg: object
-    area_m2: object  # table reference area [m²]
-    alpha_rad: object  # commanded α with a table; NaN: the α of the largest L/D
+    beta_kgpm2: ArrayLike  # constant-aero β [kg/m²] (ignored with a table)
+    lift_to_drag: ArrayLike  # constant-aero L/D (ignored with a table)
+    mass_kg: ArrayLike
+    area_m2: ArrayLike  # table reference area [m²]
+    alpha_rad: ArrayLike  # commanded α with a table; NaN: the α of the largest L/D
     bank: BankProgramme
-    t_release_s: object  # the bank programme's time zero
-    target_ecef_m: object  # target on the ground, ECEF [m] (guided vehicles)
-    dive_range_m: object  # ground range to the target that starts the dive [m]
-    max_bank_rad: object  # steering bank limit [rad]
+    t_release_s: ArrayLike  # the bank programme's time zero
+    target_ecef_m: ArrayLike  # target on the ground, ECEF [m] (guided vehicles)
+    dive_range_m: ArrayLike  # ground range to the target that starts the dive [m]
+    max_bank_rad: ArrayLike  # steering bank limit [rad]
 
 
 def aero_state(p: GlideParams, speed_mps, table: str | None):

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 SCHEDULE_ROWS = 16  # rows kept per vehicle (padded); longer schedules round up to a power of 2
 
@@ -22,13 +23,13 @@ SCHEDULE_ROWS = 16  # rows kept per vehicle (padded); longer schedules round up 
 class BankProgramme(NamedTuple):
     """Per-vehicle bank programme; each field (N,) except the schedule's (N, K)."""
 
-    bank0_rad: object
-    amplitude_rad: object
-    omega_radps: object  # 2π / period; 0 for no weave
-    phase_rad: object
-    start_s: object  # after release
-    sched_t_s: object  # (N, K) increasing; padding repeats the last row far in the future
-    sched_bank_rad: object  # (N, K)
+    bank0_rad: ArrayLike
+    amplitude_rad: ArrayLike
+    omega_radps: ArrayLike  # 2π / period; 0 for no weave
+    phase_rad: ArrayLike
+    start_s: ArrayLike  # after release
+    sched_t_s: ArrayLike  # (N, K) increasing; padding repeats the last row far in the future
+    sched_bank_rad: ArrayLike  # (N, K)
 
 
 def schedule_value(x, xp, fp):
