@@ -97,8 +97,17 @@ def test_bands_regions_radars_and_figure(tmp_path):
                         region={"lat_min_deg": 20, "lat_max_deg": 40, "lon_min_deg": 170,
                                 "lon_max_deg": 200})
     assert len(regional["by_lat_band"]) == 2
+    # The map's per-cell longest gap peaks at the run's longest gap; its N-fold fractions nest.
+    m = res.map
+    assert m["max_gap_s"].max() == res["max_gap_s"]
+    assert (m["fraction_ge1"] >= m["fraction_ge2"]).all()
+    assert (m["fraction_ge2"] >= m["fraction_ge3"]).all()
     png = coverage_figure(res, tmp_path / "cov.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    import matplotlib.image as mpimg
+
+    img = mpimg.imread(png)
+    assert img.shape[0] > 1.2 * img.shape[1]  # three map panels stacked: ≥1, ≥2, longest gap
 
 
 def test_gap_and_revisit_bookkeeping():
@@ -110,6 +119,7 @@ def test_gap_and_revisit_bookkeeping():
         runs.step(np.array([s]), 10.0 * i, 10.0)
     runs.finish(10.0)
     assert runs.max_gap_s == 30.0 and runs.gap_sum / runs.gap_w == 30.0
+    assert runs.point_max_gap_s.tolist() == [30.0]
     assert runs.rev_sum / runs.rev_w == 45.0
     # Never seen: one gap of exactly the duration (9 steps = 90 s).
     runs = _Runs(np.ones(1))

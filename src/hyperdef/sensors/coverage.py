@@ -95,6 +95,7 @@ class _Runs:
         self.gap = np.zeros(w.shape, np.int64)  # current unseen run [samples]
         self.from_start = np.ones(w.shape, bool)  # the current run began at t = 0
         self.max_gap_s = 0.0
+        self.point_max_gap_s = np.zeros(w.shape)  # longest gap of each point [s]
         self.gap_sum = self.gap_w = 0.0
         self.prev = np.zeros(w.shape, bool)
         self.last_start = np.full(w.shape, -1.0)
@@ -115,6 +116,7 @@ class _Runs:
         if mask.any():
             dur = (self.gap[mask] - 0.5 * self.from_start[mask] - end_cut) * step_s
             self.max_gap_s = max(self.max_gap_s, float(dur.max()))
+            self.point_max_gap_s[mask] = np.maximum(self.point_max_gap_s[mask], dur)
             self.gap_sum += float(np.sum(self.w[mask] * dur))
             self.gap_w += float(np.sum(self.w[mask]))
 
@@ -191,6 +193,8 @@ def coverage(sensors, *, epoch, earth, duration_s: float, step_s: float, alt_m: 
     )
     result.map = {"lat_deg": lat_c, "lon_deg": lon_c,
                   "fraction_ge1": frac[0].reshape(w2d.shape),
-                  "fraction_ge2": frac[1].reshape(w2d.shape)}
+                  "fraction_ge2": frac[1].reshape(w2d.shape),
+                  "fraction_ge3": frac[2].reshape(w2d.shape),
+                  "max_gap_s": runs.point_max_gap_s.reshape(w2d.shape)}
     return result
 
