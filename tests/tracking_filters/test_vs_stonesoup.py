@@ -86,6 +86,8 @@ def _stonesoup_run(u, x0):
 def _compare(ours, ref, frac):
     for (x, P), (x_r, P_r) in zip(ours, ref, strict=True):  # noqa: N806
         sd = np.sqrt(np.diag(P_r))
+        # measured worst case: 5.1e-6 of 1σ (Stone Soup's measurement function), 1.1e-5 (hyperdef's
+        # LOS update) (hyperdef 0.1.0, float64).
         assert np.max(np.abs(np.asarray(x) - x_r) / sd) < frac
         assert np.max(np.abs(np.asarray(P) - P_r) / np.outer(sd, sd)) < 10 * frac
 
