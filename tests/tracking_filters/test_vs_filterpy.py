@@ -27,6 +27,8 @@ Q_PSD = 4.0
 DT = 1.0
 F_CV = np.kron(np.array([[1.0, DT], [0.0, 1.0]]), np.eye(3))
 Q_CV = Q_continuous_white_noise(2, DT, Q_PSD, block_size=3, order_by_dim=False)
+# measured worst case: state 2.4e-13, P 4.1e-12 relative, both in the UKF tests (hyperdef
+# 0.1.0, float64).
 REL = 1e-9
 
 
