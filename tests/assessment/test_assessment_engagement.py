@@ -50,7 +50,7 @@ def test_window_matches_closed_form(t_d):
     win = engagement_window(t, r, SITE, t_d)
     exp = _expected_window(t_d, t[-1])
     # The grid counts whole 0.05 s steps: each of the two window edges is off by ≤ one step.
-    # measured worst case: 0.016 s (hyperdef 0.1.0, float64).
+    # measured worst case: 0.015 s (hyperdef 0.1.0, float64).
     assert abs(win.window_s - exp) <= 0.1 + 1e-9
     assert len(win.intervals) == (1 if exp > 0 else 0)
 
