@@ -61,7 +61,7 @@ def plain_rounds(bank, packed, t_s, slots, ri, n, problems, chunk):
     prev = np.concatenate([bank.t_s[slots][:, None], t[:, :-1]], axis=1)
     dt = np.where(valid, t - prev, 0.0)
     new, status = chunked(
-        lambda sel: bank.k["predict_update_rounds"](bank.get(slots[sel]), dt[sel], packed[ri[sel]],
+        lambda sel: bank.k.predict_update_rounds(bank.get(slots[sel]), dt[sel], packed[ri[sel]],
                                                     valid[sel], np.int32(n[sel].max())),
         len(slots), chunk)
     _count(status[valid], problems)
@@ -79,7 +79,7 @@ def _round(bank, packed, t_s, slots, rws, betas, problems):
         sl, d = slots[plain], dt[plain]
         ri = np.asarray([r[0] for r, p in zip(rws, plain, strict=True) if p])
         new, _, status = chunked(
-            lambda sel: k["predict_update"](bank.get(sl[sel]), d[sel], packed[ri[sel]]),
+            lambda sel: k.predict_update(bank.get(sl[sel]), d[sel], packed[ri[sel]]),
             len(sl), CHUNK)
         _count(status, problems)
         bank.put(sl, new)
@@ -93,7 +93,7 @@ def _round(bank, packed, t_s, slots, rws, betas, problems):
         for i, b in enumerate(bw):
             bet[i, : len(b)] = b
         new = chunked(
-            lambda sel: k["predict_update_weighted"](bank.get(sl[sel]), d[sel],
+            lambda sel: k.predict_update_weighted(bank.get(sl[sel]), d[sel],
                                                      packed[ridx[sel]], bet[sel]),
             len(sl), CHUNK)
         bank.put(sl, new)

@@ -10,7 +10,9 @@ entry and pack on exit, inside XLA; the filter arithmetic is the same.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import jax
@@ -48,11 +50,26 @@ class StateLayout:
         return jax.tree.unflatten(self.treedef, leaves)
 
 
+@dataclasses.dataclass(frozen=True)
+class Kernels:
+    """The jitted kernels of one FilterOps over flat states (B, layout.width); see `kernels`."""
+
+    layout: StateLayout
+    predict: Callable[..., Any]
+    predict_mean6: Callable[..., Any]
+    predict_m6: Callable[..., Any]
+    predict_update: Callable[..., Any]
+    predict_update_rounds: Callable[..., Any]
+    pair: Callable[..., Any]
+    init: Callable[..., Any]
+    predict_update_weighted: Callable[..., Any] | None  # filters with a weighted (JPDA) update
+
+
 @functools.lru_cache(maxsize=16)
-def kernels(ops: FilterOps) -> dict[str, Any]:
+def kernels(ops: FilterOps) -> Kernels:
     """Jitted kernels of a FilterOps over flat states (cached per FilterOps).
 
-    States are (B, F) arrays (`kernels(ops)["layout"]`), rows packed (B, 18) or (B, R, 18):
+    States are (B, F) arrays (`kernels(ops).layout`), rows packed (B, 18) or (B, R, 18):
     predict_mean6(states, dt (B,)) -> x6 (B,6), P6 (B,6,6)
     predict_m6(states, dt) -> (predicted states, x6, P6)
     predict_update(states, dt (B,), rows (B,18)) -> states, nis (B,), status (B,)
@@ -97,24 +114,23 @@ def kernels(ops: FilterOps) -> dict[str, Any]:
         status = jnp.zeros(dt.shape, jnp.int32)
         return jax.lax.fori_loop(0, n, body, (flat, status))
 
-    # Values: the StateLayout under "layout", jitted kernels under the other keys.
-    out: dict[str, Any] = {
-        "layout": lay,
-        "predict": jax.jit(lambda flat, dt: lay.pack(jax.vmap(ops.predict)(lay.unpack(flat),
-                                                                            dt))),
-        "predict_mean6": jax.jit(lambda flat, dt: jax.vmap(pm6)(lay.unpack(flat), dt)),
-        "predict_m6": jax.jit(m6_flat),
-        "predict_update": jax.jit(pu_flat),
-        "predict_update_rounds": jax.jit(pu_rounds),
-        "pair": jax.jit(lambda flat, rows: jax.vmap(pair_stats(ops.innovation))(
-            lay.unpack(flat), mb.unpack(rows))),
-        "init": jax.jit(lambda x6, P6: lay.pack(jax.vmap(ops.init_from)(x6, P6))),
-    }
+    weighted = None
     if getattr(ops, "update_weighted", None) is not None:
         def puw(flat: jax.Array, dt: jax.Array, rows: jax.Array, betas: jax.Array) -> jax.Array:
             st = jax.vmap(lambda s, d, r, b: ops.update_weighted(ops.predict(s, d), r, b))(
                 lay.unpack(flat), dt, mb.unpack(rows), betas)
             return lay.pack(st)
 
-        out["predict_update_weighted"] = jax.jit(puw)
-    return out
+        weighted = jax.jit(puw)
+    return Kernels(
+        layout=lay,
+        predict=jax.jit(lambda flat, dt: lay.pack(jax.vmap(ops.predict)(lay.unpack(flat), dt))),
+        predict_mean6=jax.jit(lambda flat, dt: jax.vmap(pm6)(lay.unpack(flat), dt)),
+        predict_m6=jax.jit(m6_flat),
+        predict_update=jax.jit(pu_flat),
+        predict_update_rounds=jax.jit(pu_rounds),
+        pair=jax.jit(lambda flat, rows: jax.vmap(pair_stats(ops.innovation))(
+            lay.unpack(flat), mb.unpack(rows))),
+        init=jax.jit(lambda x6, P6: lay.pack(jax.vmap(ops.init_from)(x6, P6))),
+        predict_update_weighted=weighted,
+    )

@@ -57,7 +57,7 @@ class SlotBank:
     def __init__(self, ops, capacity: int = 64):
         self.ops = ops
         self.k = kernels(ops)
-        self.data = np.zeros((capacity, self.k["layout"].width))
+        self.data = np.zeros((capacity, self.k.layout.width))
         self.t_s = np.zeros(capacity)
         self.logw = np.zeros(capacity)
         self.free = list(range(capacity - 1, -1, -1))
@@ -76,7 +76,7 @@ class SlotBank:
             self._grow()
         idx = [self.free.pop() for _ in range(h)]
         x6, P6 = np.asarray(x6, dtype=float), np.asarray(P6, dtype=float)
-        states = chunked(lambda sel: self.k["init"](x6[sel], P6[sel]), h, INIT_CHUNK)
+        states = chunked(lambda sel: self.k.init(x6[sel], P6[sel]), h, INIT_CHUNK)
         self.put(idx, states)
         self.t_s[idx] = t_s
         self.logw[idx] = np.zeros(h) if logw is None else logw
@@ -101,7 +101,7 @@ class SlotBank:
         """Slot estimates predicted to t_s (scalar or (n,)): x6 (n,6), P6 (n,6,6) NumPy."""
         idx = np.asarray(idx, dtype=np.int64)
         dt = np.broadcast_to(t_s - self.t_s[idx], idx.shape)
-        kern = self.k["predict_mean6"]
+        kern = self.k.predict_mean6
         return chunked(lambda sel: kern(self.get(idx[sel]), dt[sel]), len(idx), CHUNK)
 
 

@@ -164,7 +164,7 @@ class _Sample:
             return None
         dt = np.concatenate(at) - bank.t_s[every]
         pred, x6, P6 = gating.chunked(
-            lambda sel: bank.k["predict_m6"](bank.get(every[sel]), dt[sel]), len(every), CHUNK)
+            lambda sel: bank.k.predict_m6(bank.get(every[sel]), dt[sel]), len(every), CHUNK)
         off = 0
         for k, _, tids, status, members, sizes, logw in self.pending:
             xm, Pm = combine(x6[off:off + len(members)], P6[off:off + len(members)], sizes, logw)
@@ -214,7 +214,7 @@ class _Sample:
         si, rj = si[keep], rj[keep]
         if len(si) == 0:
             return None
-        kern = book.bank.k["pair"]
+        kern = book.bank.k.pair
         d2, logdet = gating.chunked(lambda sel: kern(pred[si[sel]], self.packed[idx[rj[sel]]]),
                                     len(si), PAIR_CHUNK)
         bad = ~np.isfinite(d2)

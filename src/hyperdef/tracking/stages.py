@@ -149,7 +149,7 @@ def track_estimates(st: State, rows, pr, t_s):
     pair = np.repeat(np.arange(len(pr)), m)
     slot = slots[np.repeat(first[pr] - np.cumsum(m) + m, m) + np.arange(m.sum())]
     dt = np.asarray(t_s)[pair] - sl.t_s[slot]
-    kern = sl.k["predict_mean6"]
+    kern = sl.k.predict_mean6
     x6, P6 = gating.chunked(lambda sel: kern(sl.get(slot[sel]), dt[sel]), len(slot),
                             PREDICT_CHUNK)
     return mixture_groups(x6, P6, sl.logw[slot], pair, len(pr))
@@ -181,7 +181,7 @@ def gate(st: State, scan: Scan):
     owner = sl.track[slots]
     s = st.tracks.sample[owner]
     dt = scan.per_sample(scan.t0, n_s)[s] - sl.t_s[slots]
-    pred, x6, P6 = gating.chunked(lambda sel: sl.k["predict_m6"](sl.get(slots[sel]), dt[sel]),
+    pred, x6, P6 = gating.chunked(lambda sel: sl.k.predict_m6(sl.get(slots[sel]), dt[sel]),
                                   len(slots), PREDICT_CHUNK)
     sig = np.sqrt(np.clip(np.trace(P6[:, :3, :3], axis1=1, axis2=2), 0, None))
     finite = np.isfinite(x6).all(axis=1) & np.isfinite(sig)
@@ -198,7 +198,7 @@ def gate(st: State, scan: Scan):
     si, rj = si[ok], rj[ok]
     if len(si) == 0:
         return None
-    kern = sl.k["pair"]
+    kern = sl.k.pair
     d2, logdet = gating.chunked(lambda sel: kern(pred[si[sel]], sm.packed[rj[sel]]), len(si),
                                 PAIR_CHUNK)
     bad = ~np.isfinite(d2)

@@ -38,7 +38,7 @@ class Slots:
 
     def __init__(self, ops: FilterOps, capacity: int = 256) -> None:
         self.k = kernels(ops)
-        self.data = np.zeros((capacity, self.k["layout"].width))
+        self.data = np.zeros((capacity, self.k.layout.width))
         self.t_s = np.zeros(capacity)
         self.logw = np.zeros(capacity)
         self.track = np.full(capacity, -1, dtype=np.int64)
@@ -62,7 +62,7 @@ class Slots:
             free = np.flatnonzero(self.track < 0)
         idx = free[:n]
         if n:
-            states = chunked(lambda sel: self.k["init"](x6[sel], P6[sel]), n, INIT_CHUNK)
+            states = chunked(lambda sel: self.k.init(x6[sel], P6[sel]), n, INIT_CHUNK)
             self.put(idx, states)
         self.t_s[idx], self.logw[idx], self.track[idx] = t_s, logw, track
         return idx
@@ -83,7 +83,7 @@ class Slots:
         """Slot estimates predicted to t_s ((n,) or scalar): x6 (n,6), P6 (n,6,6)."""
         slots = np.asarray(slots, dtype=np.int64)
         dt = np.broadcast_to(t_s - self.t_s[slots], slots.shape)
-        kern = self.k["predict_mean6"]
+        kern = self.k.predict_mean6
         return chunked(lambda sel: kern(self.get(slots[sel]), dt[sel]), len(slots),
                        PREDICT_CHUNK)
 
