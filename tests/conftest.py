@@ -7,6 +7,7 @@ explore turns the random search back on for a deliberate hunt.
 
 import os
 
+import pytest
 from hypothesis import settings
 
 import hyperdef  # noqa: F401
@@ -14,3 +15,16 @@ import hyperdef  # noqa: F401
 settings.register_profile("ci", derandomize=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Path of headless Chromium for the browser checks (reports, globe); skips, saying how to
+    get it, where it is not installed (`.ci/run` installs Debian's chromium when it can)."""
+    from hyperdef.viewer.browser import BrowserNotFoundError, find_chromium
+
+    try:
+        return find_chromium()
+    except BrowserNotFoundError as exc:
+        pytest.skip(f"browser check skipped: headless Chromium not found ({exc}); install it "
+                    "(e.g. `apt-get install chromium`) to run it")

@@ -76,17 +76,12 @@ def test_summary_table_fits_or_scrolls_in_its_box(n):
 
 
 @pytest.mark.browser
-def test_report_fits_the_page_in_a_browser(tmp_path):
+def test_report_fits_the_page_in_a_browser(chromium, tmp_path):
+    import campaign_standin
     from campaign_helpers import write_campaign
 
     from hyperdef.campaign.run import run_campaign
-    from hyperdef.viewer.browser import Browser, BrowserNotFoundError, find_chromium
-
-    try:
-        chromium = find_chromium()
-    except BrowserNotFoundError as exc:
-        pytest.skip(f"Chromium is not installed here ({exc})")
-    import campaign_standin
+    from hyperdef.viewer.browser import Browser
 
     path = write_campaign(tmp_path / "c.yaml", samples=8, batch_size=8, chunk_size=8, sweep={
         "parameters": [{"name": "a_rather_long_parameter_name", "path": "duration_s",

@@ -34,11 +34,12 @@ EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z0-9_-]+)\}\s*$")
 
 def _tracked() -> list[str]:
     if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+        pytest.skip("needs git to list the project's tracked files; git is not installed")
     proc = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False)
     files = [f for f in proc.stdout.decode("utf-8", "replace").split("\0") if f]
     if proc.returncode != 0 or not files:
-        pytest.skip("not a git checkout (e.g. an unpacked sdist): nothing to list")
+        pytest.skip("not a git checkout (e.g. an unpacked sdist): there are no tracked files "
+                    "to check; run it in a clone")
     return files
 
 

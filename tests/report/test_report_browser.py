@@ -9,16 +9,6 @@ from hyperdef.report.html import write_report
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from hyperdef.viewer.browser import BrowserNotFoundError, find_chromium
-
-    try:
-        return find_chromium()
-    except BrowserNotFoundError as exc:
-        pytest.skip(f"Chromium is not installed here ({exc})")
-
-
 def test_report_opens_with_every_figure_and_no_console_error(chromium, tmp_path):
     from hyperdef.viewer.browser import Browser
 

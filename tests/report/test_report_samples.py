@@ -56,13 +56,9 @@ def test_one_sample_says_so_and_several_are_drawn(tmp_path):
 
 
 @pytest.mark.browser
-def test_multi_sample_report_in_chromium(tmp_path):
-    from hyperdef.viewer.browser import Browser, BrowserNotFoundError, find_chromium
+def test_multi_sample_report_in_chromium(chromium, tmp_path):
+    from hyperdef.viewer.browser import Browser
 
-    try:
-        chromium = find_chromium()
-    except BrowserNotFoundError as exc:
-        pytest.skip(f"Chromium is not installed here ({exc})")
     write_run(tmp_path)
     _metrics().to_parquet(tmp_path / "metrics.parquet", index=False)
     report = write_report(tmp_path)
