@@ -70,6 +70,10 @@ def test_run_report_appends_the_sensitivities_section(base_run, tmp_path):
     assert "Sensitivities (smooth surrogate)" not in plain
     html = write_run_report(folder, {"per_threat": [], "not_differentiated": ["geo-1"]})
     text = html.read_text()
+    # The two writes may straddle a minute, so the "report written" stamp is not compared.
+    stamp = re.compile(r"report written \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+    assert stamp.search(plain) and stamp.search(text)
+    plain, text = stamp.sub("", plain), stamp.sub("", text)
     assert text.startswith(plain.split("</body>")[0]) and text.endswith("</body></html>\n")
     assert "Sensitivities (smooth surrogate)" in text and "Not differentiated: geo-1." in text
 
