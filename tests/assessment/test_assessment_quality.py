@@ -49,7 +49,7 @@ def test_products_and_engagement_use_only_estimates_that_pass_both_gates():
     # the reason of the gate it fails, the covariance gate first.
     import pandas as pd
 
-    from hyperdef.assessment.summary import _gate_reasons
+    from hyperdef.assessment.quality import gate_reasons
 
     t = np.arange(0.0, 12.0, 2.0)
     x = np.zeros((1, t.size, 6))
@@ -58,7 +58,7 @@ def test_products_and_engagement_use_only_estimates_that_pass_both_gates():
     cols = np.array([-1, 0, 0, 0, 0, 0])
     nis = pd.DataFrame({"t_s": t[1:], "track": 7, "dof": 2,
                         "nis": [1.0, 2.0, 3.0, 60.0, 2.0]})
-    reasons = _gate_reasons(t, x, P, cols, np.array([7]), nis, QualityGate(nis_window=3))
+    reasons = gate_reasons(t, x, P, cols, np.array([7]), nis, QualityGate(nis_window=3))
     assert reasons[0] is None and reasons[2] is None
     assert reasons[1] == "track not converged: position 1σ 100.0 km > 15.0 km"
     assert reasons[4].startswith("innovations inconsistent: NIS 65.0 over the last 3 updates")

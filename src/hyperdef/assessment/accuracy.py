@@ -14,14 +14,16 @@ posterior Cramér–Rao bound — Tichavský, Muravchik & Nehorai 1998, IEEE T-S
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from jax.typing import ArrayLike
 from scipy.optimize import linear_sum_assignment
 from scipy.stats import chi2
 
 
-def rmse_vs_time(est, true):
+def rmse_vs_time(est: ArrayLike, true: ArrayLike) -> np.ndarray:
     """Root-mean-square error over Monte Carlo runs at each time.
 
     est, true: (N, T, d) estimates and truth (same units, e.g. ECEF m); NaN where absent.
@@ -32,7 +34,7 @@ def rmse_vs_time(est, true):
         return np.sqrt(np.nanmean(e2, axis=0)) if e2.size else np.zeros(0)
 
 
-def nees(err, P):  # noqa: N803 — P is the standard symbol
+def nees(err: ArrayLike, P: ArrayLike) -> np.ndarray:  # noqa: N803 — P is the standard symbol
     """Normalised estimation error squared εᵀ P⁻¹ ε.
 
     err: (..., n) estimation error x̂ − x; P: (..., n, n) the filter's covariance.
@@ -52,19 +54,20 @@ def nees(err, P):  # noqa: N803 — P is the standard symbol
     return out
 
 
-def _nees_one(e, P):  # noqa: N803
+def _nees_one(e: np.ndarray, P: np.ndarray) -> float:  # noqa: N803
     try:
         return float(e @ np.linalg.solve(P, e))
     except np.linalg.LinAlgError:
         return np.nan
 
 
-def nis(nu, S):  # noqa: N803 — S is the standard symbol
+def nis(nu: ArrayLike, S: ArrayLike) -> np.ndarray:  # noqa: N803 — S is the standard symbol
     """Normalised innovation squared νᵀ S⁻¹ ν: nu (..., m), S (..., m, m) -> (...)."""
     return nees(nu, S)
 
 
-def chi2_bounds(dof: int, n_runs: int = 1, probability: float = 0.95):
+def chi2_bounds(dof: int, n_runs: int = 1,
+                probability: float = 0.95) -> tuple[float, float]:
     """Two-sided acceptance interval of the average of n_runs independent χ²(dof) values.
 
     n_runs·mean ~ χ²(n_runs·dof) (Bar-Shalom et al. 2001, Eq. 5.4.2-5), so the interval is
@@ -76,18 +79,19 @@ def chi2_bounds(dof: int, n_runs: int = 1, probability: float = 0.95):
     return chi2.ppf(a, n) / n_runs, chi2.ppf(1.0 - a, n) / n_runs
 
 
-def _points(X):  # noqa: N803
+def _points(X: ArrayLike) -> np.ndarray:  # noqa: N803
     """(k, d) float array of points; an empty input becomes (0, 3)."""
     X = np.asarray(X, float)
     return X.reshape(0, 3) if X.size == 0 else X.reshape(-1, X.shape[-1])
 
 
-def _cutoff_costs(X, Y, c, p):  # noqa: N803
+def _cutoff_costs(X: np.ndarray, Y: np.ndarray, c: float,  # noqa: N803
+                  p: float) -> np.ndarray:
     d = np.linalg.norm(X[:, None, :] - Y[None, :, :], axis=-1)
     return np.minimum(d, c) ** p
 
 
-def ospa(X, Y, *, c: float, p: float = 1.0) -> float:  # noqa: N803
+def ospa(X: ArrayLike, Y: ArrayLike, *, c: float, p: float = 1.0) -> float:  # noqa: N803
     """OSPA distance between two finite sets of points (Schuhmacher et al. 2008, Eq. 3).
 
     X: (m, d), Y: (n, d) points (e.g. ECEF positions [m]); c: cut-off [same unit]; p ≥ 1.
@@ -124,7 +128,8 @@ class Gospa:
     n_false: int
 
 
-def gospa(X, Y, *, c: float, p: float = 1.0, alpha: float = 2.0) -> Gospa:  # noqa: N803
+def gospa(X: ArrayLike, Y: ArrayLike, *, c: float, p: float = 1.0,  # noqa: N803
+          alpha: float = 2.0) -> Gospa:
     """GOSPA between estimates X (m, d) and truth Y (n, d) (Rahmathullah et al. 2017, Eq. 1).
 
     d = ( min_π Σ_i d_c(x_i, y_π(i))^p + (c^p/α)·|m − n| )^(1/p), d_c = min(d, c), α ∈ (0, 2].
@@ -151,7 +156,9 @@ def gospa(X, Y, *, c: float, p: float = 1.0, alpha: float = 2.0) -> Gospa:  # no
                  n_missed=n - n_pairs, n_false=m - n_pairs)
 
 
-def set_metric_vs_time(est, true, metric: str = "ospa", **kw) -> np.ndarray:
+# kw: the set metric's own keyword options (c, p, alpha), passed through as given.
+def set_metric_vs_time(est: ArrayLike, true: ArrayLike, metric: str = "ospa",
+                       **kw: Any) -> np.ndarray:
     """OSPA or GOSPA distance at every time step.
 
     est: (K, T, d) estimated points (tracks), NaN where a track does not exist at that time;
@@ -168,7 +175,7 @@ def set_metric_vs_time(est, true, metric: str = "ospa", **kw) -> np.ndarray:
     return out
 
 
-def track_purity(assignments: pd.DataFrame, truth_id) -> pd.DataFrame:
+def track_purity(assignments: pd.DataFrame | None, truth_id: ArrayLike) -> pd.DataFrame:
     """Per-track purity: the share of a track's detections that come from its dominant source.
 
     assignments: DataFrame (sample, detection, track_id) as in TrackSet.assignments;
@@ -191,7 +198,8 @@ def track_purity(assignments: pd.DataFrame, truth_id) -> pd.DataFrame:
                          "truth_id": best["src"].to_numpy(), "purity": best["k"].to_numpy() / n})
 
 
-def pcrb(P0, F, Q, info_meas):  # noqa: N803
+def pcrb(P0: ArrayLike, F: ArrayLike, Q: ArrayLike,  # noqa: N803
+         info_meas: ArrayLike) -> np.ndarray:
     """Posterior Cramér–Rao bound of a single target with linear-Gaussian motion.
 
     Tichavský et al. (1998) recursion for x_{k+1} = F_k x_k + w_k, w ~ N(0, Q_k), specialised to
@@ -216,7 +224,7 @@ def pcrb(P0, F, Q, info_meas):  # noqa: N803
     return np.asarray(out)
 
 
-def measurement_information(H, R):  # noqa: N803
+def measurement_information(H: ArrayLike, R: ArrayLike) -> np.ndarray:  # noqa: N803
     """Fisher information HᵀR⁻¹H of one measurement: H (..., m, n), R (..., m, m) -> (..., n, n)."""
     H, R = np.asarray(H, float), np.asarray(R, float)
     return np.einsum("...mi,...mk,...kj->...ij", H, np.linalg.inv(R), H)

@@ -22,13 +22,15 @@ Definitions (the ones reported by `hyperdef run --json` and the HTML report):
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping
 
 import numpy as np
+from jax.typing import ArrayLike
 
 FIRM = 2  # TrackSet.state code of a firm (confirmed) track
 
 
-def step_weights_s(t_s) -> np.ndarray:
+def step_weights_s(t_s: ArrayLike) -> np.ndarray:
     """(T,) duration each grid time stands for [s]: t[i+1] − t[i], the last repeats the previous."""
     t = np.asarray(t_s, np.float64)
     if t.size < 2:
@@ -37,7 +39,7 @@ def step_weights_s(t_s) -> np.ndarray:
     return np.append(d, d[-1])
 
 
-def intervals(t_s, mask) -> list[list[float]]:
+def intervals(t_s: ArrayLike, mask: ArrayLike) -> list[list[float]]:
     """Contiguous runs of True as [[t_first, t_last + weight], …] [s] (a grid time covers its step).
 
     t_s: (T,) grid [s]; mask: (T,) bool.
@@ -52,7 +54,8 @@ def intervals(t_s, mask) -> list[list[float]]:
     return [[float(t[a]), float(t[b] + w[b])] for a, b in zip(starts, stops, strict=True)]
 
 
-def holder_timeline(state, track_ids, threat_track_ids) -> np.ndarray:
+def holder_timeline(state: ArrayLike, track_ids: ArrayLike,
+                    threat_track_ids: Iterable[int]) -> np.ndarray:
     """(T,) id of the firm track holding a threat at each grid time, −1 where none does.
 
     state: (K, T) int TrackSet states of one sample; track_ids: (K,) ids of those tracks;
@@ -118,7 +121,8 @@ class Custody:
     timeline: CustodyTimeline
 
 
-def custody(t_s, in_flight, holder, detected_by_sensor: dict | None = None) -> Custody:
+def custody(t_s: ArrayLike, in_flight: ArrayLike, holder: ArrayLike,
+            detected_by_sensor: Mapping[str, ArrayLike] | None = None) -> Custody:
     """Custody figures and timelines of one threat in one sample.
 
     Args:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.atmosphere.model import atmosphere as atmosphere_model
 from hyperdef.dynamics.eom import aero_accel_mps2, altitude_and_up, frame_accel_mps2
@@ -53,12 +55,18 @@ class FlightOptions:
     record_steps: int = 4096  # coasted paths are kept for 4096 steps (2.3 h at 2 s)
 
 
+# The RK4 loop's carry: (step, y, alt, alive, r_hit, t_hit, hit, path) (`_fly`).
+Carry = tuple[jax.Array, jax.Array, jax.Array, jax.Array, jax.Array, jax.Array, jax.Array,
+              jax.Array]
+
+
 @functools.lru_cache(maxsize=8)
-def _rhs(atmosphere: str, earth: EarthModel):
+def _rhs(atmosphere: str,
+         earth: EarthModel) -> Callable[[jax.Array, jax.Array, jax.Array], jax.Array]:
     """One vehicle's dy/dt with p = (beta, L/D, bank, t_switch): bank held until t_switch."""
     density = atmosphere_model(atmosphere)
 
-    def rhs(t, y, p):
+    def rhs(t: jax.Array, y: jax.Array, p: jax.Array) -> jax.Array:
         r, v = y[:3], y[3:6]
         alt, _ = altitude_and_up(r, earth)
         rho = density(jnp.maximum(alt, 0.0)).density_kgpm3
@@ -70,7 +78,9 @@ def _rhs(atmosphere: str, earth: EarthModel):
 
 
 @functools.partial(jax.jit, static_argnames=("atmosphere", "earth", "n_record"))
-def _fly(y0, params, dt_s, max_steps, *, atmosphere, earth, n_record):
+def _fly(y0: jax.Array, params: jax.Array, dt_s: jax.Array, max_steps: jax.Array, *,
+         atmosphere: str, earth: EarthModel,
+         n_record: int) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """RK4 (the threats' `rk4_step`) on a fixed step until every vehicle is on the ground.
 
     y0 (N, 6), params (N, 4). Returns r_hit (N, 3) ground point [m] (altitude crossing placed by
@@ -79,19 +89,22 @@ def _fly(y0, params, dt_s, max_steps, *, atmosphere, earth, n_record):
     A while-loop stops as soon as all have landed, so the horizon costs nothing when unused.
     """
     rhs = _rhs(atmosphere, earth)
-    step = jax.vmap(lambda t, y, p: rk4_step(rhs, t, y, dt_s, p), in_axes=(None, 0, 0))
+    def one_step(t: jax.Array, y: jax.Array, p: jax.Array) -> jax.Array:
+        return rk4_step(rhs, t, y, dt_s, p)
+
+    step = jax.vmap(one_step, in_axes=(None, 0, 0))
     alt0, _ = altitude_and_up(y0[:, :3], earth)
     n = y0.shape[0]
     path = jnp.full((n, n_record, 3), jnp.nan)
     if n_record:
         path = path.at[:, 0].set(y0[:, :3])
-    carry0 = (jnp.int32(0), y0, alt0, alt0 > 0.0, jnp.zeros((n, 3)), jnp.zeros(n),
+    carry0: Carry = (jnp.int32(0), y0, alt0, alt0 > 0.0, jnp.zeros((n, 3)), jnp.zeros(n),
               jnp.zeros(n, bool), path)
 
-    def cond(c):
+    def cond(c: Carry) -> jax.Array:
         return (c[0] < max_steps) & jnp.any(c[3])
 
-    def body(c):
+    def body(c: Carry) -> Carry:
         k, y, alt, alive, r_hit, t_hit, hit, path = c
         y_new = step(k * dt_s, y, params)
         alt_new, _ = altitude_and_up(y_new[:, :3], earth)
@@ -112,8 +125,9 @@ def _fly(y0, params, dt_s, max_steps, *, atmosphere, earth, n_record):
     return r_hit, t_hit, hit, path
 
 
-def fly_to_ground(y0, params, *, atmosphere: str, earth: EarthModel = WGS84,
-                  options: FlightOptions = FlightOptions()):
+def fly_to_ground(y0: ArrayLike, params: np.ndarray, *, atmosphere: str,
+                  earth: EarthModel = WGS84, options: FlightOptions = FlightOptions(),
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fly N unpowered vehicles to the ground.
 
     y0: (N, 6) ECEF state [m, m/s]; params: (N, 4) [β kg/m², L/D, bank rad, switch time s
@@ -141,8 +155,9 @@ def _bucket(n: int) -> int:
     return max(16, 1 << (int(n) - 1).bit_length())
 
 
-def coast(y0, t0_s, vehicle: VehicleClass, t_grid_s, *, atmosphere: str,
-          earth: EarthModel = WGS84, options: FlightOptions = FlightOptions()):
+def coast(y0: ArrayLike, t0_s: ArrayLike, vehicle: VehicleClass, t_grid_s: ArrayLike, *,
+          atmosphere: str, earth: EarthModel = WGS84,
+          options: FlightOptions = FlightOptions()) -> np.ndarray:
     """(G, T, 3) positions [m, ECEF] on t_grid_s (T,) of G states y0 (G, 6) released at t0_s (G,)
     and flown unpowered at zero bank with the vehicle class; NaN before t0 and after impact.
     Positions between integration steps are interpolated linearly (steps of options.step_s)."""
@@ -162,7 +177,8 @@ def coast(y0, t0_s, vehicle: VehicleClass, t_grid_s, *, atmosphere: str,
     return out
 
 
-def _fill(out, lo, path, t0, t, step_s):
+def _fill(out: np.ndarray, lo: int, path: np.ndarray, t0: np.ndarray, t: np.ndarray,
+          step_s: float) -> None:
     """Interpolate recorded paths (k, n_rec, 3) at steps of step_s from t0 onto the grid t."""
     n_rec = path.shape[1]
     for j in range(len(path)):

@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.assessment.flyout import FlightOptions, VehicleClass, fly_to_ground
 from hyperdef.assessment.ground import (
@@ -58,7 +59,7 @@ class FootprintOptions:
     # cubature states that is 949 trajectories, inside one 1024 batch. Of the layouts of that
     # size tried, this one (denser in time than in bank) contained the most dispersed impacts.
     bank_levels: int = 4  # bank magnitudes per side, evenly up to max_bank_deg
-    switch_s: tuple = (30.0, 75.0, 130.0, 200.0, 290.0, 400.0, 540.0, 720.0, 1.0e9)
+    switch_s: tuple[float, ...] = (30.0, 75.0, 130.0, 200.0, 290.0, 400.0, 540.0, 720.0, 1.0e9)
     azimuth_bins: int = 90
 
 
@@ -96,7 +97,7 @@ class ReachableFootprint:
     reached: int
 
 
-def cubature_points(mean, cov):
+def cubature_points(mean: ArrayLike, cov: np.ndarray) -> np.ndarray:
     """(2n+1, n) points: mean, then mean ± √n·columns of a square root of cov; weights of the
     2n outer points are 1/2n (the mean's is 0). Negative eigenvalues (round-off) are clipped."""
     mean = np.asarray(mean, np.float64)
@@ -106,12 +107,12 @@ def cubature_points(mean, cov):
     return np.concatenate([mean[None], mean + root.T, mean - root.T])
 
 
-def _ground_point(r_ecef_m, earth):
+def _ground_point(r_ecef_m: ArrayLike, earth: EarthModel) -> tuple[float, float]:
     lat, lon, _ = ecef_to_geodetic(np.asarray(r_ecef_m, np.float64), earth)
     return float(lat), float(lon)
 
 
-def predict_impact(x6, P6, vehicle: VehicleClass, *, atmosphere: str,
+def predict_impact(x6: ArrayLike, P6: ArrayLike, vehicle: VehicleClass, *, atmosphere: str,
                    earth: EarthModel = WGS84,
                    options: FootprintOptions = FootprintOptions()) -> ImpactPrediction | None:
     """Predicted impact point and its covariance from a track estimate.
@@ -157,7 +158,8 @@ def impact_nees(prediction: ImpactPrediction, lat_deg: float, lon_deg: float) ->
     return float(e @ np.linalg.solve(np.asarray(prediction.cov_en_km2), e))
 
 
-def ellipse_polygon(prediction: ImpactPrediction, *, chi2: float = CHI2_2DOF_95, n: int = 48):
+def ellipse_polygon(prediction: ImpactPrediction, *, chi2: float = CHI2_2DOF_95,
+                    n: int = 48) -> tuple[list[list[float]], float]:
     """Confidence ellipse of a predicted impact as ([[lat_deg, lon_deg], …], area_km2)."""
     c = np.asarray(prediction.cov_en_km2)
     w, v = np.linalg.eigh(c)
@@ -180,7 +182,7 @@ def bank_schedules(vehicle: VehicleClass, options: FootprintOptions) -> np.ndarr
     return np.asarray(rows, np.float64)
 
 
-def reachable_footprint(x6, P6, vehicle: VehicleClass, *, atmosphere: str,
+def reachable_footprint(x6: ArrayLike, P6: np.ndarray, vehicle: VehicleClass, *, atmosphere: str,
                         earth: EarthModel = WGS84,
                         options: FootprintOptions = FootprintOptions()
                         ) -> ReachableFootprint | None:

@@ -12,12 +12,15 @@ kernels (`hyperdef.earth.distance`), so the antimeridian and the poles need no s
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
+from jax.typing import ArrayLike
 
 from hyperdef.constants import R_EARTH_MEAN_M
 from hyperdef.earth.distance import destination, great_circle_m, initial_bearing_rad
 
 
-def to_local_km(lat_rad, lon_rad, lat0_rad, lon0_rad):
+def to_local_km(lat_rad: ArrayLike, lon_rad: ArrayLike, lat0_rad: ArrayLike,
+                lon0_rad: ArrayLike) -> np.ndarray:
     """(…, 2) azimuthal-equidistant (east, north) [km] of points about (lat0, lon0) on the mean
     sphere (Snyder 1987, §25): distance and initial bearing along the great circle."""
     d = np.asarray(great_circle_m(lat0_rad, lon0_rad, lat_rad, lon_rad)) / 1e3
@@ -25,7 +28,8 @@ def to_local_km(lat_rad, lon_rad, lat0_rad, lon0_rad):
     return np.stack([d * np.sin(az), d * np.cos(az)], axis=-1)
 
 
-def from_local_km(en_km, lat0_rad, lon0_rad):
+def from_local_km(en_km: ArrayLike, lat0_rad: ArrayLike,
+                  lon0_rad: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Inverse of `to_local_km`: (…, 2) (east, north) [km] → (lat_rad, lon_rad)."""
     en = np.asarray(en_km, np.float64)
     dist_m = np.hypot(en[..., 0], en[..., 1]) * 1e3
@@ -34,7 +38,8 @@ def from_local_km(en_km, lat0_rad, lon0_rad):
     return np.asarray(lat), np.asarray(lon)
 
 
-def star_polygon(lat_rad, lon_rad, lat0_rad, lon0_rad, bins: int):
+def star_polygon(lat_rad: ArrayLike, lon_rad: ArrayLike, lat0_rad: float, lon0_rad: float,
+                 bins: int) -> list[list[float]]:
     """Star-shaped hull about an origin: the farthest point in each occupied azimuth bin, joined in
     azimuth order; when those points leave an angular gap wider than 180° (the origin is outside
     their fan, as behind a glider) the origin closes the ring across that gap.
@@ -50,11 +55,11 @@ def star_polygon(lat_rad, lon_rad, lat0_rad, lon0_rad, bins: int):
     az = np.asarray(initial_bearing_rad(lat0_rad, lon0_rad, np.where(ok, lat_rad, 0.0),
                                         np.where(ok, lon_rad, 0.0)))
     k = np.where(ok, np.minimum((az / (2.0 * np.pi) * bins).astype(int), bins - 1), -1)
-    keep = []
+    farthest = []
     for b in np.unique(k[ok]):
         sel = np.flatnonzero(k == b)
-        keep.append(sel[np.argmax(d[sel])])
-    keep = np.asarray(keep)
+        farthest.append(sel[np.argmax(d[sel])])
+    keep = np.asarray(farthest)
     keep = keep[np.argsort(az[keep])]
     # Sampled schedules leave the envelope jagged between samples: lift each bin's radius to the
     # largest of it and its occupied neighbours (a max filter of ±1 bin), a conservative fill.
@@ -79,7 +84,7 @@ def star_polygon(lat_rad, lon_rad, lat0_rad, lon0_rad, bins: int):
     return continuous_ring(ring)
 
 
-def continuous_ring(ring) -> list:
+def continuous_ring(ring: npt.ArrayLike) -> list[list[float]]:
     """The ring [[lat_deg, lon_deg], …] with longitudes unwrapped so that consecutive vertices
     (and the closing edge) differ by less than 180°; the first vertex keeps its value.
 
@@ -97,14 +102,15 @@ def continuous_ring(ring) -> list:
     return [[float(a), float(b)] for a, b in zip(p[:, 0], lon, strict=True)]
 
 
-def _centre(lat_deg, lon_deg):
+def _centre(lat_deg: np.ndarray, lon_deg: np.ndarray) -> tuple[float, float]:
     """Spherical centroid direction of points [deg] → (lat_rad, lon_rad)."""
     la, lo = np.radians(lat_deg), np.radians(lon_deg)
     u = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], -1).sum(0)
     return float(np.arctan2(u[2], np.hypot(u[0], u[1]))), float(np.arctan2(u[1], u[0]))
 
 
-def lambert_xy_km(lat_rad, lon_rad, lat0_rad, lon0_rad, radius_km=R_EARTH_MEAN_M / 1e3):
+def lambert_xy_km(lat_rad: ArrayLike, lon_rad: ArrayLike, lat0_rad: float, lon0_rad: float,
+                  radius_km: float = R_EARTH_MEAN_M / 1e3) -> np.ndarray:
     """(…, 2) Lambert azimuthal equal-area (x east, y north) [km] (Snyder 1987, Eqs. 24-2/24-3)."""
     dlon = lon_rad - lon0_rad
     cosc = (np.sin(lat0_rad) * np.sin(lat_rad)
@@ -116,7 +122,7 @@ def lambert_xy_km(lat_rad, lon_rad, lat0_rad, lon0_rad, radius_km=R_EARTH_MEAN_M
     return np.stack([x, y], axis=-1)
 
 
-def polygon_area_km2(polygon) -> float:
+def polygon_area_km2(polygon: npt.ArrayLike) -> float:
     """Area [km²] of a ring [[lat_deg, lon_deg], …] on the mean sphere (equal-area shoelace)."""
     p = np.asarray(polygon, np.float64)
     if len(p) < 3:
@@ -127,7 +133,8 @@ def polygon_area_km2(polygon) -> float:
     return float(0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
 
 
-def polygon_contains(polygon, lat_deg: float, lon_deg: float) -> bool:
+def polygon_contains(polygon: npt.ArrayLike, lat_deg: float,
+                     lon_deg: float) -> bool:
     """True if the point lies inside the ring (even-odd rule on the equal-area projection)."""
     p = np.asarray(polygon, np.float64)
     if len(p) < 3:

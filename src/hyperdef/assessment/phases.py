@@ -16,13 +16,14 @@ Phases (from truth only, on the grid; each in-flight step in exactly one):
 from __future__ import annotations
 
 import numpy as np
+from jax.typing import ArrayLike
 
 PHASES = ("boost", "midcourse", "terminal")
 TERMINAL_S = 60.0  # the last minute before impact
 
 
-def phase_masks(t_s, speed_mps, in_flight, *, impacted: bool, t_end_s: float,
-                terminal_s: float = TERMINAL_S) -> dict:
+def phase_masks(t_s: ArrayLike, speed_mps: ArrayLike, in_flight: ArrayLike, *, impacted: bool,
+                t_end_s: float, terminal_s: float = TERMINAL_S) -> dict[str, np.ndarray]:
     """{phase: (T,) bool} over the grid; the three masks partition the in-flight steps.
 
     t_s: (T,) grid [s]; speed_mps: (T,) truth speed [m/s] (NaN out of flight); in_flight: (T,)

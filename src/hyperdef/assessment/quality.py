@@ -21,8 +21,11 @@ thousand products). The NIS rows are those of the run's `nis.parquet`
 from __future__ import annotations
 
 import dataclasses
+from typing import cast
 
 import numpy as np
+import pandas as pd
+from jax.typing import ArrayLike
 from scipy.stats import chi2
 
 
@@ -36,7 +39,7 @@ class QualityGate:
     nis_probability: float = 0.999  # χ² quantile above which the innovations are inconsistent
 
 
-def withheld_reason(P6, gate: QualityGate = QualityGate()) -> str | None:
+def withheld_reason(P6: ArrayLike, gate: QualityGate = QualityGate()) -> str | None:
     """None when the estimate passes the gate, else a sentence saying why it is withheld.
 
     P6: (6, 6) covariance of ECEF position [m²] and velocity [m²/s²].
@@ -55,7 +58,8 @@ def withheld_reason(P6, gate: QualityGate = QualityGate()) -> str | None:
     return None
 
 
-def innovation_reason(nis, dof, gate: QualityGate = QualityGate()) -> str | None:
+def innovation_reason(nis: ArrayLike, dof: ArrayLike,
+                      gate: QualityGate = QualityGate()) -> str | None:
     """None when the track's latest innovations are consistent, else why the product is withheld.
 
     nis: (n,) NIS of the track's updates up to the product's time, oldest first [-];
@@ -74,3 +78,28 @@ def innovation_reason(nis, dof, gate: QualityGate = QualityGate()) -> str | None
         return (f"innovations inconsistent: NIS {total:.1f} over the last {nis.size} updates > "
                 f"{limit:.1f} (χ²({k:.0f}) {gate.nis_probability:.1%} quantile)")
     return None
+
+
+def gate_reasons(t_s: np.ndarray, x: np.ndarray, P: np.ndarray, holder_cols: np.ndarray,
+                 track_ids: np.ndarray, nis: pd.DataFrame | None,
+                 gate: QualityGate) -> list[str | None]:
+    """(T,) why the holder's estimate at each grid time fails `quality` (None: it passes, or no
+    holder): covariance size first, then the NIS of the holder's latest updates up to that time.
+    nis: the sample's NIS rows (`run_metrics.nis_table`) or None (no innovation gate)."""
+    reasons: list[str | None] = [None] * len(t_s)
+    by_track: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    if nis is not None and len(nis):
+        for tid, g in nis.sort_values("t_s", kind="stable").groupby("track"):
+            # groupby keys are untyped scalars; track ids are integers.
+            by_track[int(cast(int, tid))] = (g["t_s"].to_numpy(), g["nis"].to_numpy(),
+                                             g["dof"].to_numpy())
+    for i in np.flatnonzero(holder_cols >= 0):
+        k = int(holder_cols[i])
+        why = ("track estimate not finite" if not np.all(np.isfinite(x[k, i]))
+               else withheld_reason(P[k, i], gate))
+        rows = by_track.get(int(track_ids[k]))
+        if why is None and rows is not None:
+            n = int(np.searchsorted(rows[0], t_s[i] + 1e-9, side="right"))
+            why = innovation_reason(rows[1][:n], rows[2][:n], gate)
+        reasons[i] = why
+    return reasons

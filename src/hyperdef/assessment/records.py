@@ -11,6 +11,7 @@ metrics.parquet and the campaign rows turn the records into plain values at thei
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from hyperdef.assessment.custody import CustodyTimeline
 from hyperdef.assessment.engagement import EngagementWindow
@@ -95,7 +96,8 @@ class ThreatAssessment:
     engagement_window_s: dict[str, float]
     defended_area_arrival_t_s: dict[str, float | None]
 
-    def to_dict(self) -> dict:
+    # summary.json's object: field values of mixed types (JSON-made at the io edge).
+    def to_dict(self) -> dict[str, Any]:
         """The record as summary.json writes it: footprint times as keys in `%g` form."""
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         out["footprint_area_km2_at"] = {f"{t:g}": a for t, a in self.footprint_area_km2_at.items()}
@@ -110,7 +112,7 @@ class ThreatTimeline:
     event_t_s: float | None
     warning_to: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The record as summary.json writes it: the custody intervals at the top level."""
         return {**{f.name: getattr(self.custody, f.name)
                    for f in dataclasses.fields(self.custody)},

@@ -28,14 +28,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+import pandas as pd
 
 from hyperdef.assessment import custody as cu
 from hyperdef.assessment import engagement as en
 from hyperdef.assessment import footprint as fp
-from hyperdef.assessment.flyout import VehicleClass, coast
-from hyperdef.assessment.quality import QualityGate, innovation_reason, withheld_reason
+from hyperdef.assessment.flyout import VehicleClass
+from hyperdef.assessment.quality import QualityGate, gate_reasons, withheld_reason
 from hyperdef.assessment.records import (
     EXTRAPOLATION,
     Assessment,
@@ -46,9 +49,28 @@ from hyperdef.assessment.records import (
     WithheldEstimates,
     WithheldFootprint,
 )
-from hyperdef.assessment.warning import arrival_time_s, warning_times
+from hyperdef.assessment.warning import DefendedAreaSpec, arrival_time_s, warning_times
 from hyperdef.earth.geodetic import ecef_to_geodetic
+from hyperdef.earth.model import EarthModel
 from hyperdef.status import Status
+
+if TYPE_CHECKING:
+    from hyperdef.sensors.observe import Observation
+    from hyperdef.threats.truth import Truth
+    from hyperdef.time import Epoch
+    from hyperdef.tracking.trackset import TrackSet
+
+
+class AssessedScenario(Protocol):
+    """What `assess` reads of a scenario: the kernels take no scenario (schema) type, so this
+    names the fields (a hyperdef.scenario.schema.Scenario has them)."""
+
+    @property
+    def defended_areas(self) -> Sequence[DefendedAreaSpec]: ...
+    @property
+    def interceptors(self) -> Sequence[en.InterceptorSite]: ...
+    @property
+    def atmosphere(self) -> str: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,14 +88,14 @@ class AssessOptions:
     quality: QualityGate = QualityGate()  # track-derived products need a converged estimate
 
 
-def _first_detection(detections, sample_id: int, o: int):
+def _first_detection(detections: pd.DataFrame | None, sample_id: int, o: int) -> float | None:
     if detections is None or len(detections) == 0:
         return None
     rows = detections[(detections["sample"] == sample_id) & (detections["truth_id"] == o)]
     return float(rows["t_s"].min()) if len(rows) else None
 
 
-def _vehicle(truth, s, o, opts: AssessOptions) -> VehicleClass:
+def _vehicle(truth: Truth, s: int, o: int, opts: AssessOptions) -> VehicleClass:
     """The defence's assumed vehicle class: the threat's own (sample) β and L/D — the class is
     taken as known from intelligence; only the state comes from the track."""
     beta = float(np.asarray(truth.beta_kgpm2)[s, o])
@@ -85,7 +107,7 @@ def _vehicle(truth, s, o, opts: AssessOptions) -> VehicleClass:
     return VehicleClass(beta, ld, opts.max_bank_deg)
 
 
-def _footprint_indices(t_s, holder, opts: AssessOptions) -> list[int]:
+def _footprint_indices(t_s: np.ndarray, holder: np.ndarray, opts: AssessOptions) -> list[int]:
     held = np.flatnonzero(holder >= 0)
     if held.size == 0:
         return []
@@ -98,33 +120,15 @@ def _footprint_indices(t_s, holder, opts: AssessOptions) -> list[int]:
     return idx
 
 
-def _gate_reasons(t_s, x, P, holder_cols, track_ids, nis, gate: QualityGate) -> list:
-    """(T,) why the holder's estimate at each grid time fails `quality` (None: it passes, or no
-    holder): covariance size first, then the NIS of the holder's latest updates up to that time.
-    nis: the sample's NIS rows (`run_metrics.nis_table`) or None (no innovation gate)."""
-    reasons = [None] * len(t_s)
-    by_track = {}
-    if nis is not None and len(nis):
-        for tid, g in nis.sort_values("t_s", kind="stable").groupby("track"):
-            by_track[int(tid)] = (g["t_s"].to_numpy(), g["nis"].to_numpy(), g["dof"].to_numpy())
-    for i in np.flatnonzero(holder_cols >= 0):
-        k = int(holder_cols[i])
-        why = ("track estimate not finite" if not np.all(np.isfinite(x[k, i]))
-               else withheld_reason(P[k, i], gate))
-        rows = by_track.get(int(track_ids[k]))
-        if why is None and rows is not None:
-            n = int(np.searchsorted(rows[0], t_s[i] + 1e-9, side="right"))
-            why = innovation_reason(rows[1][:n], rows[2][:n], gate)
-        reasons[i] = why
-    return reasons
-
-
-def _footprints(name, kind, t_s, x, P, holder_cols, vehicle, atmosphere, earth, opts,
-                withheld=None, reasons=None):
+def _footprints(name: str, kind: str, t_s: np.ndarray, x: np.ndarray, P: np.ndarray,
+                holder_cols: np.ndarray, vehicle: VehicleClass, atmosphere: str,
+                earth: EarthModel, opts: AssessOptions,
+                withheld: list[WithheldFootprint] | None = None,
+                reasons: list[str | None] | None = None) -> list[Footprint]:
     """[Footprint] of one threat at its footprint times; x (K,T,6), P (K,T,6,6) of the sample.
-    Times whose estimate fails the quality gate (`reasons`, from `_gate_reasons`; None: the
+    Times whose estimate fails the quality gate (`reasons`, from `quality.gate_reasons`; None: the
     covariance gate alone) are appended to `withheld` as `WithheldFootprint`."""
-    out = []
+    out: list[Footprint] = []
     withheld = [] if withheld is None else withheld
     if kind == "cruise":  # powered flight: an unpowered prediction would mislead
         return out
@@ -156,35 +160,8 @@ def _footprints(name, kind, t_s, x, P, holder_cols, vehicle, atmosphere, earth, 
     return out
 
 
-def _predicted_positions(t_s, x, holder_cols, vehicle, atmosphere, earth, opts):
-    """(T,3) threat position the defence believes: the holding firm track's estimate, and where
-    custody lapsed after the first firm track, the last estimate coasted forward (zero bank)."""
-    n_t = len(t_s)
-    p = np.full((n_t, 3), np.nan)
-    held = holder_cols >= 0
-    for i in np.flatnonzero(held):
-        p[i] = x[holder_cols[i], i, :3]
-    if not held.any():
-        return p
-    starts = [i for i in range(1, n_t) if held[i - 1] and not held[i]]
-    if not starts:
-        return p
-    y0 = np.stack([x[holder_cols[i - 1], i - 1] for i in starts])
-    ok = np.all(np.isfinite(y0), axis=1)
-    if not ok.any():
-        return p
-    y0 = y0[ok]
-    t0 = np.asarray([t_s[i - 1] for i, g in zip(starts, ok, strict=True) if g])
-    ys = coast(y0, t0, vehicle, t_s, atmosphere=atmosphere, earth=earth,
-               options=opts.footprint.flight)
-    for g, i in enumerate([i for i, good in zip(starts, ok, strict=True) if good]):
-        nxt = np.flatnonzero(held[i:])
-        end = i + int(nxt[0]) if nxt.size else n_t
-        p[i:end] = ys[g, i:end]
-    return p
-
-
-def assess(scenario, truth, observation, trackset, *, epoch, earth,
+def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observation | None,
+           trackset: TrackSet | None, *, epoch: Epoch | None, earth: EarthModel,
            options: AssessOptions = AssessOptions()) -> Assessment:
     """Custody, warning, footprints and engagement windows of one sample (see module docstring).
 
@@ -206,9 +183,9 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
         from hyperdef.assessment.track_scoring import score_tracks
         scores = score_tracks(trackset, truth, detections, sample_index=s)
     areas, sites = list(scenario.defended_areas), list(scenario.interceptors)
-    nis_cache = []
+    nis_cache: list[pd.DataFrame | None] = []
 
-    def nis_rows():
+    def nis_rows() -> pd.DataFrame | None:
         """The sample's NIS rows, computed once and only when some threat is held."""
         if not nis_cache:
             from hyperdef.io import run_metrics as rm
@@ -224,7 +201,7 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
         fly = np.asarray(truth.in_flight)[s, o]
         det = ({k: np.asarray(v)[s, o] for k, v in observation.detected.items()}
                if observation is not None else {})
-        if scores is not None:
+        if trackset is not None and scores is not None:  # scores come with a TrackSet
             holder = cu.holder_timeline(trackset.state[s], trackset.track_ids,
                                         scores[o].track_ids)
         else:
@@ -249,14 +226,16 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
 
         # Track columns of this threat's holder: map ids to columns of the TrackSet arrays.
         cols = np.full(len(t_s), -1, np.int64)
-        prints, engage, withheld = [], {}, []
+        prints: list[Footprint] = []
+        engage: dict[str, en.EngagementWindow] = {}
+        withheld: list[WithheldFootprint] = []
         withheld_steps = WithheldEstimates()
         if trackset is not None and (holder >= 0).any():
             col_of = {int(tid): c for c, tid in enumerate(np.asarray(trackset.track_ids))}
             cols = np.asarray([col_of[int(h)] if h >= 0 else -1 for h in holder], np.int64)
             x, P = np.asarray(trackset.x)[s], np.asarray(trackset.P)[s]
             vehicle = _vehicle(truth, s, o, options)
-            reasons = _gate_reasons(t_s, x, P, cols, np.asarray(trackset.track_ids),
+            reasons = gate_reasons(t_s, x, P, cols, np.asarray(trackset.track_ids),
                                     nis_rows(), options.quality)
             gated = np.asarray([r is not None for r in reasons])
             withheld_steps = WithheldEstimates(
@@ -267,8 +246,8 @@ def assess(scenario, truth, observation, trackset, *, epoch, earth,
             if sites:
                 # the defence acts on trusted estimates only: a withheld one is replaced by
                 # the last trusted estimate coasted forward, as in a custody gap
-                pos = _predicted_positions(t_s, x, np.where(gated, -1, cols), vehicle,
-                                           atmosphere, earth, options)
+                pos = en.predicted_positions(t_s, x, np.where(gated, -1, cols), vehicle,
+                                             atmosphere, earth, options.footprint.flight)
                 t_fly = t_s[fly] if fly.any() else t_s
                 decisions = np.linspace(t_fly[0], t_fly[-1], options.decision_points)
                 for site in sites:

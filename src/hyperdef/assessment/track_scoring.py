@@ -26,14 +26,20 @@ and nees_mean_<phase>.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 from scipy.stats import chi2
 
 from hyperdef.assessment.accuracy import nees
 from hyperdef.assessment.custody import holder_timeline
 from hyperdef.assessment.phases import PHASES, phase_masks
 from hyperdef.status import Status
+
+if TYPE_CHECKING:
+    from hyperdef.threats.truth import Truth
+    from hyperdef.tracking.trackset import TrackSet
 
 FIRM = 2
 NEES_DOF = 6  # position and velocity: the states every motion model shares
@@ -76,7 +82,8 @@ class TrackScore:
     track_ids: list[int]
     phases: dict[str, PhaseAccuracy]
 
-    def to_dict(self) -> dict:
+    # summary.json's object: field values of mixed types (JSON-made at the io edge).
+    def to_dict(self) -> dict[str, Any]:
         """The record as summary.json writes it: phase figures as `<field>_<phase>` keys."""
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         del out["phases"]
@@ -85,21 +92,22 @@ class TrackScore:
         return out
 
 
-def _json(v):
+def _json(v: float | np.floating[Any] | None) -> float | None:
     """float or None (NaN/inf → None): a figure of nothing is None, never NaN."""
     if v is None:
         return None
-    v = float(v)
-    return v if np.isfinite(v) else None
+    f = float(v)
+    return f if np.isfinite(f) else None
 
 
-def track_threats(trackset, truth, detections, *, sample_index: int = 0) -> dict[int, int]:
+def track_threats(trackset: TrackSet, truth: Truth, detections: pd.DataFrame | None, *,
+                  sample_index: int = 0) -> dict[int, int]:
     """{track id: threat index} of the ever-firm tracks of one sample (rule in module doc)."""
     s = sample_index
     sid = int(np.asarray(trackset.sample_ids)[s])
     ever_firm = (np.asarray(trackset.state[s]) == FIRM).any(axis=1)
     out: dict[int, int] = {}
-    votes = {}
+    votes: dict[int, list[int]] = {}
     a = trackset.assignments
     if detections is not None and a is not None and len(a) and "truth_id" in detections:
         a = a[a["sample"] == sid]
@@ -122,7 +130,8 @@ def track_threats(trackset, truth, detections, *, sample_index: int = 0) -> dict
     return out
 
 
-def _nearest(x, P, r_true, fly):  # noqa: N803
+def _nearest(x: np.ndarray, P: np.ndarray, r_true: np.ndarray,  # noqa: N803
+             fly: np.ndarray) -> int | None:
     have = np.isfinite(x).all(-1)
     best, best_d2 = None, NEAREST_GATE
     for o in range(r_true.shape[0]):
@@ -135,7 +144,8 @@ def _nearest(x, P, r_true, fly):  # noqa: N803
     return best
 
 
-def score_tracks(trackset, truth, detections, *, sample_index: int = 0) -> list[TrackScore]:
+def score_tracks(trackset: TrackSet, truth: Truth, detections: pd.DataFrame | None, *,
+                 sample_index: int = 0) -> list[TrackScore]:
     """Per-threat tracking scores of one sample.
 
     trackset: hyperdef.tracking.trackset.TrackSet on the truth's grid; truth:
@@ -189,7 +199,8 @@ def score_tracks(trackset, truth, detections, *, sample_index: int = 0) -> list[
     return out
 
 
-def _impact(truth, s: int, o: int) -> dict:
+# Keyword arguments of `phase_masks`: a bool and a float.
+def _impact(truth: Truth, s: int, o: int) -> dict[str, Any]:
     """impacted/t_end_s of threat o for `phase_masks`; a Truth-like without `status` (the small
     synthetic scenes of the tracker tests) has no impact, hence no terminal phase."""
     status = getattr(truth, "status", None)

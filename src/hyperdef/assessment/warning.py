@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
+from typing import Protocol
 
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.earth.distance import geodesic_m
 from hyperdef.earth.model import WGS84, EarthModel
@@ -29,9 +32,24 @@ from hyperdef.earth.model import WGS84, EarthModel
 ARRIVAL_CEILING_M = 100e3  # the Kármán line (FAI): above it the threat is not "over" the area
 
 
-def arrival_time_s(t_s, lat_rad, lon_rad, alt_m, in_flight, *, area_lat_rad: float,
-                   area_lon_rad: float, radius_m: float, impact=None,
-                   ceiling_m: float = ARRIVAL_CEILING_M, earth: EarthModel = WGS84):
+class DefendedAreaSpec(Protocol):
+    """A defended area's fields (the scenario's `defended_areas:` entries): read-only."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def lat_deg(self) -> float: ...
+    @property
+    def lon_deg(self) -> float: ...
+    @property
+    def radius_km(self) -> float: ...
+
+
+def arrival_time_s(t_s: ArrayLike, lat_rad: ArrayLike, lon_rad: ArrayLike, alt_m: ArrayLike,
+                   in_flight: ArrayLike, *, area_lat_rad: float, area_lon_rad: float,
+                   radius_m: float, impact: tuple[float, float, float] | None = None,
+                   ceiling_m: float = ARRIVAL_CEILING_M,
+                   earth: EarthModel = WGS84) -> float | None:
     """First time [s] the threat is over a defended area below the ceiling, or None.
 
     Args:
@@ -86,8 +104,9 @@ class WarningTimes:
     warning_missing: str | None
 
 
-def warning_times(first_detection_t_s, first_firm_track_t_s, arrivals: dict,
-                  impact_t_s) -> WarningTimes:
+def warning_times(first_detection_t_s: float | None, first_firm_track_t_s: float | None,
+                  arrivals: Mapping[str, float | None],
+                  impact_t_s: float | None) -> WarningTimes:
     """Warning times to the earliest defended-area arrival, else to impact.
 
     Args:
@@ -99,14 +118,14 @@ def warning_times(first_detection_t_s, first_firm_track_t_s, arrivals: dict,
     """
     reached = {k: v for k, v in arrivals.items() if v is not None and math.isfinite(v)}
     if reached:
-        name = min(reached, key=reached.get)
+        name = min(reached, key=reached.__getitem__)
         event, to = reached[name], f"defended_area:{name}"
     elif impact_t_s is not None and math.isfinite(impact_t_s):
         event, to = float(impact_t_s), "impact"
     else:
         event, to = None, "none"
 
-    def lead(t0):
+    def lead(t0: float | None) -> float | None:
         return None if (event is None or t0 is None) else float(event - t0)
 
     return WarningTimes(warning_time_s=lead(first_firm_track_t_s),
@@ -116,7 +135,8 @@ def warning_times(first_detection_t_s, first_firm_track_t_s, arrivals: dict,
                                                        first_firm_track_t_s, event))
 
 
-def missing_reason(first_detection_t_s, first_firm_track_t_s, event_t_s) -> str | None:
+def missing_reason(first_detection_t_s: float | None, first_firm_track_t_s: float | None,
+                   event_t_s: float | None) -> str | None:
     """Why a threat has no warning time, in words an analyst can quote; None when it has one.
 
     The three causes are distinct findings: the sensors never saw it; they saw it but the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -14,7 +14,7 @@ from hyperdef.scenario.sensors import SensorSpec
 from hyperdef.scenario.threats import ThreatSpec
 from hyperdef.scenario.tracker import TrackerSpec
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1  # Final: mypy reads it as Literal[1], the field's type
 MAX_TIME_STEPS = 1_000_000  # beyond this a run is a campaign, not a scenario
 MAX_DURATION_S = 30 * 86_400.0
 

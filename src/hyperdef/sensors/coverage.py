@@ -24,9 +24,11 @@ Gap lengths are resolved to step_s.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
 import jax
 import jax.numpy as jnp
@@ -34,7 +36,7 @@ import numpy as np
 
 from hyperdef.earth.geodetic import geodetic_to_ecef
 from hyperdef.earth.model import EarthModel, earth_model
-from hyperdef.sensors.params import SpaceIRSensor
+from hyperdef.sensors.params import SensorParams, SpaceIRSensor
 from hyperdef.sensors.platforms import space_platforms
 from hyperdef.sensors.space_ir import IRParams, ir_access, pointing
 from hyperdef.time import Epoch, t_grid_s
@@ -42,7 +44,12 @@ from hyperdef.time import Epoch, t_grid_s
 MAX_CHUNK_CHECKS = 8_000_000
 
 
-class CoverageResult(dict):
+# (lat_lo, lat_hi, lon_lo, lon_hi) [deg].
+Region = tuple[float, float, float, float]
+
+
+# The summary is JSON: numbers, names, None and a list of per-band dicts, hence Any values.
+class CoverageResult(dict[str, Any]):
     """The JSON-ready summary (a dict); `.map` holds the per-cell arrays (lat_deg (n_lat,),
     lon_deg (n_lon,), fraction_ge1 and fraction_ge2 (n_lat, n_lon)) that
     hyperdef.report.coverage_figure draws."""
@@ -50,7 +57,7 @@ class CoverageResult(dict):
     map: dict[str, np.ndarray]
 
 
-def grid(region, grid_deg: float):
+def grid(region: Region, grid_deg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cell-centre latitudes and longitudes [deg] (n_lat,), (n_lon,) and cell weights
     (n_lat, n_lon) proportional to cell area, for region (lat_lo, lat_hi, lon_lo, lon_hi)."""
     lat_lo, lat_hi, lon_lo, lon_hi = region
@@ -63,19 +70,21 @@ def grid(region, grid_deg: float):
     return 0.5 * (lat_edges[1:] + lat_edges[:-1]), 0.5 * (lon_edges[1:] + lon_edges[:-1]), w
 
 
-def _region(region) -> tuple[float, float, float, float]:
+def _region(region: Mapping[str, float] | Sequence[float] | None) -> Region:
     if region is None:
         return (-90.0, 90.0, -180.0, 180.0)
     if isinstance(region, Mapping):
         return (region["lat_min_deg"], region["lat_max_deg"], region["lon_min_deg"],
                 region["lon_max_deg"])
-    return tuple(float(x) for x in region)
+    # A sequence region has the four bounds the docstring of `coverage` lists.
+    return cast(Region, tuple(float(x) for x in region))
 
 
 @functools.lru_cache(maxsize=32)
-def _count_fn(p: IRParams, earth: EarthModel):
+def _count_fn(p: IRParams,
+              earth: EarthModel) -> Callable[[np.ndarray, np.ndarray, jax.Array], jax.Array]:
     @jax.jit
-    def count(r_sat, point, r_grid):
+    def count(r_sat: jax.Array, point: jax.Array, r_grid: jax.Array) -> jax.Array:
         """(G, Tc) number of satellites with access; r_sat (P, Tc, 3), r_grid (G, 3)."""
         ok = ir_access(r_sat[:, None], r_grid[None, :, None, :], point[:, None], p, earth)
         return jnp.sum(ok, axis=0, dtype=jnp.int32)
@@ -90,7 +99,7 @@ class _Runs:
     a point never seen has one gap of exactly the duration.
     """
 
-    def __init__(self, w: np.ndarray):
+    def __init__(self, w: np.ndarray) -> None:
         self.w = w
         self.gap = np.zeros(w.shape, np.int64)  # current unseen run [samples]
         self.from_start = np.ones(w.shape, bool)  # the current run began at t = 0
@@ -101,7 +110,7 @@ class _Runs:
         self.last_start = np.full(w.shape, -1.0)
         self.rev_sum = self.rev_w = 0.0
 
-    def step(self, seen: np.ndarray, t: float, step_s: float):
+    def step(self, seen: np.ndarray, t: float, step_s: float) -> None:
         self._close(seen & (self.gap > 0), step_s, 0.0)
         self.from_start &= ~seen
         self.gap = np.where(seen, 0, self.gap + 1)
@@ -112,7 +121,7 @@ class _Runs:
         self.last_start = np.where(start, t, self.last_start)
         self.prev = seen
 
-    def _close(self, mask, step_s, end_cut):
+    def _close(self, mask: np.ndarray, step_s: float, end_cut: float) -> None:
         if mask.any():
             dur = (self.gap[mask] - 0.5 * self.from_start[mask] - end_cut) * step_s
             self.max_gap_s = max(self.max_gap_s, float(dur.max()))
@@ -120,17 +129,19 @@ class _Runs:
             self.gap_sum += float(np.sum(self.w[mask] * dur))
             self.gap_w += float(np.sum(self.w[mask]))
 
-    def finish(self, step_s):
+    def finish(self, step_s: float) -> None:
         self._close(self.gap > 0, step_s, 0.5)
 
 
-def _frac(weights, values) -> float:
+def _frac(weights: np.ndarray, values: np.ndarray) -> float:
     """Weighted mean of fractions with exactly rounded sums, so that all-1 gives exactly 1."""
     return math.fsum(weights * values) / math.fsum(weights)
 
 
-def coverage(sensors, *, epoch, earth, duration_s: float, step_s: float, alt_m: float,
-             region=None, grid_deg: float = 2.0, band_deg: float = 10.0) -> CoverageResult:
+def coverage(sensors: Sequence[SensorParams], *, epoch: Epoch | str | _dt.datetime,
+             earth: EarthModel | str, duration_s: float, step_s: float, alt_m: float,
+             region: Mapping[str, float] | Sequence[float] | None = None,
+             grid_deg: float = 2.0, band_deg: float = 10.0) -> CoverageResult:
     """N-fold coverage of the space IR sensors in `sensors` (see the module docstring).
 
     sensors: resolved sensor records (hyperdef.sensors.params; radars are ignored); epoch:

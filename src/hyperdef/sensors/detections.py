@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from jax.typing import ArrayLike
 
 from hyperdef.measurement.detections_table import COLUMNS, LOS_ONLY, RADAR_ONLY, SORT_KEYS
 
@@ -20,7 +21,9 @@ def empty() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
 
 
-def _observer(n, sample, t_s, sensor, platform, kind, r_obs, v_obs, lat, lon, snr, truth_id):
+def _observer(n: int, sample: ArrayLike, t_s: ArrayLike, sensor: str, platform: ArrayLike,
+              kind: str, r_obs: ArrayLike, v_obs: ArrayLike, lat: ArrayLike, lon: ArrayLike,
+              snr: ArrayLike, truth_id: ArrayLike) -> dict[str, np.ndarray]:
     r_obs, v_obs = np.asarray(r_obs).reshape(n, 3), np.asarray(v_obs).reshape(n, 3)
     snr = np.asarray(snr, np.float64)
     return {
@@ -37,8 +40,10 @@ def _observer(n, sample, t_s, sensor, platform, kind, r_obs, v_obs, lat, lon, sn
     }
 
 
-def los_rows(*, sample, t_s, sensor, platform, r_obs, v_obs, lat, lon, u_meas, sigma_rad, snr,
-             truth_id) -> dict[str, np.ndarray]:
+def los_rows(*, sample: ArrayLike, t_s: ArrayLike, sensor: str, platform: ArrayLike,
+             r_obs: ArrayLike, v_obs: ArrayLike, lat: ArrayLike, lon: ArrayLike,
+             u_meas: ArrayLike, sigma_rad: ArrayLike, snr: ArrayLike,
+             truth_id: ArrayLike) -> dict[str, np.ndarray]:
     """Columns of n angle-only rows: every argument (n,) or (n, 3) (scalars broadcast)."""
     n = np.asarray(t_s).shape[0]
     rows = _observer(n, sample, t_s, sensor, platform, "los", r_obs, v_obs, lat, lon, snr,
@@ -50,8 +55,9 @@ def los_rows(*, sample, t_s, sensor, platform, r_obs, v_obs, lat, lon, u_meas, s
     return rows
 
 
-def radar_rows(*, sample, t_s, sensor, r_obs, v_obs, lat, lon, z_meas, sigma, snr,
-               truth_id) -> dict[str, np.ndarray]:
+def radar_rows(*, sample: ArrayLike, t_s: ArrayLike, sensor: str, r_obs: ArrayLike,
+               v_obs: ArrayLike, lat: ArrayLike, lon: ArrayLike, z_meas: ArrayLike,
+               sigma: ArrayLike, snr: ArrayLike, truth_id: ArrayLike) -> dict[str, np.ndarray]:
     """Columns of n radar rows; z_meas and sigma (n, 4) as [range_m, az_rad, el_rad, rr_mps]."""
     n = np.asarray(t_s).shape[0]
     rows = _observer(n, sample, t_s, sensor, 0, "radar", r_obs, v_obs, lat, lon, snr,

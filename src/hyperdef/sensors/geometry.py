@@ -26,6 +26,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.earth.model import WGS84, EarthModel
 
@@ -41,26 +42,29 @@ class Background(enum.IntEnum):
 # The kernels work on (x, y, z) component tuples rather than (..., 3) arrays: XLA then fuses
 # each kernel into one loop over the broadcast output with no length-3 reductions, which is
 # ~20× faster on CPU for (sensors × targets × times) grids (benchmarks/visibility.py).
-def _xyz(v):
+XYZ = tuple[jax.Array, jax.Array, jax.Array]  # the x, y, z components of (..., 3) vectors
+
+
+def _xyz(v: jax.Array) -> XYZ:
     return v[..., 0], v[..., 1], v[..., 2]
 
 
-def _dot(a, b):
+def _dot(a: XYZ, b: XYZ) -> jax.Array:
     return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 
 
-def _sub(a, b):
+def _sub(a: XYZ, b: XYZ) -> XYZ:
     return a[0] - b[0], a[1] - b[1], a[2] - b[2]
 
 
-def _scaled(v, earth: EarthModel, grazing_alt_m):
+def _scaled(v: XYZ, earth: EarthModel, grazing_alt_m: ArrayLike) -> XYZ:
     """Components scaled by (1/(a+h_g), 1/(a+h_g), 1/(b+h_g)): raised ellipsoid → unit sphere."""
     g = jnp.asarray(grazing_alt_m, jnp.float64)
     ka, kb = 1.0 / (earth.a_m + g), 1.0 / (earth.b_m + g)
     return v[0] * ka, v[1] * ka, v[2] * kb
 
 
-def _clear(s, d, earth, grazing_alt_m):
+def _clear(s: XYZ, d: XYZ, earth: EarthModel, grazing_alt_m: ArrayLike) -> jax.Array:
     """Occlusion test on components: observer s, segment d = target − observer (both metres)."""
     ss, ds = _scaled(s, earth, grazing_alt_m), _scaled(d, earth, grazing_alt_m)
     dd = _dot(ds, ds)
@@ -69,7 +73,7 @@ def _clear(s, d, earth, grazing_alt_m):
     return _dot(ss, ss) + lam * (2.0 * sd + lam * dd) >= _ONE_MINUS_EPS
 
 
-def _cone_sq(d, dd, b, c):
+def _cone_sq(d: XYZ, dd: jax.Array, b: XYZ, c: jax.Array) -> jax.Array:
     """d·b ≥ c|d| without a square root: for c ≥ 0 it is d·b ≥ 0 ∧ (d·b)² ≥ c²|d|², for c < 0
     it is d·b ≥ 0 ∨ (d·b)² ≤ c²|d|² (both sides squared only where their signs allow)."""
     db = _dot(d, b)
@@ -78,7 +82,8 @@ def _cone_sq(d, dd, b, c):
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def los_clear(r_obs_ecef_m, r_tgt_ecef_m, earth: EarthModel = WGS84, grazing_alt_m: float = 0.0):
+def los_clear(r_obs_ecef_m: jax.Array, r_tgt_ecef_m: jax.Array, earth: EarthModel = WGS84,
+              grazing_alt_m: float = 0.0) -> jax.Array:
     """True where the segment observer→target clears the Earth raised by grazing_alt_m.
 
     r_obs_ecef_m, r_tgt_ecef_m: (..., 3) ECEF positions [m] (broadcast together).
@@ -90,7 +95,8 @@ def los_clear(r_obs_ecef_m, r_tgt_ecef_m, earth: EarthModel = WGS84, grazing_alt
 
 
 @jax.jit
-def in_cone(r_obs_ecef_m, r_tgt_ecef_m, boresight_ecef, cos_half_angle):
+def in_cone(r_obs_ecef_m: jax.Array, r_tgt_ecef_m: jax.Array, boresight_ecef: jax.Array,
+            cos_half_angle: jax.Array) -> jax.Array:
     """True where the target lies within a cone of half-angle acos(cos_half_angle) about the
     unit boresight (..., 3) from the observer; positions (..., 3) ECEF [m]; returns (...,) bool.
     """
@@ -99,7 +105,8 @@ def in_cone(r_obs_ecef_m, r_tgt_ecef_m, boresight_ecef, cos_half_angle):
 
 
 @jax.jit
-def in_box(r_obs_ecef_m, r_tgt_ecef_m, frame_ecef, tan_half_x, tan_half_y):
+def in_box(r_obs_ecef_m: jax.Array, r_tgt_ecef_m: jax.Array, frame_ecef: jax.Array,
+           tan_half_x: jax.Array, tan_half_y: jax.Array) -> jax.Array:
     """True where the target lies within an az/el box of the sensor frame.
 
     frame_ecef: (..., 3, 3) rows x, y, z = boresight of the sensor frame, in ECEF.
@@ -114,7 +121,7 @@ def in_box(r_obs_ecef_m, r_tgt_ecef_m, frame_ecef, tan_half_x, tan_half_y):
 
 
 @jax.jit
-def nadir_frame(r_ecef_m, v_ecef_mps):
+def nadir_frame(r_ecef_m: jax.Array, v_ecef_mps: jax.Array) -> jax.Array:
     """(..., 3, 3) nadir-pointing sensor frame, rows x (along-track), y (cross-track), z (nadir).
 
     z = −r̂ (geocentric nadir); x = the velocity's component normal to z; y = z × x.
@@ -126,7 +133,7 @@ def nadir_frame(r_ecef_m, v_ecef_mps):
 
 
 @jax.jit
-def staring_frame(r_ecef_m, r_aim_ecef_m):
+def staring_frame(r_ecef_m: jax.Array, r_aim_ecef_m: jax.Array) -> jax.Array:
     """(..., 3, 3) frame of a sensor staring at a fixed point: z toward the aim point, x toward
     ECEF +z (north) made normal to z (ECEF +y when z is along the polar axis), y = z × x."""
     z = r_aim_ecef_m - r_ecef_m
@@ -139,8 +146,9 @@ def staring_frame(r_ecef_m, r_aim_ecef_m):
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def access_cone(r_obs_ecef_m, r_tgt_ecef_m, boresight_ecef, cos_half_angle, max_range_m,
-                earth: EarthModel = WGS84, grazing_alt_m: float = 0.0):
+def access_cone(r_obs_ecef_m: jax.Array, r_tgt_ecef_m: jax.Array, boresight_ecef: jax.Array,
+                cos_half_angle: jax.Array, max_range_m: jax.Array,
+                earth: EarthModel = WGS84, grazing_alt_m: float = 0.0) -> jax.Array:
     """Geometric access of a space sensor with a conical field of regard, fused in one pass.
 
     r_obs_ecef_m, r_tgt_ecef_m, boresight_ecef: (..., 3) (ECEF [m], [m], unit).
@@ -157,7 +165,8 @@ def access_cone(r_obs_ecef_m, r_tgt_ecef_m, boresight_ecef, cos_half_angle, max_
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def background(r_obs_ecef_m, r_tgt_ecef_m, limb_top_m, earth: EarthModel = WGS84):
+def background(r_obs_ecef_m: jax.Array, r_tgt_ecef_m: jax.Array, limb_top_m: jax.Array,
+               earth: EarthModel = WGS84) -> jax.Array:
     """Background class behind each target (Background.SPACE / LIMB / EARTH as int8).
 
     r_obs_ecef_m, r_tgt_ecef_m: (..., 3) ECEF [m]; limb_top_m: top of the bright limb [m]
@@ -169,8 +178,8 @@ def background(r_obs_ecef_m, r_tgt_ecef_m, limb_top_m, earth: EarthModel = WGS84
     d = _sub(_xyz(r_tgt_ecef_m), o)
     s, ds = _scaled(o, earth, 0.0), _scaled(d, earth, 0.0)
     lam = jnp.maximum(-_dot(s, ds) / jnp.maximum(_dot(ds, ds), 1e-300), 1.0)
-    p_scaled = tuple(a + lam * b for a, b in zip(s, ds, strict=True))
-    p = tuple(a + lam * b for a, b in zip(o, d, strict=True))
+    p_scaled: XYZ = (s[0] + lam * ds[0], s[1] + lam * ds[1], s[2] + lam * ds[2])
+    p: XYZ = (o[0] + lam * d[0], o[1] + lam * d[1], o[2] + lam * d[2])
     q = jnp.sqrt(_dot(p_scaled, p_scaled))
     alt = jnp.sqrt(_dot(p, p)) * (1.0 - 1.0 / q)
     return jnp.where(q < 1.0, jnp.int8(Background.EARTH),
@@ -179,6 +188,6 @@ def background(r_obs_ecef_m, r_tgt_ecef_m, limb_top_m, earth: EarthModel = WGS84
 
 
 @jax.jit
-def range_m(r_obs_ecef_m, r_tgt_ecef_m):
+def range_m(r_obs_ecef_m: jax.Array, r_tgt_ecef_m: jax.Array) -> jax.Array:
     """(...,) distance [m] between (..., 3) ECEF positions."""
     return jnp.linalg.norm(r_tgt_ecef_m - r_obs_ecef_m, axis=-1)

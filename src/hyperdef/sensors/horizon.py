@@ -24,34 +24,39 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.earth.model import WGS84, EarthModel
 
 
-def earth_angular_radius_rad(alt_m, radius_m):
+def earth_angular_radius_rad(alt_m: ArrayLike, radius_m: float) -> jax.Array:
     """(...,) angular radius ρ_E [rad] of a sphere of radius_m seen from alt_m (...) [m]."""
     return jnp.arcsin(radius_m / (radius_m + jnp.asarray(alt_m)))
 
 
-def horizon_central_angle_rad(alt_m, radius_m, grazing_alt_m=0.0):
+def horizon_central_angle_rad(alt_m: ArrayLike, radius_m: float,
+                              grazing_alt_m: ArrayLike = 0.0) -> jax.Array:
     """(...,) Earth central angle [rad] from the sub-point to the horizon (over h_g) at alt_m."""
     return jnp.arccos((radius_m + grazing_alt_m) / (radius_m + jnp.asarray(alt_m)))
 
 
-def mutual_visibility_angle_rad(alt1_m, alt2_m, radius_m, grazing_alt_m=0.0):
+def mutual_visibility_angle_rad(alt1_m: ArrayLike, alt2_m: ArrayLike, radius_m: float,
+                                grazing_alt_m: ArrayLike = 0.0) -> jax.Array:
     """(...,) largest central angle [rad] at which two altitudes see each other over h_g."""
     return (horizon_central_angle_rad(alt1_m, radius_m, grazing_alt_m)
             + horizon_central_angle_rad(alt2_m, radius_m, grazing_alt_m))
 
 
-def radar_horizon_m(radar_alt_m, target_alt_m, radius_m, k=4.0 / 3.0):
+def radar_horizon_m(radar_alt_m: ArrayLike, target_alt_m: ArrayLike, radius_m: ArrayLike,
+                    k: float = 4.0 / 3.0) -> jax.Array:
     """(...,) radar horizon range [m] for antenna and target heights (...) [m], radius_m [m]."""
     kr = k * radius_m
     return (jnp.sqrt((kr + target_alt_m) ** 2 - kr**2)
             + jnp.sqrt((kr + radar_alt_m) ** 2 - kr**2))
 
 
-def cone_central_angle_rad(sensor_alt_m, half_angle_rad, radius_m, target_alt_m=0.0):
+def cone_central_angle_rad(sensor_alt_m: ArrayLike, half_angle_rad: ArrayLike, radius_m: float,
+                           target_alt_m: ArrayLike = 0.0) -> jax.Array:
     """(...,) central angle [rad] of the footprint edge of a nadir cone on the sphere of radius
     radius_m + target_alt_m, capped at the horizon (grazing altitude = target altitude)."""
     ratio = (radius_m + sensor_alt_m) / (radius_m + target_alt_m)
@@ -61,7 +66,7 @@ def cone_central_angle_rad(sensor_alt_m, half_angle_rad, radius_m, target_alt_m=
     return jnp.where(arg < 1.0, jnp.minimum(edge, horizon), horizon)
 
 
-def gaussian_radius_m(lat_rad, earth: EarthModel = WGS84):
+def gaussian_radius_m(lat_rad: ArrayLike, earth: EarthModel = WGS84) -> jax.Array:
     """(...,) Gaussian mean radius of curvature √(M N) [m] at geodetic latitude (...) [rad]:
     the local sphere used for the effective-Earth radar horizon on an ellipsoid."""
     w2 = 1.0 - earth.e2 * jnp.sin(lat_rad) ** 2
@@ -69,7 +74,8 @@ def gaussian_radius_m(lat_rad, earth: EarthModel = WGS84):
 
 
 @jax.jit
-def apparent_elevation_rad(range_m, radar_alt_m, target_alt_m, radius_m, k):
+def apparent_elevation_rad(range_m: jax.Array, radar_alt_m: jax.Array, target_alt_m: jax.Array,
+                           radius_m: jax.Array, k: jax.Array) -> jax.Array:
     """(...,) apparent elevation ε [rad] of a target on the effective Earth of radius k·radius_m.
 
     range_m: slant range [m]; radar_alt_m, target_alt_m: heights [m]; all (...).
@@ -81,7 +87,8 @@ def apparent_elevation_rad(range_m, radar_alt_m, target_alt_m, radius_m, k):
 
 
 @jax.jit
-def effective_earth_clear(range_m, radar_alt_m, target_alt_m, radius_m, k):
+def effective_earth_clear(range_m: jax.Array, radar_alt_m: jax.Array, target_alt_m: jax.Array,
+                          radius_m: jax.Array, k: jax.Array) -> jax.Array:
     """(...,) True where the effective-Earth straight ray radar→target clears the sphere kR.
 
     Inputs as `apparent_elevation_rad`. Exact for the spherical model; on WGS84 pass the

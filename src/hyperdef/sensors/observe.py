@@ -10,12 +10,16 @@ adding a sensor or a sample never changes another's draws. Time is processed in 
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 
-from hyperdef.earth.model import earth_model
+from hyperdef.earth.model import EarthModel, earth_model
 from hyperdef.radiometry import band_intensity_w_sr
 from hyperdef.random import component_key, root_key, sample_key
 from hyperdef.sensors import detections as dets
@@ -32,6 +36,16 @@ from hyperdef.sensors.radar import false_alarms, measurement_sigmas, observe_rad
 from hyperdef.sensors.space_ir import observe_ir_sample, pointing
 from hyperdef.sensors.streams import time_keys
 from hyperdef.time import Epoch
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from hyperdef.threats.truth import Truth
+
+# A kernel's time-chunk slicer: cut(array, fill, axis) (`_sweep`).
+Cut = Callable[..., np.ndarray]
+# Detection rows as the detections table's columns (hyperdef.sensors.detections).
+Rows = dict[str, np.ndarray]
 
 MAX_CHUNK_ELEMENTS = 2_000_000
 
@@ -57,7 +71,7 @@ class Observation:
     sensor_names: tuple[str, ...] = ()
     visible_by_platform: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
-    def to_xarray(self):
+    def to_xarray(self) -> xr.Dataset:
         """xarray.Dataset of the detections table, dim `detection` (its positional row).
 
         One variable per column (`sample` included), units in each `attrs`. The per-sensor
@@ -71,7 +85,8 @@ class Observation:
             ds[name].attrs["units"] = _column_unit(str(name))
         return ds
 
-    def summary(self, truth, sample_index: int = 0) -> list[dict]:
+    # JSON-ready rows of mixed value types (names, counts, times or None).
+    def summary(self, truth: Truth, sample_index: int = 0) -> list[dict[str, Any]]:
         """One dict per (sensor, threat) of sample `sample_index` (an index into truth.sample_ids):
         name, threat, first_detection_t_s / last_detection_t_s (None if never), detections (row
         count) and detected_fraction (share of the threat's in-flight grid times at which this
@@ -107,13 +122,13 @@ def _column_unit(column: str) -> str:
     return "1"
 
 
-def _chunks(n_t: int, per_step: int):
+def _chunks(n_t: int, per_step: int) -> tuple[int, list[tuple[int, int]]]:
     step = max(1, MAX_CHUNK_ELEMENTS // max(per_step, 1))
     step = min(step, n_t)
     return step, [(a, min(a + step, n_t)) for a in range(0, n_t, step)]
 
 
-def _pad_t(x, a: int, b: int, width: int, axis: int, fill):
+def _pad_t(x: np.ndarray, a: int, b: int, width: int, axis: int, fill: float) -> np.ndarray:
     """x[..., a:b, ...] along `axis`, padded to `width` with `fill` (one jit shape per sensor)."""
     part = np.take(x, np.arange(a, b), axis=axis)
     if b - a == width:
@@ -123,7 +138,7 @@ def _pad_t(x, a: int, b: int, width: int, axis: int, fill):
     return np.pad(part, pad, constant_values=fill)
 
 
-def target_intensity_w_sr(sensor: SpaceIRSensor, truth) -> np.ndarray:
+def target_intensity_w_sr(sensor: SpaceIRSensor, truth: Truth) -> np.ndarray:
     """(S, O, T) in-band intensity [W/sr] a space_ir sensor sees.
 
     Without a sensor band (`band_m` None): the threat model's own `ir_w_sr` (in
@@ -139,7 +154,12 @@ def target_intensity_w_sr(sensor: SpaceIRSensor, truth) -> np.ndarray:
     return np.asarray(band_intensity_w_sr(np.asarray(truth.temp_k), eps, area, lo, hi))
 
 
-def _sweep(sensor: SensorParams, plat: Platforms, truth, seed, t, kernel, to_rows, extra=None):
+def _sweep(sensor: SensorParams, plat: Platforms, truth: Truth, seed: int, t: np.ndarray,
+           kernel: Callable[[int, Cut, jax.Array], dict[str, jax.Array]],
+           to_rows: Callable[[dict[str, jax.Array], int, np.ndarray, np.ndarray, np.ndarray,
+                              np.ndarray], Rows],
+           extra: Callable[[jax.Array, int], list[Rows]] | None = None,
+           ) -> tuple[list[Rows], np.ndarray, np.ndarray, np.ndarray]:
     """Run `kernel(s_i, cut, keys)` over samples and time chunks; gather flags and rows.
 
     kernel gets the sample index, a function cut(array, fill, axis) that slices the current
@@ -157,7 +177,8 @@ def _sweep(sensor: SensorParams, plat: Platforms, truth, seed, t, kernel, to_row
         vis_s = np.zeros((n_o, plat.count, t.size), bool)
         det_s = np.zeros((n_o, t.size), bool)
         for a, b in spans:
-            def cut(x, fill, axis=1, a=a, b=b):
+            def cut(x: np.ndarray, fill: float, axis: int = 1, a: int = a,
+                    b: int = b) -> np.ndarray:
                 return _pad_t(x, a, b, width, axis, fill)
 
             out = kernel(s_i, cut, time_keys(key, np.arange(a, a + width)))
@@ -172,15 +193,15 @@ def _sweep(sensor: SensorParams, plat: Platforms, truth, seed, t, kernel, to_row
         vis.append(vis_s)
         det.append(det_s)
     by_platform = np.stack(vis)
-    return rows, by_platform.any(axis=2), np.stack(det), by_platform
+    return rows, np.asarray(by_platform.any(axis=2)), np.stack(det), by_platform
 
 
-def _observer(plat: Platforms, pl, tg) -> dict:
+def _observer(plat: Platforms, pl: np.ndarray | int, tg: np.ndarray) -> Rows:
     return {"r_obs": plat.r_ecef_m[pl, tg], "v_obs": plat.v_ecef_mps[pl, tg],
             "lat": plat.lat_rad[pl, tg], "lon": plat.lon_rad[pl, tg]}
 
 
-def body_aspects(truth):
+def body_aspects(truth: Truth) -> tuple[np.ndarray, np.ndarray] | None:
     """(panels_w_sr (S, O, T, 4), angles_rad (S, O, 4)) of the objects flown with the infrared
     body model (zeros elsewhere), or None when there are none (hyperdef.threats.body_ir.Aspect;
     a sensor adds the view-dependent part to the truth's view from above)."""
@@ -198,7 +219,8 @@ def body_aspects(truth):
     return panels, angles
 
 
-def _observe_ir(sensor: SpaceIRSensor, plat: Platforms, truth, seed, t, earth):
+def _observe_ir(sensor: SpaceIRSensor, plat: Platforms, truth: Truth, seed: int, t: np.ndarray,
+                earth: EarthModel) -> tuple[list[Rows], np.ndarray, np.ndarray, np.ndarray]:
     p = sensor.ir
     point = np.asarray(pointing(jnp.asarray(plat.r_ecef_m), jnp.asarray(plat.v_ecef_mps), p))
     intensity = target_intensity_w_sr(sensor, truth)
@@ -209,7 +231,7 @@ def _observe_ir(sensor: SpaceIRSensor, plat: Platforms, truth, seed, t, earth):
     aspects = body_aspects(truth) if sensor.band_m is None else None
     v_t = np.asarray(truth.v_ecef_mps)
 
-    def kernel(s_i, cut, keys):
+    def kernel(s_i: int, cut: Cut, keys: jax.Array) -> dict[str, jax.Array]:
         aspect = None if aspects is None else (
             cut(v_t[s_i], 0.0), cut(aspects[0][s_i], 0.0), aspects[1][s_i])
         return observe_ir_sample(
@@ -217,7 +239,8 @@ def _observe_ir(sensor: SpaceIRSensor, plat: Platforms, truth, seed, t, earth):
             cut(intensity[s_i], 0.0), cut(fly[s_i], False), cut(frame, False, 0), keys,
             p=p, earth=earth, aspect=aspect)
 
-    def to_rows(out, sid, o, pl, ti, tg):
+    def to_rows(out: dict[str, jax.Array], sid: int, o: np.ndarray, pl: np.ndarray,
+                ti: np.ndarray, tg: np.ndarray) -> Rows:
         return dets.los_rows(sample=sid, t_s=t[tg], sensor=sensor.name, platform=pl,
                              u_meas=np.asarray(out["u_meas"])[o, pl, ti], sigma_rad=p.sigma_rad,
                              snr=np.asarray(out["snr"])[o, pl, ti], truth_id=o,
@@ -226,28 +249,31 @@ def _observe_ir(sensor: SpaceIRSensor, plat: Platforms, truth, seed, t, earth):
     return _sweep(sensor, plat, truth, seed, t, kernel, to_rows)
 
 
-def _observe_radar(sensor: RadarSensor, plat: Platforms, truth, seed, t, earth):
+def _observe_radar(sensor: RadarSensor, plat: Platforms, truth: Truth, seed: int, t: np.ndarray,
+                   earth: EarthModel,
+                   ) -> tuple[list[Rows], np.ndarray, np.ndarray, np.ndarray]:
     p = sensor.radar
     frame = frame_mask(t, sensor.frame_period_s)
     radius = np.asarray(gaussian_radius_m(plat.lat_rad, earth))
     r_t, v_t = np.asarray(truth.r_ecef_m), np.asarray(truth.v_ecef_mps)
     alt_t, fly = np.asarray(truth.alt_m), np.asarray(truth.in_flight)
 
-    def kernel(s_i, cut, keys):
+    def kernel(s_i: int, cut: Cut, keys: jax.Array) -> dict[str, jax.Array]:
         return observe_radar_sample(
             cut(plat.r_ecef_m, np.nan), cut(plat.v_ecef_mps, 0.0), cut(plat.lat_rad, 0.0),
             cut(plat.lon_rad, 0.0), cut(plat.alt_m, 0.0), cut(radius, 1.0),
             cut(r_t[s_i], np.nan), cut(v_t[s_i], 0.0), cut(alt_t[s_i], 0.0),
             cut(fly[s_i], False), cut(frame, False, 0), keys, p=p)
 
-    def to_rows(out, sid, o, pl, ti, tg):
+    def to_rows(out: dict[str, jax.Array], sid: int, o: np.ndarray, pl: np.ndarray,
+                ti: np.ndarray, tg: np.ndarray) -> Rows:
         return dets.radar_rows(sample=sid, t_s=t[tg], sensor=sensor.name,
                                z_meas=np.asarray(out["z_meas"])[o, pl, ti],
                                sigma=np.asarray(out["sigma"])[o, pl, ti],
                                snr=np.asarray(out["snr"])[o, pl, ti], truth_id=o,
                                **_observer(plat, pl, tg))
 
-    def false_alarm_rows(key, sid):
+    def false_alarm_rows(key: jax.Array, sid: int) -> list[Rows]:
         scans = np.nonzero(frame)[0]
         if sensor.false_alarms_per_scan <= 0 or not scans.size:
             return []
@@ -261,7 +287,9 @@ def _observe_radar(sensor: RadarSensor, plat: Platforms, truth, seed, t, earth):
     return _sweep(sensor, plat, truth, seed, t, kernel, to_rows, false_alarm_rows)
 
 
-def observe(sensors, truth, *, epoch, earth, seed: int) -> Observation:
+def observe(sensors: Sequence[SensorParams], truth: Truth, *,
+            epoch: Epoch | str | _dt.datetime, earth: EarthModel | str,
+            seed: int) -> Observation:
     """Run every resolved sensor over every sample of `truth`.
 
     sensors: SpaceIRSensor / RadarSensor records (hyperdef.sensors.params; a scenario's specs

@@ -18,10 +18,12 @@ catalogued objects.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.earth.frames import eci_to_ecef_state
 from hyperdef.earth.model import WGS84, EarthModel
@@ -30,6 +32,10 @@ from hyperdef.time import Epoch, earth_rotation_angle_rad
 # Newton on Kepler's equation from E0 = M (e < 0.8) or π: quadratic convergence reaches 1e-15 rad
 # in ≤ 6 steps for e ≤ 0.8 and ≤ 10 for e ≤ 0.99 (Vallado 2013, Algorithm 2); 12 is a margin.
 _KEPLER_ITERATIONS = 12
+
+
+# One element of P satellites: a number (all alike), an array or a list of numbers.
+ElementValues = ArrayLike | Sequence[float]
 
 
 class Elements(NamedTuple):
@@ -42,8 +48,10 @@ class Elements(NamedTuple):
     argp_rad: jax.Array
     m0_rad: jax.Array
 
+    # Shadows tuple.count (the number of satellites reads better than len(el.a_m)); nothing
+    # counts occurrences in an Elements record.
     @property
-    def count(self) -> int:
+    def count(self) -> int:  # type: ignore[override]
         return int(jnp.shape(self.a_m)[0])
 
     @staticmethod
@@ -52,7 +60,8 @@ class Elements(NamedTuple):
                           for i in range(6)))
 
 
-def elements(a_m, e, inc_rad, raan_rad, argp_rad, m0_rad) -> Elements:
+def elements(a_m: ElementValues, e: ElementValues, inc_rad: ElementValues, raan_rad: ElementValues,
+             argp_rad: ElementValues, m0_rad: ElementValues) -> Elements:
     """Broadcast six element arrays (any shapes) to one (P,) float64 `Elements`."""
     arrays = jnp.broadcast_arrays(*(jnp.atleast_1d(jnp.asarray(x, jnp.float64))
                                     for x in (a_m, e, inc_rad, raan_rad, argp_rad, m0_rad)))
@@ -60,20 +69,24 @@ def elements(a_m, e, inc_rad, raan_rad, argp_rad, m0_rad) -> Elements:
 
 
 @jax.jit
-def solve_kepler(m_rad, e):
+def solve_kepler(m_rad: jax.Array, e: jax.Array) -> jax.Array:
     """Eccentric anomaly E [rad] (...) solving M = E − e sin E for e in [0, 1) (Newton).
 
     m_rad: (...) mean anomaly [rad]; e: (...) eccentricity.
     """
     m = jnp.mod(m_rad, 2.0 * jnp.pi)
     e = jnp.asarray(e, jnp.float64)
-    newton = lambda _, x: x - (x - e * jnp.sin(x) - m) / (1.0 - e * jnp.cos(x))
+    def newton(_: int, x: jax.Array) -> jax.Array:
+        return x - (x - e * jnp.sin(x) - m) / (1.0 - e * jnp.cos(x))
+
     # A rolled loop: the same arithmetic as unrolling, at a fraction of the compile time.
     return jax.lax.fori_loop(0, _KEPLER_ITERATIONS, newton, jnp.where(e < 0.8, m, jnp.pi))
 
 
 @functools.partial(jax.jit, static_argnames="gm_m3ps2")
-def elements_to_eci(a_m, e, inc_rad, raan_rad, argp_rad, m_rad, gm_m3ps2: float):
+def elements_to_eci(a_m: jax.Array, e: jax.Array, inc_rad: jax.Array, raan_rad: jax.Array,
+                    argp_rad: jax.Array, m_rad: jax.Array,
+                    gm_m3ps2: float) -> tuple[jax.Array, jax.Array]:
     """Position and velocity of Keplerian elements (Vallado 2013, Algorithm 10, COE2RV).
 
     All inputs (...) [m, –, rad, rad, rad, rad]; gm_m3ps2 the gravitational parameter [m³/s²].
@@ -100,7 +113,8 @@ def elements_to_eci(a_m, e, inc_rad, raan_rad, argp_rad, m_rad, gm_m3ps2: float)
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def j2_secular_rates(a_m, e, inc_rad, earth: EarthModel = WGS84):
+def j2_secular_rates(a_m: jax.Array, e: jax.Array, inc_rad: jax.Array,
+                     earth: EarthModel = WGS84) -> tuple[jax.Array, jax.Array, jax.Array]:
     """First-order J2 secular rates (Ω̇, ω̇, Ṁ) [rad/s], each (...) (Vallado 2013, Eq. 9-41).
 
     a_m, e, inc_rad: (...) mean semi-major axis [m], eccentricity, inclination [rad].
@@ -117,7 +131,8 @@ def j2_secular_rates(a_m, e, inc_rad, earth: EarthModel = WGS84):
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def propagate_eci(el: Elements, t_s, earth: EarthModel = WGS84):
+def propagate_eci(el: Elements, t_s: jax.Array,
+                  earth: EarthModel = WGS84) -> tuple[jax.Array, jax.Array]:
     """ECI states of P satellites at T times (Kepler + J2 secular drift).
 
     el: `Elements`, each (P,); t_s: (T,) seconds since epoch.
@@ -127,7 +142,9 @@ def propagate_eci(el: Elements, t_s, earth: EarthModel = WGS84):
     """
     t = jnp.asarray(t_s, jnp.float64)[None, :]
     raan_dot, argp_dot, m_dot = j2_secular_rates(el.a_m, el.e, el.inc_rad, earth)
-    col = lambda x: x[:, None]  # (P,) → (P, 1) against (1, T)
+    def col(x: jax.Array) -> jax.Array:  # (P,) → (P, 1) against (1, T)
+        return x[:, None]
+
     r, v_kep = elements_to_eci(
         col(el.a_m), col(el.e), col(el.inc_rad),
         col(el.raan_rad) + col(raan_dot) * t,
@@ -144,7 +161,8 @@ def propagate_eci(el: Elements, t_s, earth: EarthModel = WGS84):
     return r, v
 
 
-def propagate_ecef(el: Elements, t_s, *, epoch: Epoch, earth: EarthModel = WGS84):
+def propagate_ecef(el: Elements, t_s: ArrayLike, *, epoch: Epoch,
+                   earth: EarthModel = WGS84) -> tuple[jax.Array, jax.Array]:
     """ECEF states (r_ecef_m, v_ecef_mps), each (P, T, 3), of `propagate_eci` at t_s (T,) [s]."""
     r_eci, v_eci = propagate_eci(el, t_s, earth)
     theta = earth_rotation_angle_rad(jnp.asarray(t_s, jnp.float64), epoch)

@@ -19,6 +19,7 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.sensors.radar import RadarParams
 from hyperdef.sensors.space_ir import IRParams
@@ -120,7 +121,7 @@ class RadarSensor(SensorParams):
     false_alarms_per_scan: float = 0.0
 
 
-def frame_start_index(t_s, period_s: float | None) -> np.ndarray:
+def frame_start_index(t_s: ArrayLike, period_s: float | None) -> np.ndarray:
     """(T,) int: for each grid time, the index of the first grid time of its frame."""
     t = np.asarray(t_s, np.float64)
     if period_s is None:
@@ -130,7 +131,7 @@ def frame_start_index(t_s, period_s: float | None) -> np.ndarray:
     return np.maximum.accumulate(np.where(starts, np.arange(t.size), 0))
 
 
-def frame_mask(t_s, period_s: float | None) -> np.ndarray:
+def frame_mask(t_s: ArrayLike, period_s: float | None) -> np.ndarray:
     """(T,) bool: True at the grid times where the sensor takes a frame (or scan)."""
     idx = frame_start_index(t_s, period_s)
     return idx == np.arange(idx.size)

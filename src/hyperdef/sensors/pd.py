@@ -22,23 +22,27 @@ SNR here is the linear power ratio (`snr`), or a dB value where the name says `_
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 from jax.scipy.special import ndtr
 
 PD_MODELS = ("step", "gaussian", "albersheim", "swerling1")
 
+# A linear SNR, threshold, Pfa or pulse count: a number, or an array of them (broadcast).
+Scalar = jax.Array | float
 
-def pd_step(snr, snr_threshold):
+
+def pd_step(snr: Scalar, snr_threshold: Scalar) -> jax.Array:
     """(...,) 1.0 where snr ≥ snr_threshold else 0.0 (linear SNR, broadcast)."""
     return jnp.where(snr >= snr_threshold, 1.0, 0.0)
 
 
-def pd_gaussian(snr, snr_threshold):
+def pd_gaussian(snr: Scalar, snr_threshold: Scalar) -> jax.Array:
     """(...,) Φ(snr − snr_threshold): Gaussian-noise point-source detection (Holst 2008)."""
     return ndtr(snr - snr_threshold)
 
 
-def pd_albersheim(snr, pfa, n_pulses=1):
+def pd_albersheim(snr: Scalar, pfa: Scalar, n_pulses: Scalar = 1) -> jax.Array:
     """(...,) Pd of a non-fluctuating target from linear SNR per pulse (Albersheim 1981)."""
     snr_db = 10.0 * jnp.log10(jnp.maximum(snr, 1e-30))
     a = jnp.log(0.62 / pfa)
@@ -47,7 +51,7 @@ def pd_albersheim(snr, pfa, n_pulses=1):
     return jnp.where(snr > 0.0, 1.0 / (1.0 + jnp.exp(-b)), 0.0)
 
 
-def snr_db_albersheim(pd, pfa, n_pulses=1):
+def snr_db_albersheim(pd: Scalar, pfa: Scalar, n_pulses: Scalar = 1) -> jax.Array:
     """(...,) per-pulse SNR [dB] Albersheim's equation requires for (pd, pfa, n_pulses)."""
     a = jnp.log(0.62 / pfa)
     b = jnp.log(pd / (1.0 - pd))
@@ -55,19 +59,26 @@ def snr_db_albersheim(pd, pfa, n_pulses=1):
             + (6.2 + 4.54 / jnp.sqrt(n_pulses + 0.44)) * jnp.log10(a + 0.12 * a * b + 1.7 * b))
 
 
-def pd_swerling1(snr, pfa):
+def pd_swerling1(snr: Scalar, pfa: Scalar) -> jax.Array:
     """(...,) exact single-pulse Swerling I Pd = pfa^(1/(1 + snr)) (square-law detector)."""
     return jnp.power(pfa, 1.0 / (1.0 + jnp.maximum(snr, 0.0)))
 
 
-def pd_of(model: str, snr, *, snr_threshold=None, pfa=None, n_pulses=1):
+def pd_of(model: str, snr: Scalar, *, snr_threshold: Scalar | None = None,
+          pfa: Scalar | None = None, n_pulses: Scalar = 1) -> jax.Array:
     """Dispatch by model name (one of PD_MODELS); raises ValueError listing the choices."""
+    # The resolved sensor records carry the threshold (step, gaussian) or the Pfa (radar models)
+    # their model needs.
     if model == "step":
+        assert snr_threshold is not None
         return pd_step(snr, snr_threshold)
     if model == "gaussian":
+        assert snr_threshold is not None
         return pd_gaussian(snr, snr_threshold)
     if model == "albersheim":
+        assert pfa is not None
         return pd_albersheim(snr, pfa, n_pulses)
     if model == "swerling1":
+        assert pfa is not None
         return pd_swerling1(snr, pfa)
     raise ValueError(f"pd_model: unknown {model!r}; choose one of {', '.join(PD_MODELS)}")

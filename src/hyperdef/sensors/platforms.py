@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.constants import OMEGA_EARTH_RADPS
 from hyperdef.earth.geodetic import ecef_to_geodetic
@@ -48,8 +49,9 @@ class Platforms(NamedTuple):
     lon_rad: np.ndarray  # (P, T)
     alt_m: np.ndarray  # (P, T) height above the ellipsoid
 
+    # Shadows tuple.count (the number of platforms); nothing counts occurrences in a record.
     @property
-    def count(self) -> int:
+    def count(self) -> int:  # type: ignore[override]
         return self.r_ecef_m.shape[0]
 
 
@@ -72,13 +74,13 @@ def constellation_elements(plat: SpacePlatforms, *, epoch: Epoch, earth: EarthMo
                      "through SGP4)")
 
 
-def _geodetic(r, v, earth: EarthModel) -> Platforms:
+def _geodetic(r: ArrayLike, v: ArrayLike, earth: EarthModel) -> Platforms:
     lat, lon, alt = ecef_to_geodetic(jnp.asarray(r), earth)
     return Platforms(np.asarray(r), np.asarray(v), np.asarray(lat), np.asarray(lon),
                      np.asarray(alt))
 
 
-def space_platforms(plat: SpacePlatforms, t_s, *, epoch: Epoch,
+def space_platforms(plat: SpacePlatforms, t_s: ArrayLike, *, epoch: Epoch,
                     earth: EarthModel) -> Platforms:
     """ECEF states of a space_ir constellation at t_s (T,) [s since epoch].
 
@@ -91,11 +93,12 @@ def space_platforms(plat: SpacePlatforms, t_s, *, epoch: Epoch,
         r, v, _ = tle_states_ecef(tles, t, epoch=epoch, rotating=earth.rotating)
         return _geodetic(r, v, earth)
     el = constellation_elements(plat, epoch=epoch, earth=earth)
-    r, v = propagate_ecef(el, t, epoch=epoch, earth=earth)
-    return _geodetic(r, v, earth)
+    r_el, v_el = propagate_ecef(el, t, epoch=epoch, earth=earth)
+    return _geodetic(r_el, v_el, earth)
 
 
-def radar_platform(plat: SitePlatform | ShipPlatform, t_s, *, earth: EarthModel) -> Platforms:
+def radar_platform(plat: SitePlatform | ShipPlatform, t_s: ArrayLike, *,
+                   earth: EarthModel) -> Platforms:
     """ECEF states (P = 1) of a radar site or ship at t_s (T,) [s]."""
     t = jnp.asarray(t_s, jnp.float64)
     if isinstance(plat, SitePlatform):
@@ -107,7 +110,8 @@ def radar_platform(plat: SitePlatform | ShipPlatform, t_s, *, earth: EarthModel)
     return Platforms(*(np.asarray(x) for x in (r, v, lat, lon, alt)))
 
 
-def platforms_of(sensor: SensorParams, t_s, *, epoch: Epoch, earth: EarthModel) -> Platforms:
+def platforms_of(sensor: SensorParams, t_s: ArrayLike, *, epoch: Epoch,
+                 earth: EarthModel) -> Platforms:
     """Platforms of any resolved sensor (space IR or radar)."""
     if isinstance(sensor, RadarSensor):
         return radar_platform(sensor.platform, t_s, earth=earth)

@@ -28,6 +28,7 @@ import functools
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.constants import BOLTZMANN_J_PER_K
 from hyperdef.measurement.radar import radar_measure
@@ -43,16 +44,16 @@ def snr_constant_ref(ref_range_m: float, ref_rcs_m2: float, ref_snr_db: float) -
     return 10.0 ** (ref_snr_db / 10.0) * ref_range_m**4 / ref_rcs_m2
 
 
-def snr_constant_power_aperture(p_avg_w, aperture_m2, frame_time_s, solid_angle_sr, t_sys_k,
-                                loss_db) -> float:
+def snr_constant_power_aperture(p_avg_w: float, aperture_m2: float, frame_time_s: float,
+                                solid_angle_sr: float, t_sys_k: float, loss_db: float) -> float:
     """C [m²] of the search radar equation (Skolnik 2001, Eq. 2.63)."""
     loss = 10.0 ** (loss_db / 10.0)
     return (p_avg_w * aperture_m2 * frame_time_s
             / (4.0 * np.pi * solid_angle_sr * BOLTZMANN_J_PER_K * t_sys_k * loss))
 
 
-def snr_constant_pulse(peak_power_w, gain_db, wavelength_m, t_sys_k, bandwidth_hz, loss_db,
-                       n_coherent=1) -> float:
+def snr_constant_pulse(peak_power_w: float, gain_db: float, wavelength_m: float, t_sys_k: float,
+                       bandwidth_hz: float, loss_db: float, n_coherent: float = 1) -> float:
     """C [m²] of the pulse radar equation (docs/references.md#radar-equation)."""
     gain = 10.0 ** (gain_db / 10.0)
     loss = 10.0 ** (loss_db / 10.0)
@@ -85,7 +86,7 @@ class RadarParams:
     max_range_rate_mps: float  # false alarms are spread over ± this
 
 
-def rcs_m2(v_tgt, r_tgt, r_obs, p: RadarParams):
+def rcs_m2(v_tgt: jax.Array, r_tgt: jax.Array, r_obs: jax.Array, p: RadarParams) -> jax.Array:
     """(...,) RCS [m²]: constant, or the aspect table at the angle between the target's velocity
     and the target→radar direction (0 = nose-on), linear in dBsm. Inputs (..., 3) ECEF."""
     if p.rcs_m2 is not None:
@@ -97,14 +98,14 @@ def rcs_m2(v_tgt, r_tgt, r_obs, p: RadarParams):
     return 10.0 ** (jnp.interp(aspect, jnp.asarray(p.rcs_aspect_rad), jnp.asarray(p.rcs_db)) / 10)
 
 
-def in_sector(az_rad, p: RadarParams):
+def in_sector(az_rad: jax.Array, p: RadarParams) -> jax.Array:
     """(...,) bool: azimuth inside [lo, lo + width] going clockwise (wraps through north)."""
     if p.az_lo_rad is None:
         return jnp.ones(jnp.shape(az_rad), bool)
     return jnp.mod(az_rad - p.az_lo_rad, _TWO_PI) <= p.az_width_rad
 
 
-def measurement_sigmas(snr, p: RadarParams):
+def measurement_sigmas(snr: ArrayLike, p: RadarParams) -> jax.Array:
     """(..., 4) 1σ of [range_m, az_rad, el_rad, range_rate_mps] at linear SNR (...): the floors,
     with the monopulse thermal term added in quadrature to the angles when a beamwidth is set."""
     snr = jnp.asarray(snr, jnp.float64)
@@ -117,8 +118,11 @@ def measurement_sigmas(snr, p: RadarParams):
 
 
 @functools.partial(jax.jit, static_argnames="p")
-def observe_radar_sample(r_obs, v_obs, lat_obs, lon_obs, alt_obs, radius_m, r_tgt, v_tgt,
-                         alt_tgt, in_flight, frame, keys, *, p: RadarParams):
+def observe_radar_sample(r_obs: jax.Array, v_obs: jax.Array, lat_obs: jax.Array,
+                         lon_obs: jax.Array, alt_obs: jax.Array, radius_m: jax.Array,
+                         r_tgt: jax.Array, v_tgt: jax.Array, alt_tgt: jax.Array,
+                         in_flight: jax.Array, frame: jax.Array, keys: jax.Array, *,
+                         p: RadarParams) -> dict[str, jax.Array]:
     """One Monte Carlo sample seen by one radar.
 
     r_obs, v_obs: (P, T, 3) radar ECEF state [m, m/s]; lat_obs, lon_obs, alt_obs: (P, T) geodetic
@@ -148,7 +152,8 @@ def observe_radar_sample(r_obs, v_obs, lat_obs, lon_obs, alt_obs, radius_m, r_tg
             "sigma": sigma}
 
 
-def false_alarms(mean_per_scan: float, n_scans: int, p: RadarParams, key):
+def false_alarms(mean_per_scan: float, n_scans: int, p: RadarParams,
+                 key: jax.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """False-alarm draws for n_scans scans.
 
     Returns (scan_index (N,) int, z (N, 4) [range_m, az_rad, el_rad, range_rate_mps],

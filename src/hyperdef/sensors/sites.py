@@ -14,6 +14,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.constants import R_EARTH_MEAN_M
 from hyperdef.earth.frames import R_enu_from_ecef
@@ -22,7 +23,9 @@ from hyperdef.earth.model import WGS84, EarthModel
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def site_states(lat_rad, lon_rad, alt_m, t_s, earth: EarthModel = WGS84):
+def site_states(lat_rad: jax.Array, lon_rad: jax.Array, alt_m: jax.Array, t_s: ArrayLike,
+                earth: EarthModel = WGS84,
+                ) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """ECEF states of a fixed site at T times.
 
     lat_rad, lon_rad, alt_m: scalars, geodetic [rad, rad, m]; t_s: (T,) [s].
@@ -36,8 +39,10 @@ def site_states(lat_rad, lon_rad, alt_m, t_s, earth: EarthModel = WGS84):
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def ship_states(lat0_rad, lon0_rad, heading_rad, speed_mps, alt_m, t_s,
-                earth: EarthModel = WGS84):
+def ship_states(lat0_rad: jax.Array, lon0_rad: jax.Array, heading_rad: jax.Array,
+                speed_mps: jax.Array, alt_m: jax.Array, t_s: ArrayLike,
+                earth: EarthModel = WGS84,
+                ) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """ECEF states of a ship on a great circle at T times.
 
     lat0_rad, lon0_rad: start position [rad]; heading_rad: start course, clockwise from north

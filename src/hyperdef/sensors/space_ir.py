@@ -46,6 +46,10 @@ from hyperdef.sensors.pd import pd_of
 from hyperdef.sensors.streams import map_time, split_keys, uniform_ot
 from hyperdef.threats.body_ir import aspect_gain_w_sr
 
+# What a sensor needs of the body model to see it from its own side: (v_ecef_mps (O, T, 3),
+# panels_w_sr (O, T, 4), angles_rad (O, 4)) (`toward_sensor_w_sr`).
+BodyView = tuple[jax.Array, jax.Array, jax.Array]
+
 
 @dataclasses.dataclass(frozen=True)
 class IRParams:
@@ -69,7 +73,8 @@ class IRParams:
     aim_ecef_m: tuple[float, float, float] | None = None  # None: nadir pointing
 
 
-def snr_ir(intensity_w_sr, range_m, bg, p: IRParams):
+def snr_ir(intensity_w_sr: jax.Array, range_m: jax.Array, bg: jax.Array,
+           p: IRParams) -> jax.Array:
     """(...,) linear SNR of a point source of in-band intensity (...) [W/sr] at range (...) [m]
     against background class bg (...) int (Background)."""
     clutter = jnp.asarray(p.clutter)[bg]
@@ -80,11 +85,13 @@ def snr_ir(intensity_w_sr, range_m, bg, p: IRParams):
         eff = p.transmission * intensity_w_sr
     else:
         eff = irr * p.threshold_ref_range_m**2
+    # Threshold mode (no NEI): the resolver sets threshold_w_sr.
+    assert p.threshold_w_sr is not None
     return p.snr_threshold * eff / (p.threshold_w_sr * clutter)
 
 
 @functools.partial(jax.jit, static_argnames="p")
-def pointing(r_sat, v_sat, p: IRParams):
+def pointing(r_sat: jax.Array, v_sat: jax.Array, p: IRParams) -> jax.Array:
     """Boresight (P, T, 3) for a cone, or sensor frame (P, T, 3, 3) for a box, from the platform
     ECEF state (P, T, 3); nadir-pointing or staring at `p.aim_ecef_m`. Zeros when unused."""
     if p.for_kind == "box":
@@ -97,7 +104,8 @@ def pointing(r_sat, v_sat, p: IRParams):
     return jnp.zeros_like(r_sat)
 
 
-def ir_access(r_obs, r_tgt, pointing, p: IRParams, earth: EarthModel):
+def ir_access(r_obs: jax.Array, r_tgt: jax.Array, pointing: jax.Array, p: IRParams,
+              earth: EarthModel) -> jax.Array:
     """(...,) bool geometric access (LOS clear of Earth + h_g, field of regard, range).
 
     r_obs, r_tgt: (..., 3) ECEF [m]. pointing: (..., 3) unit boresight (cone) or (..., 3, 3)
@@ -114,7 +122,8 @@ def ir_access(r_obs, r_tgt, pointing, p: IRParams, earth: EarthModel):
     return ok
 
 
-def toward_sensor_w_sr(intensity_w_sr, r_obs, r_tgt, aspect, earth: EarthModel):
+def toward_sensor_w_sr(intensity_w_sr: jax.Array, r_obs: jax.Array, r_tgt: jax.Array,
+                       aspect: BodyView | None, earth: EarthModel) -> jax.Array:
     """(O, P, T) in-band intensity [W/sr] each platform sees of each object.
 
     intensity_w_sr: (O, T) the truth's view from above; r_obs: (1, P, T, 3), r_tgt:
@@ -133,8 +142,10 @@ def toward_sensor_w_sr(intensity_w_sr, r_obs, r_tgt, aspect, earth: EarthModel):
 
 
 @functools.partial(jax.jit, static_argnames=("p", "earth"))
-def observe_ir_sample(r_sat, pointing, r_tgt, intensity_w_sr, in_flight, frame, keys, *,
-                      p: IRParams, earth: EarthModel, aspect=None):
+def observe_ir_sample(r_sat: jax.Array, pointing: jax.Array, r_tgt: jax.Array,
+                      intensity_w_sr: jax.Array, in_flight: jax.Array, frame: jax.Array,
+                      keys: jax.Array, *, p: IRParams, earth: EarthModel,
+                      aspect: BodyView | None = None) -> dict[str, jax.Array]:
     """One Monte Carlo sample seen by one space_ir sensor.
 
     r_sat: (P, T, 3) platform ECEF [m]; pointing: (P, T, 3) boresight or (P, T, 3, 3) frame;
@@ -157,6 +168,9 @@ def observe_ir_sample(r_sat, pointing, r_tgt, intensity_w_sr, in_flight, frame, 
     u = uniform_ot(k_det, visible.shape[:2])
     detected = visible & frame[None, None, :] & (u < pd)
     u_true = jnp.broadcast_to(los_unit(ro, rt), visible.shape + (3,))
-    u_meas = map_time(lambda k, u_t: perturb_los(u_t, p.sigma_rad, key=k), k_noise, u_true)
+    def noisy(k: jax.Array, u_t: jax.Array) -> jax.Array:
+        return perturb_los(u_t, p.sigma_rad, key=k)
+
+    u_meas = map_time(noisy, k_noise, u_true)
     return {"visible": visible, "snr": snr, "detected": detected, "u_meas": u_meas}
 

@@ -19,7 +19,8 @@ import jax.numpy as jnp
 
 
 @jax.jit
-def parallax_rad(r_obs1_ecef_m, r_obs2_ecef_m, r_tgt_ecef_m):
+def parallax_rad(r_obs1_ecef_m: jax.Array, r_obs2_ecef_m: jax.Array,
+                 r_tgt_ecef_m: jax.Array) -> jax.Array:
     """(...,) angle [rad] at the target between the two observers, positions (..., 3) [m]."""
     a = r_obs1_ecef_m - r_tgt_ecef_m
     b = r_obs2_ecef_m - r_tgt_ecef_m
@@ -28,7 +29,8 @@ def parallax_rad(r_obs1_ecef_m, r_obs2_ecef_m, r_tgt_ecef_m):
 
 
 @jax.jit
-def triangulation_cov_m2(r_obs_ecef_m, r_tgt_ecef_m, sigma_rad):
+def triangulation_cov_m2(r_obs_ecef_m: jax.Array, r_tgt_ecef_m: jax.Array,
+                         sigma_rad: jax.Array) -> jax.Array:
     """(..., 3, 3) predicted covariance [m²] of a target triangulated from N lines of sight.
 
     r_obs_ecef_m: (..., N, 3) observers [m]; r_tgt_ecef_m: (..., 3) target [m];

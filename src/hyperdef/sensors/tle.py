@@ -17,6 +17,7 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
+from jax.typing import ArrayLike
 from sgp4.api import Satrec, SatrecArray
 
 from hyperdef.constants import OMEGA_EARTH_RADPS
@@ -128,7 +129,8 @@ def read_tle(path: str | Path, source: str | None = None) -> TleSet:
                      else source)
 
 
-def tle_states_ecef(tles: TleSet, t_s, *, epoch: Epoch, rotating: bool = True):
+def tle_states_ecef(tles: TleSet, t_s: ArrayLike, *, epoch: Epoch,
+                    rotating: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ECEF states of a TLE set at scenario times, through SGP4 and TEME → ECEF (GMST).
 
     t_s: (T,) seconds since `epoch`. rotating=False is for a non-rotating Earth, whose "ECEF" is

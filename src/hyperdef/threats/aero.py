@@ -15,8 +15,10 @@ import functools
 import importlib.resources
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 CAVH_MASS_KG = 907.0  # Phillips (2003), fit in docs/references.md#cav-h-aerodynamic-fit
 CAVH_AREA_M2 = 0.4839
@@ -69,7 +71,7 @@ def builtin_table(name: str) -> AeroTable:
     return table_from_csv(text, CAVH_AREA_M2)
 
 
-def _cell(x, axis: np.ndarray):
+def _cell(x: jax.Array, axis: np.ndarray) -> tuple[jax.Array, jax.Array]:
     """Index of the lower node and the fraction in [0, 1] along an even grid (held at the ends)."""
     step = axis[1] - axis[0]
     u = jnp.clip((x - axis[0]) / step, 0.0, axis.size - 1.0)
@@ -77,27 +79,29 @@ def _cell(x, axis: np.ndarray):
     return i, u - i
 
 
-def coefficients(table: AeroTable, alpha_rad, speed_mps):
+def coefficients(table: AeroTable, alpha_rad: ArrayLike,
+                 speed_mps: ArrayLike) -> tuple[jax.Array, jax.Array]:
     """(C_L, C_D), each (...), bilinear in (α, V) at alpha_rad (...) [rad], speed_mps (...)."""
     i, fa = _cell(jnp.asarray(alpha_rad), table.alpha_rad)
     j, fv = _cell(jnp.asarray(speed_mps), table.speed_mps)
 
-    def bilinear(c):
-        c = jnp.asarray(c)
+    def bilinear(c_np: np.ndarray) -> jax.Array:
+        c = jnp.asarray(c_np)
         return ((1 - fa) * ((1 - fv) * c[i, j] + fv * c[i, j + 1])
                 + fa * ((1 - fv) * c[i + 1, j] + fv * c[i + 1, j + 1]))
 
     return bilinear(table.c_l), bilinear(table.c_d)
 
 
-def max_ld_alpha_rad(table: AeroTable, speed_mps):
+def max_ld_alpha_rad(table: AeroTable, speed_mps: ArrayLike) -> jax.Array:
     """(...) angle of attack of the largest L/D at speed_mps (...) [m/s], linear in V."""
     j, fv = _cell(jnp.asarray(speed_mps), table.speed_mps)
     a = jnp.asarray(table.max_ld_alpha_rad)
     return (1 - fv) * a[j] + fv * a[j + 1]
 
 
-def beta_and_ld(table: AeroTable, mass_kg, area_m2, alpha_rad, speed_mps):
+def beta_and_ld(table: AeroTable, mass_kg: ArrayLike, area_m2: ArrayLike, alpha_rad: ArrayLike,
+                speed_mps: ArrayLike) -> tuple[jax.Array, jax.Array]:
     """(β [kg/m²], L/D [-]), each (...), of a vehicle of mass_kg and reference area area_m2 [m²]
     (the table's own area for its vehicle) flying the table at α [rad], V [m/s]."""
     c_l, c_d = coefficients(table, alpha_rad, speed_mps)

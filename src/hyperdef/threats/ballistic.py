@@ -30,6 +30,7 @@ import functools
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.earth.model import EarthModel
 from hyperdef.threats.kepler import minimum_energy, nu_for, predict_descent
@@ -49,7 +50,7 @@ AIM_TOLERANCE_M = 1000.0
 ANTIPODE_TOL_RAD = 1e-9
 
 
-def antipodal(site_ecef_m, aim_ecef_m):
+def antipodal(site_ecef_m: ArrayLike, aim_ecef_m: ArrayLike) -> np.ndarray:
     """(...) bool: the aim is the site's antipode, so no launch plane (azimuth) is defined.
 
     site_ecef_m, aim_ecef_m: (..., 3) ECEF [m].
@@ -66,7 +67,7 @@ def loft_offset_rad(trajectory: str, loft_rad: float) -> float:
                          f"got {trajectory!r}") from None
 
 
-def burnout_angle(psi_rad, offset_rad):
+def burnout_angle(psi_rad: jax.Array, offset_rad: ArrayLike) -> tuple[jax.Array, jax.Array]:
     """(γ [rad], ν), each (...), over ground angle Ψ [rad] at γ* + offset (`loft_offset_rad`).
 
     Data, not a compile-time choice: every trajectory type shares one compiled kernel.
@@ -76,7 +77,7 @@ def burnout_angle(psi_rad, offset_rad):
     return gamma, nu_for(psi_rad, gamma)
 
 
-def _rot_z(angle_rad, a):
+def _rot_z(angle_rad: ArrayLike, a: jax.Array) -> jax.Array:
     """(..., 3) vectors a turned by angle_rad (...) about z (counter-clockwise)."""
     c, s = jnp.cos(angle_rad), jnp.sin(angle_rad)
     return jnp.stack([c * a[..., 0] - s * a[..., 1], s * a[..., 0] + c * a[..., 1],
@@ -84,8 +85,9 @@ def _rot_z(angle_rad, a):
 
 
 @functools.partial(jax.jit, static_argnames=("earth", "iterations"))
-def impulsive_velocity(site_ecef_m, aim_ecef_m, offset_rad, earth: EarthModel,
-                       iterations: int = 8):
+def impulsive_velocity(site_ecef_m: ArrayLike, aim_ecef_m: ArrayLike, offset_rad: ArrayLike,
+                       earth: EarthModel,
+                       iterations: int = 8) -> tuple[jax.Array, jax.Array, jax.Array]:
     """Burnout velocity on the site that reaches the aim point in vacuum.
 
     Args:
@@ -119,33 +121,40 @@ def impulsive_velocity(site_ecef_m, aim_ecef_m, offset_rad, earth: EarthModel,
     return v_ecef, tof, ok
 
 
-def shifted_aim(virtual_ecef_m, aim_ecef_m, impact_ecef_m, hit):
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / np.linalg.norm(x, axis=-1, keepdims=True)
+
+
+def shifted_aim(virtual_ecef_m: np.ndarray, aim_ecef_m: np.ndarray, impact_ecef_m: np.ndarray,
+                hit: np.ndarray) -> np.ndarray:
     """Next virtual aim point (..., 3): the last one moved against the miss impact − aim.
 
     Works on directions (unit vectors), rescaled to the aim's radius; samples without an
     impact (`hit` False) keep their virtual aim.
     """
-    unit = lambda x: x / np.linalg.norm(x, axis=-1, keepdims=True)
-    moved = unit(virtual_ecef_m) + unit(aim_ecef_m) - unit(impact_ecef_m)
-    new = unit(moved) * np.linalg.norm(aim_ecef_m, axis=-1, keepdims=True)
+    moved = _unit(virtual_ecef_m) + _unit(aim_ecef_m) - _unit(impact_ecef_m)
+    new = _unit(moved) * np.linalg.norm(aim_ecef_m, axis=-1, keepdims=True)
     return np.where(hit[..., None] & np.all(np.isfinite(new), -1, keepdims=True), new,
                     virtual_ecef_m)
 
 
-def cross_track_shifted_aim(virtual_ecef_m, site_ecef_m, aim_ecef_m, impact_ecef_m, hit):
+def cross_track_shifted_aim(virtual_ecef_m: np.ndarray, site_ecef_m: np.ndarray,
+                            aim_ecef_m: np.ndarray, impact_ecef_m: np.ndarray,
+                            hit: np.ndarray) -> np.ndarray:
     """Next virtual aim point (..., 3): the last one moved against the miss's component normal
     to the site–aim plane (the along-track miss is the speed search's). Samples without an
     impact (`hit` False) keep their virtual aim."""
-    unit = lambda x: x / np.linalg.norm(x, axis=-1, keepdims=True)
-    normal = unit(np.cross(site_ecef_m, aim_ecef_m))
-    off = np.sum((unit(impact_ecef_m) - unit(aim_ecef_m)) * normal, -1, keepdims=True)
-    new = unit(unit(virtual_ecef_m) - off * normal) * np.linalg.norm(aim_ecef_m, axis=-1,
+    normal = _unit(np.cross(site_ecef_m, aim_ecef_m))
+    off = np.sum((_unit(impact_ecef_m) - _unit(aim_ecef_m)) * normal, -1, keepdims=True)
+    new = _unit(_unit(virtual_ecef_m) - off * normal) * np.linalg.norm(aim_ecef_m, axis=-1,
                                                                       keepdims=True)
     return np.where(hit[..., None] & np.all(np.isfinite(new), -1, keepdims=True), new,
                     virtual_ecef_m)
 
 
-def next_speed_factor(k, log_ratio, lo, f_lo, hi, f_hi):
+def next_speed_factor(k: np.ndarray, log_ratio: np.ndarray, lo: np.ndarray, f_lo: np.ndarray,
+                      hi: np.ndarray, f_hi: np.ndarray,
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One safeguarded secant step on the launch-speed factor, per sample (all (...) arrays).
 
     log_ratio = log(range flown / range aimed) at k (+inf where the flight did not land:
@@ -170,7 +179,8 @@ def next_speed_factor(k, log_ratio, lo, f_lo, hi, f_hi):
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def burnout_angle_error(r_ecef_m, v_ecef_mps, aim_ecef_m, offset_rad, earth: EarthModel):
+def burnout_angle_error(r_ecef_m: ArrayLike, v_ecef_mps: ArrayLike, aim_ecef_m: ArrayLike,
+                        offset_rad: ArrayLike, earth: EarthModel) -> jax.Array:
     """(...) inertial burnout flight-path angle minus the type's angle for the range left [rad].
 
     Positive: too steep. Used to solve the booster's kick angle.

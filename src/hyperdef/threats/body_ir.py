@@ -29,15 +29,20 @@ not turned into the view); h_w = c_p·T_w with a constant c_p; no gas radiation,
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib import resources
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.typing import ArrayLike
 
 from hyperdef.constants import STEFAN_BOLTZMANN_W_PER_M2_K4
 from hyperdef.radiometry import band_exitance_w_m2
+
+if TYPE_CHECKING:
+    from hyperdef.threats.params import BodyParams
 
 N_STRIPS = 8
 CP_AIR_JPKGK = 1004.5  # c_p of air for wall and recovery enthalpies [J/kg/K]
@@ -60,18 +65,21 @@ class Body(NamedTuple):
     leeward_incidence_rad: ArrayLike
 
 
-def builtin_body(name: str = "reference_glider") -> dict:
+# A geometry file is JSON: numbers by field name, as parsed (json.loads is untyped).
+def builtin_body(name: str = "reference_glider") -> dict[str, Any]:
     """The shipped geometry `name` as a dict of the JSON fields (threats/data/PROVENANCE.md)."""
     text = resources.files("hyperdef.threats").joinpath("data", f"{name}.json").read_text()
-    return json.loads(text)
+    geo: dict[str, Any] = json.loads(text)
+    return geo
 
 
-def _viscosity(t_k):
+def _viscosity(t_k: jax.Array) -> jax.Array:
     return SUTHERLAND_MU0 * (t_k / SUTHERLAND_T0) ** 1.5 * (SUTHERLAND_T0 + SUTHERLAND_S) / (
         t_k + SUTHERLAND_S)
 
 
-def _equilibrium(q_of_t, emissivity, t_hi, bisect=14, newton=3):
+def _equilibrium(q_of_t: Callable[[jax.Array], jax.Array], emissivity: jax.Array, t_hi: jax.Array,
+                 bisect: int = 14, newton: int = 3) -> jax.Array:
     """(...) wall temperature [K] with ε σ T⁴ = q(T), q non-increasing in T.
 
     Bisection brackets the root to t_hi / 2¹⁴ (< 1 K below 16 000 K); Newton steps, kept inside
@@ -81,7 +89,7 @@ def _equilibrium(q_of_t, emissivity, t_hi, bisect=14, newton=3):
     """
     lo, hi = jnp.zeros_like(t_hi), t_hi
 
-    def f(t):
+    def f(t: jax.Array) -> jax.Array:
         return emissivity * STEFAN_BOLTZMANN_W_PER_M2_K4 * t**4 - q_of_t(t)
 
     for _ in range(bisect):
@@ -96,8 +104,11 @@ def _equilibrium(q_of_t, emissivity, t_hi, bisect=14, newton=3):
     return t
 
 
-def panel_temperatures_k(rho_kgpm3, speed_mps, t_inf_k, alpha_rad, body: Body, emissivity,
-                         material_limit_k, transition_reynolds, sutton_graves_k):
+def panel_temperatures_k(rho_kgpm3: jax.Array, speed_mps: jax.Array, t_inf_k: jax.Array,
+                         alpha_rad: jax.Array, body: Body, emissivity: jax.Array,
+                         material_limit_k: jax.Array, transition_reynolds: jax.Array,
+                         sutton_graves_k: jax.Array,
+                         ) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """Radiative-equilibrium temperatures [K] of the body's panels, capped at the material limit.
 
     rho_kgpm3, speed_mps, t_inf_k, alpha_rad: (...) free stream and angle of attack.
@@ -107,9 +118,13 @@ def panel_temperatures_k(rho_kgpm3, speed_mps, t_inf_k, alpha_rad, body: Body, e
     v = jnp.asarray(speed_mps, jnp.float64)
     t_inf = jnp.maximum(jnp.asarray(t_inf_k, jnp.float64), 1.0)
     h0 = 0.5 * v**2 + CP_AIR_JPKGK * t_inf
-    hot = lambda t, c=1.0: jnp.maximum(1.0 - c * CP_AIR_JPKGK * t / h0, 0.0)
-    cap = lambda t: jnp.minimum(t, material_limit_k)
-    t_top = (sutton_graves_k * jnp.sqrt(rho / body.nose_radius_m) * v**3
+    def hot(t: jax.Array, c: float = 1.0) -> jax.Array:
+        return jnp.maximum(1.0 - c * CP_AIR_JPKGK * t / h0, 0.0)
+
+    def cap(t: jax.Array) -> jax.Array:
+        return jnp.minimum(t, material_limit_k)
+
+    t_top: jax.Array = (sutton_graves_k * jnp.sqrt(rho / body.nose_radius_m) * v**3
              / (emissivity * STEFAN_BOLTZMANN_W_PER_M2_K4)) ** 0.25 + 1.0
     q_nose = sutton_graves_k * jnp.sqrt(rho / body.nose_radius_m) * v**3
     t_nose = _equilibrium(lambda t: q_nose * hot(t), emissivity, t_top)
@@ -117,14 +132,17 @@ def panel_temperatures_k(rho_kgpm3, speed_mps, t_inf_k, alpha_rad, body: Body, e
             * jnp.cos(body.leading_edge_sweep_rad) ** 1.5)
     t_le = _equilibrium(lambda t: q_le * hot(t), emissivity, t_top)
 
-    ex = lambda a: jnp.asarray(a)[..., None]
+    def ex(a: ArrayLike) -> jax.Array:
+        return jnp.asarray(a)[..., None]
+
     s = ex(body.length_m) * (jnp.arange(N_STRIPS) + 0.5) / N_STRIPS  # running lengths [m]
     rho_, v_, t_inf_, h0_ = ex(rho), ex(v), ex(t_inf), ex(h0)
     re = rho_ * v_ * s / _viscosity(t_inf_)
     turb = re > transition_reynolds
     pr23 = PRANDTL ** (-2.0 / 3.0)
 
-    def acreage(phi_rad):  # incidence of the surface to the flow, > 0 facing into it
+    # phi_rad: incidence of the surface to the flow, > 0 facing into it.
+    def acreage(phi_rad: ArrayLike) -> jax.Array:
         phi = ex(phi_rad)
         sphi, cphi = jnp.maximum(jnp.sin(phi), 0.0), jnp.cos(phi)
         lam_t = 2.53e-5 * jnp.sqrt(cphi) * sphi / jnp.sqrt(s) * jnp.sqrt(rho_) * v_**3.2
@@ -134,7 +152,7 @@ def panel_temperatures_k(rho_kgpm3, speed_mps, t_inf_k, alpha_rad, body: Body, e
         hr_lam = CP_AIR_JPKGK * t_inf_ + jnp.sqrt(PRANDTL) * 0.5 * v_**2
         hr_tur = CP_AIR_JPKGK * t_inf_ + PRANDTL ** (1 / 3) * 0.5 * v_**2
 
-        def q_of(t):
+        def q_of(t: jax.Array) -> jax.Array:
             hw = CP_AIR_JPKGK * t
             fl = jnp.maximum(1.0 - hw / h0_, 0.0)
             ft = jnp.maximum(1.0 - 1.11 * hw / h0_, 0.0)
@@ -152,7 +170,8 @@ def panel_temperatures_k(rho_kgpm3, speed_mps, t_inf_k, alpha_rad, body: Body, e
             acreage(body.leeward_incidence_rad - alpha))
 
 
-def panel_intensities_w_sr(temps, body: Body, emissivity, band_m: tuple[float, float]):
+def panel_intensities_w_sr(temps: tuple[jax.Array, jax.Array, jax.Array, jax.Array], body: Body,
+                           emissivity: ArrayLike, band_m: tuple[float, float]) -> jax.Array:
     """(..., 4) band intensity [W/sr] of nose, one leading edge, windward and leeward acreage,
     each seen face-on (projection factor 1): ε·A·M_band(T)/π (Lambertian panels).
 
@@ -161,16 +180,21 @@ def panel_intensities_w_sr(temps, body: Body, emissivity, band_m: tuple[float, f
     """
     lo, hi = band_m
     t_nose, t_le, t_win, t_lee = temps
-    rad = lambda t: band_exitance_w_m2(jnp.maximum(t, 1.0), lo, hi) / jnp.pi
-    strip = lambda t: jnp.mean(rad(t), axis=-1)
+    def rad(t: jax.Array) -> jax.Array:
+        return band_exitance_w_m2(jnp.maximum(t, 1.0), lo, hi) / jnp.pi
+
+    def strip(t: jax.Array) -> jax.Array:
+        return jnp.mean(rad(t), axis=-1)
+
     nose = jnp.pi * body.nose_radius_m**2 * rad(t_nose)
     edge = body.leading_edge_radius_m * body.leading_edge_length_m * rad(t_le)
     parts = (nose, edge, body.windward_area_m2 * strip(t_win), body.leeward_area_m2 * strip(t_lee))
     return jnp.stack(jnp.broadcast_arrays(*(emissivity * x for x in parts)), axis=-1)
 
 
-def projection_factors(view_vel, alpha_rad, leading_edge_sweep_rad, windward_incidence_rad,
-                       leeward_incidence_rad):
+def projection_factors(view_vel: jax.Array, alpha_rad: ArrayLike, leading_edge_sweep_rad: ArrayLike,
+                       windward_incidence_rad: ArrayLike,
+                       leeward_incidence_rad: ArrayLike) -> jax.Array:
     """(..., 4) projected-area factors of nose, leading edges (both), windward and leeward
     acreage toward the unit direction view_vel (..., 3) from the vehicle to the viewer, in the
     velocity frame (x along the air-relative velocity, z the wings-level lift direction,
@@ -192,8 +216,9 @@ def projection_factors(view_vel, alpha_rad, leading_edge_sweep_rad, windward_inc
     return jnp.stack(jnp.broadcast_arrays(nose, edges, cos_w, cos_l), axis=-1)
 
 
-def intensity_toward_w_sr(temps, view_vel, alpha_rad, body: Body, emissivity,
-                          band_m: tuple[float, float]):
+def intensity_toward_w_sr(temps: tuple[jax.Array, jax.Array, jax.Array, jax.Array],
+                          view_vel: jax.Array, alpha_rad: ArrayLike, body: Body,
+                          emissivity: ArrayLike, band_m: tuple[float, float]) -> jax.Array:
     """(...) band intensity [W/sr] of the body seen from the unit direction view_vel.
 
     temps: `panel_temperatures_k` output. view_vel: (..., 3) unit vector from the vehicle to
@@ -206,7 +231,8 @@ def intensity_toward_w_sr(temps, view_vel, alpha_rad, body: Body, emissivity,
     return jnp.sum(panel_intensities_w_sr(temps, body, emissivity, band_m) * f, axis=-1)
 
 
-def view_in_velocity_frame(los_ecef, v_ecef_mps, up_ecef):
+def view_in_velocity_frame(los_ecef: jax.Array, v_ecef_mps: jax.Array,
+                           up_ecef: jax.Array) -> jax.Array:
     """(..., 3) unit direction los_ecef (..., 3) (vehicle → viewer, ECEF) in the velocity frame
     of a wings-level vehicle of air-relative velocity v_ecef_mps (..., 3) under the local
     vertical up_ecef (..., 3): x = v̂, z = the vertical's part normal to v̂, y = z × x."""
@@ -218,17 +244,23 @@ def view_in_velocity_frame(los_ecef, v_ecef_mps, up_ecef):
     return jnp.stack([jnp.sum(d * x, -1), jnp.sum(d * y, -1), jnp.sum(d * z, -1)], -1)
 
 
-def body_from_params(params, nose_radius_m) -> Body:
+def body_from_params(params: BodyParams, nose_radius_m: ArrayLike) -> Body:
     """`Body` with (S, 1) fields from resolved body parameters (hyperdef.threats.params
     BodyParams) over its shipped geometry; the nose radius defaults to the drawn one (S,)."""
-    import numpy as np
-
     geo = builtin_body(params.geometry)
-    length = lambda k: geo[k] if getattr(params, k) is None else getattr(params, k)
-    angle = lambda k: (np.deg2rad(geo[k.replace("_rad", "_deg")]) if getattr(params, k) is None
-                       else getattr(params, k))
+    # Fields are read by name: each overrides the geometry's own value when given.
+    def length(k: str) -> float:
+        v: float | None = getattr(params, k)
+        return float(geo[k]) if v is None else v
+
+    def angle(k: str) -> float:
+        v: float | None = getattr(params, k)
+        return float(np.deg2rad(geo[k.replace("_rad", "_deg")])) if v is None else v
+
     n = np.asarray(nose_radius_m, np.float64)
-    col = lambda x: np.broadcast_to(np.asarray(x, np.float64), n.shape)[:, None]
+    def col(x: ArrayLike) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, np.float64), n.shape)[:, None]
+
     nose = n if params.nose_radius_m is None else np.full(n.shape, params.nose_radius_m)
     return Body(col(nose), col(length("leading_edge_radius_m")),
                 col(angle("leading_edge_sweep_rad")), col(length("leading_edge_length_m")),
@@ -237,9 +269,11 @@ def body_from_params(params, nose_radius_m) -> Body:
                 col(angle("leeward_incidence_rad")))
 
 
-def signature_from_above(rho_kgpm3, t_inf_k, v_ecef_mps, up_ecef, body: Body, emissivity,
-                         alpha_rad, material_limit_k, transition_reynolds, sutton_graves_k,
-                         band_m: tuple[float, float]):
+def signature_from_above(rho_kgpm3: jax.Array, t_inf_k: jax.Array, v_ecef_mps: jax.Array,
+                         up_ecef: jax.Array, body: Body, emissivity: jax.Array,
+                         alpha_rad: jax.Array, material_limit_k: jax.Array,
+                         transition_reynolds: jax.Array, sutton_graves_k: jax.Array,
+                         band_m: tuple[float, float]) -> tuple[jax.Array, jax.Array, jax.Array]:
     """(nose temperature [K] (...), band intensity seen from straight above [W/sr] (...),
     face-on panel intensities [W/sr] (..., 4) (`panel_intensities_w_sr`, for other views)).
 
@@ -271,7 +305,8 @@ class Aspect(NamedTuple):
     leeward_incidence_rad: ArrayLike
 
 
-def aspect_gain_w_sr(panels_w_sr, angles_rad, v_ecef_mps, up_ecef, los_ecef):
+def aspect_gain_w_sr(panels_w_sr: jax.Array, angles_rad: jax.Array, v_ecef_mps: jax.Array,
+                     up_ecef: jax.Array, los_ecef: jax.Array) -> jax.Array:
     """(...) intensity toward los_ecef minus the intensity seen from straight above [W/sr]:
     what a sensor adds to the truth's `ir_w_sr` (which is the view from above, plume included)
     to see the body from its own direction.
@@ -283,5 +318,6 @@ def aspect_gain_w_sr(panels_w_sr, angles_rad, v_ecef_mps, up_ecef, los_ecef):
     a = [angles_rad[..., i] for i in range(4)]
     view = view_in_velocity_frame(los_ecef, v_ecef_mps, up_ecef)
     above = view_in_velocity_frame(up_ecef, v_ecef_mps, up_ecef)
-    df = projection_factors(view, *a) - projection_factors(above, *a)
+    df = (projection_factors(view, a[0], a[1], a[2], a[3])
+          - projection_factors(above, a[0], a[1], a[2], a[3]))
     return jnp.sum(panels_w_sr * df, axis=-1)

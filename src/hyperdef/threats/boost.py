@@ -20,20 +20,26 @@ termination at a speed, or at a predicted range for ballistic targeting).
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple, cast
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
 from hyperdef.constants import G0_MPS2
 from hyperdef.dynamics.eom import altitude_and_up_xyz, frame_accel_xyz
+from hyperdef.dynamics.events import Flight
 from hyperdef.dynamics.integrate import integrate_fixed
 from hyperdef.dynamics.propagate import density_fn
 from hyperdef.dynamics.vec3 import V3
 from hyperdef.earth.model import EarthModel
 from hyperdef.threats.kepler import predict_descent
 from hyperdef.threats.manoeuvres import schedule_value
+
+if TYPE_CHECKING:
+    from hyperdef.threats.params import StageParams
 
 MAX_STAGES = 4
 
@@ -63,7 +69,14 @@ class BoostParams(NamedTuple):
     range_bias_rad: ArrayLike  # added to the aim's central angle (targeting correction)
 
 
-def stage_table(stages, payload_kg: np.ndarray) -> dict:
+def _traced(x: ArrayLike) -> jax.Array:
+    """A `BoostParams` field as the integrator hands it to the right-hand side and the event:
+    the pytree's leaves are traced arrays there, whatever the caller built the record from."""
+    return cast(jax.Array, x)
+
+
+def stage_table(stages: Sequence[StageParams],
+                payload_kg: np.ndarray) -> dict[str, np.ndarray]:
     """Stage arrays (S, 4) from drawn stages (hyperdef.threats.params.StageParams)."""
     s = payload_kg.shape[0]
     out = {k: np.zeros((s, MAX_STAGES)) for k in
@@ -75,6 +88,8 @@ def stage_table(stages, payload_kg: np.ndarray) -> dict:
             burn = st.burn_time_s
             mdot = prop / burn
         else:
+            # The resolver gives every stage a burn time or a thrust.
+            assert st.thrust_n is not None
             mdot = st.thrust_n / (isp * G0_MPS2)
             burn = prop / mdot
         out["burn_s"][:, k], out["mdot_kgps"][:, k] = burn, mdot
@@ -87,7 +102,7 @@ def stage_table(stages, payload_kg: np.ndarray) -> dict:
     return out
 
 
-def mass_kg(p: BoostParams, tau_s, tau_piece_s=None):
+def mass_kg(p: BoostParams, tau_s: jax.Array, tau_piece_s: jax.Array | None = None) -> jax.Array:
     """Stack masses [kg] (N,) at tau_s (N,) after launch (closed form; each stage's dry mass
     drops at its burnout). Stage arrays (4, N), vehicles last as the integrators pass them.
 
@@ -97,17 +112,17 @@ def mass_kg(p: BoostParams, tau_s, tau_piece_s=None):
     """
     tau_piece_s = tau_s if tau_piece_s is None else tau_piece_s
     burned = jnp.clip(tau_s - p.t_ignite_s, 0.0, p.burn_s)
-    done = (tau_piece_s >= p.t_ignite_s + p.burn_s) & (p.burn_s > 0.0)
-    return (p.mass0_kg - jnp.sum(p.mdot_kgps * burned, axis=0)
+    done = (tau_piece_s >= p.t_ignite_s + p.burn_s) & (_traced(p.burn_s) > 0.0)
+    return (_traced(p.mass0_kg) - jnp.sum(p.mdot_kgps * burned, axis=0)
             - jnp.sum(jnp.where(done, p.dry_kg, 0.0), axis=0))
 
 
-def burning(p: BoostParams, tau_s):
+def burning(p: BoostParams, tau_s: jax.Array) -> jax.Array:
     """(4, N) bool: which stage burns at tau_s (N,) after launch (at most one per vehicle)."""
     return (tau_s >= p.t_ignite_s) & (tau_s < p.t_ignite_s + p.burn_s)
 
 
-def thrust_direction(p: BoostParams, tau_s, v: V3, up: V3) -> V3:
+def thrust_direction(p: BoostParams, tau_s: jax.Array, v: V3, up: V3) -> V3:
     """Unit thrust directions, ECEF, of the gravity turn or the pitch programme (see module).
 
     Gravity turn: vertical, then the pitch ramps down to 90° − kick and is held there until
@@ -115,27 +130,30 @@ def thrust_direction(p: BoostParams, tau_s, v: V3, up: V3) -> V3:
     velocity. The switch needs no memory: once the velocity is flatter than the held pitch, the
     gravity turn only flattens it further.
     """
-    down = V3.rows(p.plane_normal).cross(up)
+    down = V3.rows(_traced(p.plane_normal)).cross(up)
     down = down / jnp.maximum(down.norm(), 1e-12)
     ramp = jnp.clip((tau_s - p.vertical_s) / p.kick_s, 0.0, 1.0)
     pitch_turn = 0.5 * jnp.pi - ramp * p.kick_rad
-    pitch = jnp.where(p.use_programme, schedule_value(tau_s, p.prog_t_s, p.prog_pitch_rad),
+    pitch = jnp.where(p.use_programme,
+                      schedule_value(tau_s, _traced(p.prog_t_s), _traced(p.prog_pitch_rad)),
                       pitch_turn)
     pitched = down * jnp.cos(pitch) + up * jnp.sin(pitch)
     speed = v.norm()
     v_hat = v / jnp.maximum(speed, 1e-12)
     turned = v_hat.dot(up) <= jnp.sin(pitch_turn)
-    follow = (~p.use_programme & (tau_s >= p.vertical_s + p.kick_s) & turned & (speed > 1.0))
+    follow = (~_traced(p.use_programme) & (tau_s >= p.vertical_s + p.kick_s) & turned
+              & (speed > 1.0))
     return v_hat.where(follow, pitched)
 
 
 @functools.cache
-def boost_rhs(earth: EarthModel, atmosphere: str | None):
+def boost_rhs(earth: EarthModel, atmosphere: str | None) -> Callable[..., jax.Array]:
     """Batched `rhs(t_s (N,), y (6, N), p: BoostParams) -> (6, N)` of boosters, vehicles last
     (hyperdef.dynamics.integrate), y = (r_ecef_m, v_ecef_mps) by rows."""
     rho_of = density_fn(atmosphere)
 
-    def rhs(t_s, y, p, t_piece_s=None):
+    def rhs(t_s: jax.Array, y: jax.Array, p: BoostParams,
+            t_piece_s: jax.Array | None = None) -> jax.Array:
         r, v = V3.rows(y, 0), V3.rows(y, 3)
         tau = t_s - p.t_launch_s
         # Which stage burns is that of the integration piece (boost_breaks), not of t_s:
@@ -146,8 +164,8 @@ def boost_rhs(earth: EarthModel, atmosphere: str | None):
         on = burning(p, tau_piece)
         thrust = jnp.sum(jnp.where(on, p.thrust_n, 0.0), axis=0)
         # Drag area of the burning stage (the last one once all have burnt).
-        last = jnp.maximum(jnp.sum(p.burn_s > 0.0, axis=0) - 1, 0)
-        cda_last = jnp.take_along_axis(p.drag_area_m2, last[None], axis=0)[0]
+        last = jnp.maximum(jnp.sum(_traced(p.burn_s) > 0.0, axis=0) - 1, 0)
+        cda_last = jnp.take_along_axis(_traced(p.drag_area_m2), last[None], axis=0)[0]
         cda = jnp.where(jnp.any(on, axis=0), jnp.sum(jnp.where(on, p.drag_area_m2, 0.0), 0),
                         cda_last)
         drag = 0.5 * rho_of(alt) * v.norm() * cda / m
@@ -158,7 +176,7 @@ def boost_rhs(earth: EarthModel, atmosphere: str | None):
     return rhs
 
 
-def boost_breaks(p: BoostParams):
+def boost_breaks(p: BoostParams) -> jax.Array:
     """(K, N) times [s] where the boost's right-hand side jumps or kinks, vehicles last: every
     burnout (thrust, mass flow, drag area and dry mass switch; the next ignition is the same
     instant), the ends of the gravity turn's vertical rise and pitch ramp, and the pitch
@@ -174,7 +192,8 @@ def burn_end_s(p_burn_s: np.ndarray, p_t_ignite_s: np.ndarray) -> np.ndarray:
     return np.max(np.where(p_burn_s > 0.0, p_t_ignite_s + p_burn_s, 0.0), axis=1)
 
 
-def plume_w_sr(p_t_ignite_s, p_burn_s, p_plume_w_sr, tau_s):
+def plume_w_sr(p_t_ignite_s: np.ndarray, p_burn_s: np.ndarray, p_plume_w_sr: np.ndarray,
+               tau_s: np.ndarray) -> np.ndarray:
     """(S, T) in-band plume intensity [W/sr] at tau_s (S, T) after launch (stage arrays (S,4))."""
     tau = tau_s[..., None]
     on = (tau >= p_t_ignite_s[:, None, :]) & (tau < (p_t_ignite_s + p_burn_s)[:, None, :])
@@ -182,7 +201,7 @@ def plume_w_sr(p_t_ignite_s, p_burn_s, p_plume_w_sr, tau_s):
 
 
 @functools.cache
-def boost_cutoff(earth: EarthModel):
+def boost_cutoff(earth: EarthModel) -> Callable[[jax.Array, jax.Array, BoostParams], jax.Array]:
     """Batched `event(t (N,), y (6, N), p) -> g (N,)`: thrust termination where g ≤ 0.
 
     g = min(cutoff speed − V, Ψ_aim + bias − Ψ_pred): Ψ_pred is the vacuum ground angle the
@@ -192,11 +211,11 @@ def boost_cutoff(earth: EarthModel):
     """
     w = earth.omega_radps
 
-    def event(t_s, y, p):
+    def event(t_s: jax.Array, y: jax.Array, p: BoostParams) -> jax.Array:
         r, v = V3.rows(y, 0), V3.rows(y, 3)
         g_speed = p.cutoff_speed_mps - v.norm()
         v_i = v + V3(-w * r.y, w * r.x, 0.0 * r.z)
-        aim = V3.rows(p.aim_ecef_m)
+        aim = V3.rows(_traced(p.aim_ecef_m))
         r_aim = aim.norm()
         has_aim = r_aim > 0.0
         psi, tof, _ = predict_descent(r.stack(), v_i.stack(), jnp.where(has_aim, r_aim, 1.0),
@@ -210,8 +229,9 @@ def boost_cutoff(earth: EarthModel):
     return event
 
 
-def fly_boost(params: BoostParams, y0, t_grid_s, *, earth: EarthModel, atmosphere: str | None,
-              step_s: float, t_stop_s=None):
+def fly_boost(params: BoostParams, y0: ArrayLike, t_grid_s: ArrayLike, *, earth: EarthModel,
+              atmosphere: str | None, step_s: float,
+              t_stop_s: np.ndarray | None = None) -> Flight:
     """Fly N boosters from launch states y0 (N, 6) to burnout or cut-off, on a report grid.
 
     t_stop_s: optional (N,) earlier stop [s]. Returns `hyperdef.dynamics.integrate.Flight`;
@@ -226,7 +246,7 @@ def fly_boost(params: BoostParams, y0, t_grid_s, *, earth: EarthModel, atmospher
                            event=boost_cutoff(earth), breaks=boost_breaks)
 
 
-def launch_plane_normal(up0_ecef, toward_ecef):
+def launch_plane_normal(up0_ecef: np.ndarray, toward_ecef: np.ndarray) -> jax.Array:
     """(..., 3) unit normal of the launch plane: the site's vertical up0 (..., 3) and the
     horizontal direction of `toward_ecef` (..., 3, any vector pointing downrange)."""
     d = toward_ecef - jnp.sum(toward_ecef * up0_ecef, -1, keepdims=True) * up0_ecef
@@ -234,7 +254,8 @@ def launch_plane_normal(up0_ecef, toward_ecef):
     return n / jnp.linalg.norm(n, axis=-1, keepdims=True)
 
 
-def solve_kick(run, n: int, lo_rad: float = np.deg2rad(1.0), hi_rad: float = np.deg2rad(85.0),
+def solve_kick(run: Callable[[np.ndarray], ArrayLike], n: int,
+               lo_rad: float = np.deg2rad(1.0), hi_rad: float = np.deg2rad(85.0),
                iters: int = 10) -> np.ndarray:
     """Kick angles (n,) that zero `run(kick_rad (n,)) -> error (n,)` by Illinois regula falsi.
 

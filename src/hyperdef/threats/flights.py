@@ -16,6 +16,7 @@ import dataclasses
 
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.earth.distance import great_circle_m, initial_bearing_rad
 from hyperdef.earth.geodetic import geodetic_to_ecef
@@ -25,7 +26,7 @@ from hyperdef.threats.aero import CAVH_MASS_KG, beta_and_ld, builtin_table, max_
 from hyperdef.threats.cruise import cruise_grid
 from hyperdef.threats.glide import GlideParams, equilibrium_altitude_m, fly_glide
 from hyperdef.threats.kinematics import ecef_state
-from hyperdef.threats.params import ThreatParams
+from hyperdef.threats.params import CruiseParams, ReleaseParams, ThreatParams
 
 
 @dataclasses.dataclass
@@ -52,7 +53,7 @@ class Phase:
 class Vehicle:
     """One threat's vehicle for all samples and the glide parameters it makes."""
 
-    def __init__(self, p: ThreatParams, earth: EarthModel):
+    def __init__(self, p: ThreatParams, earth: EarthModel) -> None:
         veh, n = p.vehicle, p.sample_ids.size
         self.p, self.earth = p, earth
         self.table = veh.aero_table
@@ -68,15 +69,17 @@ class Vehicle:
         self.prog = veh.bank
         tg = veh.target
         self.guided = tg is not None
-        if self.guided:
+        # The target latitude and longitude exist only for a guided vehicle (`guided`).
+        self.target_latlon: tuple[np.ndarray, np.ndarray]
+        if tg is not None:
             self.target = np.asarray(geodetic_to_ecef(tg.lat_rad, tg.lon_rad, 0.0, earth))
             self.target_latlon = (tg.lat_rad, tg.lon_rad)
         else:
             self.target = np.zeros((n, 3))
-        self.dive = np.full(n, tg.dive_range_m if self.guided else 0.0)
-        self.max_bank = np.full(n, tg.max_bank_rad if self.guided else 0.0)
+        self.dive = np.full(n, tg.dive_range_m if tg is not None else 0.0)
+        self.max_bank = np.full(n, tg.max_bank_rad if tg is not None else 0.0)
 
-    def aero_at(self, speed_mps):
+    def aero_at(self, speed_mps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(β, L/D) (S,) at a speed: constants, or the table at the commanded α."""
         if self.table is None:
             return self.beta, self.ld
@@ -86,12 +89,14 @@ class Vehicle:
         b, ld = beta_and_ld(tab, self.mass, self.ref_area, alpha, speed_mps)
         return np.asarray(b), np.asarray(ld)
 
-    def params(self, t_release_s) -> GlideParams:
+    def params(self, t_release_s: ArrayLike) -> GlideParams:
         return GlideParams(self.beta, self.ld, self.mass, self.ref_area, self.alpha, self.prog,
                            np.asarray(t_release_s, np.float64), self.target, self.dive,
                            self.max_bank)
 
-    def fly(self, y0, t0_s, grid, atmosphere, *, step_s=None, stop=True, guided=None):
+    def fly(self, y0: np.ndarray, t0_s: np.ndarray, grid: np.ndarray, atmosphere: str, *,
+            step_s: float | None = None, stop: bool = True,
+            guided: bool | None = None) -> list[np.ndarray]:
         p = self.p
         t_stop = (t0_s + p.stop.time_s) if (stop and p.stop.time_s) else None
         stop_alt = p.stop.alt_m if (stop and p.stop.alt_m) else None
@@ -102,8 +107,10 @@ class Vehicle:
         return [np.asarray(a) for a in fl]
 
 
-def make_phase(v: Vehicle, y_grid, y_end, t0, t_end, status, start_r, release_speed_mps,
-               plume=None, invalid=None) -> Phase:
+def make_phase(v: Vehicle, y_grid: np.ndarray, y_end: np.ndarray, t0: np.ndarray,
+               t_end: np.ndarray, status: np.ndarray, start_r: np.ndarray,
+               release_speed_mps: np.ndarray, plume: np.ndarray | None = None,
+               invalid: np.ndarray | None = None) -> Phase:
     """Bundle a flight; β and L/D are reported at the release speed (they vary for tables)."""
     b, ld = v.aero_at(np.nan_to_num(release_speed_mps))
     return Phase(y_grid, y_end, t0, t_end, status.astype(np.int32), start_r,
@@ -112,9 +119,10 @@ def make_phase(v: Vehicle, y_grid, y_end, t0, t_end, status, start_r, release_sp
                  np.zeros(y_grid.shape[0], bool) if invalid is None else invalid)
 
 
-def fly_initial(p: ThreatParams, grid, earth: EarthModel, atmosphere: str) -> Phase:
+def fly_initial(p: ThreatParams, grid: np.ndarray, earth: EarthModel, atmosphere: str) -> Phase:
     """Unpowered flight from a release state (`p.start` a ReleaseParams)."""
     v, ini = Vehicle(p, earth), p.start
+    assert isinstance(ini, ReleaseParams)  # the caller dispatches on the start's type
     lat, lon, speed = ini.lat_rad, ini.lon_rad, ini.speed_mps
     invalid = None
     if ini.alt_m is None:  # the equilibrium-glide altitude at the release speed
@@ -131,10 +139,11 @@ def fly_initial(p: ThreatParams, grid, earth: EarthModel, atmosphere: str) -> Ph
     return make_phase(v, y, y_end, t0, t_end, status, r, speed, invalid=invalid)
 
 
-def fly_cruise(p: ThreatParams, grid, earth: EarthModel, atmosphere: str) -> Phase:
+def fly_cruise(p: ThreatParams, grid: np.ndarray, earth: EarthModel, atmosphere: str) -> Phase:
     """Kinematic cruise at the start altitude and speed (`p.start` a CruiseParams), then an
     unpowered descent."""
     v, cr = Vehicle(p, earth), p.start
+    assert isinstance(cr, CruiseParams)  # the caller dispatches on the start's type
     n = p.sample_ids.size
     lat, lon, alt, speed, heading = cr.lat_rad, cr.lon_rad, cr.alt_m, cr.speed_mps, cr.heading_rad
     rate = speed * earth.a_m / (earth.a_m + alt)

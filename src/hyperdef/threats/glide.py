@@ -21,7 +21,8 @@ Equilibrium glide (lift balances gravity less the centrifugal relief):
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple, cast
 
 import jax
 import jax.numpy as jnp
@@ -33,6 +34,7 @@ from hyperdef.dynamics.eom import (
     frame_accel_xyz,
     lift_direction_xyz,
 )
+from hyperdef.dynamics.events import Flight
 from hyperdef.dynamics.integrate import integrate_fixed
 from hyperdef.dynamics.propagate import density_fn
 from hyperdef.dynamics.vec3 import V3
@@ -61,18 +63,27 @@ class GlideParams(NamedTuple):
     max_bank_rad: ArrayLike  # steering bank limit [rad]
 
 
-def aero_state(p: GlideParams, speed_mps, table: str | None):
+def _traced(x: ArrayLike) -> jax.Array:
+    """A `GlideParams` field as the integrator hands it to the right-hand side: the pytree's
+    leaves are traced arrays there, whatever the caller built the record from."""
+    return cast(jax.Array, x)
+
+
+def aero_state(p: GlideParams, speed_mps: jax.Array,
+               table: str | None) -> tuple[jax.Array, jax.Array]:
     """(β, L/D) now: constants, or the table at the commanded α and the current speed."""
     if table is None:
-        return p.beta_kgpm2, p.lift_to_drag
+        # Inside the integrator the parameters are traced arrays (see `_traced`).
+        return _traced(p.beta_kgpm2), _traced(p.lift_to_drag)
     tab = builtin_table(table)
     alpha = jnp.where(jnp.isnan(p.alpha_rad), max_ld_alpha_rad(tab, speed_mps), p.alpha_rad)
     return beta_and_ld(tab, p.mass_kg, p.area_m2, alpha, speed_mps)
 
 
-def _guidance(r: V3, v: V3, up: V3, rho, beta, ld, bank_prog, a_frame: V3, p: GlideParams):
+def _guidance(r: V3, v: V3, up: V3, rho: jax.Array, beta: jax.Array, ld: jax.Array,
+              bank_prog: jax.Array, a_frame: V3, p: GlideParams) -> tuple[jax.Array, jax.Array]:
     """(L/D used, bank) of guided vehicles: steering, or the dive once close enough."""
-    tgt = V3.rows(p.target_ecef_m)
+    tgt = V3.rows(_traced(p.target_ecef_m))
     tgt_norm = tgt.norm()
     rng = jnp.arctan2(r.cross(tgt).norm(), r.dot(tgt)) * tgt_norm
     speed = v.norm()
@@ -81,7 +92,7 @@ def _guidance(r: V3, v: V3, up: V3, rho, beta, ld, bank_prog, a_frame: V3, p: Gl
     d_h = d - up * d.dot(up)
     v_h = v - up * v.dot(up)
     dpsi = jnp.arctan2(d_h.dot(v_h.cross(up)), d_h.dot(v_h))
-    bank_steer = jnp.clip(STEER_GAIN * dpsi, -p.max_bank_rad, p.max_bank_rad) + bank_prog
+    bank_steer = jnp.clip(STEER_GAIN * dpsi, -_traced(p.max_bank_rad), p.max_bank_rad) + bank_prog
     dist = jnp.maximum(d.norm(), 1.0)
     omega = (d / dist).cross(-v) / dist
     a_cmd = omega.cross(v) * PN_GAIN - (a_frame - v_hat * a_frame.dot(v_hat))
@@ -97,12 +108,13 @@ def _guidance(r: V3, v: V3, up: V3, rho, beta, ld, bank_prog, a_frame: V3, p: Gl
 
 
 @functools.cache
-def glide_rhs(earth: EarthModel, atmosphere: str | None, table: str | None, guided: bool):
+def glide_rhs(earth: EarthModel, atmosphere: str | None, table: str | None,
+              guided: bool) -> Callable[[jax.Array, jax.Array, GlideParams], jax.Array]:
     """Batched `rhs(t_s (N,), y (6, N), p: GlideParams) -> (6, N)`, vehicles last
     (hyperdef.dynamics.integrate), y = (r_ecef_m, v_ecef_mps) by rows."""
     rho_of = density_fn(atmosphere)
 
-    def rhs(t_s, y, p):
+    def rhs(t_s: jax.Array, y: jax.Array, p: GlideParams) -> jax.Array:
         r, v = V3.rows(y, 0), V3.rows(y, 3)
         alt, up = altitude_and_up_xyz(r, earth)
         rho = rho_of(alt)
@@ -117,7 +129,8 @@ def glide_rhs(earth: EarthModel, atmosphere: str | None, table: str | None, guid
     return rhs
 
 
-def equilibrium_density_kgpm3(speed_mps, beta_kgpm2, lift_to_drag, g_mps2, r_m):
+def equilibrium_density_kgpm3(speed_mps: jax.Array, beta_kgpm2: jax.Array, lift_to_drag: jax.Array,
+                              g_mps2: jax.Array, r_m: jax.Array) -> jax.Array:
     """(...) density [kg/m³] at which lift balances gravity less centrifugal relief.
 
     ρ_eq = (2β/(L/D))·(g/V² − 1/r) (Candler & Leyva 2022, Eqs. 4–5); ≤ 0 at or above
@@ -127,8 +140,9 @@ def equilibrium_density_kgpm3(speed_mps, beta_kgpm2, lift_to_drag, g_mps2, r_m):
 
 
 @functools.partial(jax.jit, static_argnames=("earth", "atmosphere"))
-def equilibrium_altitude_m(speed_mps, beta_kgpm2, lift_to_drag, lat_rad, *,
-                           earth: EarthModel, atmosphere: str):
+def equilibrium_altitude_m(speed_mps: jax.Array, beta_kgpm2: jax.Array, lift_to_drag: jax.Array,
+                           lat_rad: jax.Array, *, earth: EarthModel,
+                           atmosphere: str) -> tuple[jax.Array, jax.Array]:
     """Equilibrium-glide altitude for a speed, by bisection on ln ρ(h) − ln ρ_eq(h).
 
     g = μ/r² and r = R(φ) + h, R(φ) the Earth model's geocentric radius at the latitude
@@ -144,7 +158,7 @@ def equilibrium_altitude_m(speed_mps, beta_kgpm2, lift_to_drag, lat_rad, *,
     rho_of = density_fn(atmosphere)
     r0 = jnp.linalg.norm(geodetic_to_ecef(lat_rad, 0.0, 0.0, earth), axis=-1)
 
-    def f(h):
+    def f(h: jax.Array) -> jax.Array:
         r = r0 + h
         rho_eq = equilibrium_density_kgpm3(speed_mps, beta_kgpm2, lift_to_drag,
                                            earth.gm_m3ps2 / r**2, r)
@@ -154,7 +168,7 @@ def equilibrium_altitude_m(speed_mps, beta_kgpm2, lift_to_drag, lat_rad, *,
     hi = lo + EQUILIBRIUM_TOP_M
     ok = (f(lo) >= 0.0) & (f(hi) <= 0.0)
 
-    def body(_, s):
+    def body(_: int, s: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, jax.Array]:
         lo, hi = s
         mid = 0.5 * (lo + hi)
         above = f(mid) > 0.0  # still denser than needed: go higher
@@ -164,9 +178,10 @@ def equilibrium_altitude_m(speed_mps, beta_kgpm2, lift_to_drag, lat_rad, *,
     return 0.5 * (lo + hi), ok
 
 
-def fly_glide(params: GlideParams, y0, t0_s, t_grid_s, *, earth: EarthModel,
-              atmosphere: str | None, table: str | None, guided: bool, step_s: float,
-              stop_alt_m=None, t_stop_s=None):
+def fly_glide(params: GlideParams, y0: ArrayLike, t0_s: ArrayLike, t_grid_s: ArrayLike, *,
+              earth: EarthModel, atmosphere: str | None, table: str | None, guided: bool,
+              step_s: float, stop_alt_m: ArrayLike | None = None,
+              t_stop_s: ArrayLike | None = None) -> Flight:
     """Fly N gliders (or, with L/D = 0, re-entry bodies) from y0 (N, 6) at t0_s (N,).
 
     Returns `hyperdef.dynamics.integrate.Flight` on t_grid_s (T,).

@@ -17,13 +17,16 @@ Check value (computed from the formulas, docs/references.md#heating-and-infrared
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.constants import STEFAN_BOLTZMANN_W_PER_M2_K4, SUTTON_GRAVES_K_AIR
 from hyperdef.radiometry import band_intensity_w_sr
 
 
-def stagnation_heat_flux_w_m2(rho_kgpm3, speed_mps, nose_radius_m, k=SUTTON_GRAVES_K_AIR):
+def stagnation_heat_flux_w_m2(rho_kgpm3: ArrayLike, speed_mps: ArrayLike, nose_radius_m: ArrayLike,
+                              k: float = SUTTON_GRAVES_K_AIR) -> jax.Array:
     """(...) Sutton–Graves stagnation-point heat flux [W/m²].
 
     Args:
@@ -36,13 +39,14 @@ def stagnation_heat_flux_w_m2(rho_kgpm3, speed_mps, nose_radius_m, k=SUTTON_GRAV
     return k * jnp.sqrt(rho / jnp.asarray(nose_radius_m)) * jnp.asarray(speed_mps) ** 3
 
 
-def radiative_equilibrium_temp_k(heat_flux_w_m2, emissivity):
+def radiative_equilibrium_temp_k(heat_flux_w_m2: ArrayLike, emissivity: ArrayLike) -> jax.Array:
     """(...) wall temperature [K] that re-radiates the heat flux: (q/(εσ))^¼ (an upper bound)."""
     q = jnp.maximum(jnp.asarray(heat_flux_w_m2, jnp.float64), 0.0)
     return (q / (jnp.asarray(emissivity) * STEFAN_BOLTZMANN_W_PER_M2_K4)) ** 0.25
 
 
-def ir_intensity_w_sr(temp_k, emissivity, area_m2, band_m: tuple[float, float]):
+def ir_intensity_w_sr(temp_k: ArrayLike, emissivity: ArrayLike, area_m2: ArrayLike,
+                      band_m: tuple[float, float]) -> jax.Array:
     """(...) in-band radiant intensity [W/sr] of a grey Lambertian area at temp_k [K].
 
     band_m: (lo, hi) wavelengths [m]. Zero temperature gives zero intensity.
@@ -53,8 +57,9 @@ def ir_intensity_w_sr(temp_k, emissivity, area_m2, band_m: tuple[float, float]):
     return jnp.where(t > 1.0, i, 0.0)
 
 
-def signature(rho_kgpm3, speed_mps, nose_radius_m, emissivity, area_m2,
-              band_m: tuple[float, float], k=SUTTON_GRAVES_K_AIR):
+def signature(rho_kgpm3: ArrayLike, speed_mps: ArrayLike, nose_radius_m: ArrayLike,
+              emissivity: ArrayLike, area_m2: ArrayLike, band_m: tuple[float, float],
+              k: float = SUTTON_GRAVES_K_AIR) -> tuple[jax.Array, jax.Array, jax.Array]:
     """(heat_flux_w_m2, temp_k, ir_w_sr), each (...): the three steps above in a row."""
     q = stagnation_heat_flux_w_m2(rho_kgpm3, speed_mps, nose_radius_m, k)
     t = radiative_equilibrium_temp_k(q, emissivity)

@@ -14,33 +14,36 @@ M = E − e sin E (Vallado, *Fundamentals of Astrodynamics and Applications*, 4t
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 
-def ground_angle_rad(nu, gamma_rad):
+def ground_angle_rad(nu: ArrayLike, gamma_rad: ArrayLike) -> jax.Array:
     """(...) ground angle Ψ [rad] of a vacuum arc back to its start radius (Eq. above)."""
     sg, cg = jnp.sin(gamma_rad), jnp.cos(gamma_rad)
     return 2.0 * jnp.arctan2(nu * sg * cg, 1.0 - nu * cg * cg)
 
 
-def minimum_energy(psi_rad):
+def minimum_energy(psi_rad: jax.Array) -> tuple[jax.Array, jax.Array]:
     """(γ* [rad], ν*), each (...), of the minimum-energy arc over ground angle Ψ [rad]."""
     s = jnp.sin(0.5 * psi_rad)
     return 0.25 * (jnp.pi - psi_rad), 2.0 * s / (1.0 + s)
 
 
-def nu_for(psi_rad, gamma_rad):
+def nu_for(psi_rad: ArrayLike, gamma_rad: ArrayLike) -> jax.Array:
     """(...) ν that carries an arc at flight-path angle γ over ground angle Ψ (both [rad])."""
     return jnp.sin(0.5 * psi_rad) / (jnp.cos(gamma_rad) * jnp.sin(gamma_rad + 0.5 * psi_rad))
 
 
-def _mean_anomaly(f, e):
+def _mean_anomaly(f: jax.Array, e: jax.Array) -> jax.Array:
     """M(f) for an ellipse, f and M in [0, 2π)."""
     big_e = jnp.mod(jnp.arctan2(jnp.sqrt(1.0 - e * e) * jnp.sin(f), e + jnp.cos(f)), 2 * jnp.pi)
     return big_e - e * jnp.sin(big_e)
 
 
-def predict_descent(r_m, v_inertial_mps, r_impact_m, gm_m3ps2):
+def predict_descent(r_m: jax.Array, v_inertial_mps: jax.Array, r_impact_m: ArrayLike,
+                    gm_m3ps2: float) -> tuple[jax.Array, jax.Array, jax.Array]:
     """Where a coasting vacuum arc next comes down through a sphere of radius r_impact_m.
 
     Args:

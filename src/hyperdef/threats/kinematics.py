@@ -12,6 +12,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from hyperdef.dynamics.eom import altitude_and_up
 from hyperdef.earth.frames import R_enu_from_ecef
@@ -20,8 +21,9 @@ from hyperdef.earth.model import EarthModel
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def ecef_state(lat_rad, lon_rad, alt_m, speed_mps, flight_path_rad, heading_rad,
-               earth: EarthModel):
+def ecef_state(lat_rad: ArrayLike, lon_rad: ArrayLike, alt_m: ArrayLike, speed_mps: ArrayLike,
+               flight_path_rad: ArrayLike, heading_rad: ArrayLike,
+               earth: EarthModel) -> tuple[jax.Array, jax.Array]:
     """ECEF position and velocity of a vehicle given in local terms.
 
     Args:
@@ -43,7 +45,8 @@ def ecef_state(lat_rad, lon_rad, alt_m, speed_mps, flight_path_rad, heading_rad,
 
 
 @functools.partial(jax.jit, static_argnames="earth")
-def flight_angles(r_ecef_m, v_ecef_mps, earth: EarthModel):
+def flight_angles(r_ecef_m: ArrayLike, v_ecef_mps: ArrayLike,
+                  earth: EarthModel) -> tuple[jax.Array, jax.Array, jax.Array]:
     """(speed_mps, flight_path_rad, heading_rad), each (...), of ECEF states (..., 3)."""
     _, up = altitude_and_up(r_ecef_m, earth)
     v = jnp.asarray(v_ecef_mps, jnp.float64)
@@ -56,7 +59,7 @@ def flight_angles(r_ecef_m, v_ecef_mps, earth: EarthModel):
     return speed, jnp.arctan2(v_up, jnp.hypot(v_enu[..., 0], v_enu[..., 1])), heading
 
 
-def central_angle_rad(a_m, b_m):
+def central_angle_rad(a_m: ArrayLike, b_m: ArrayLike) -> jax.Array:
     """(...) angle between two position vectors (..., 3) at the Earth's centre [rad], stable
     at 0 and π (atan2 of |a×b| and a·b)."""
     return jnp.arctan2(jnp.linalg.norm(jnp.cross(a_m, b_m), axis=-1),

@@ -18,8 +18,11 @@ an aim on the site's antipode (no launch plane) is INVALID_INPUT.
 
 from __future__ import annotations
 
+from typing import cast
+
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.earth.distance import destination
 from hyperdef.earth.frames import R_enu_from_ecef
@@ -29,12 +32,20 @@ from hyperdef.status import Status
 from hyperdef.threats import ballistic, boost
 from hyperdef.threats.flights import Phase, Vehicle, make_phase
 from hyperdef.threats.kinematics import central_angle_rad, flight_angles
-from hyperdef.threats.params import AimRange, BoostPlan, ThreatParams, flies_to_release
+from hyperdef.threats.params import (
+    AimPoint,
+    AimRange,
+    BoostPlan,
+    LaunchParams,
+    ThreatParams,
+    flies_to_release,
+)
 
 COAST_S = 7200.0  # aiming runs fly this long past launch at most (any ballistic arc lands)
 
 
-def _aim_point(aim, lat, lon, earth):
+def _aim_point(aim: AimPoint | AimRange | None, lat: np.ndarray, lon: np.ndarray,
+               earth: EarthModel) -> np.ndarray | None:
     """(S, 3) aim point, ECEF, or None; from an AimPoint or an AimRange from the site."""
     if aim is None:
         return None
@@ -46,8 +57,9 @@ def _aim_point(aim, lat, lon, earth):
     return np.asarray(geodetic_to_ecef(alat, alon, 0.0, earth))
 
 
-def _boost_params(plan: BoostPlan, v: Vehicle, t0, normal, *, aim=None, cutoff=None,
-                  kick=None) -> boost.BoostParams:
+def _boost_params(plan: BoostPlan, v: Vehicle, t0: np.ndarray, normal: ArrayLike, *,
+                  aim: np.ndarray | None = None, cutoff: np.ndarray | None = None,
+                  kick: np.ndarray | None = None) -> boost.BoostParams:
     n = t0.size
     tab = boost.stage_table(plan.stages, v.mass)
     if plan.pitch_programme is not None:
@@ -66,26 +78,35 @@ def _boost_params(plan: BoostPlan, v: Vehicle, t0, normal, *, aim=None, cutoff=N
         np.zeros((n, 3)) if aim is None else np.asarray(aim), np.zeros(n))
 
 
-def _run_boost(bp, y0, grid, earth, atmosphere, step_s, t_stop=None):
+def _host(x: ArrayLike) -> np.ndarray:
+    """A `BoostParams` field on the host: `_boost_params` builds every field as a NumPy array."""
+    return cast(np.ndarray, x)
+
+
+def _run_boost(bp: boost.BoostParams, y0: np.ndarray, grid: np.ndarray, earth: EarthModel,
+               atmosphere: str, step_s: float,
+               t_stop: np.ndarray | None = None) -> list[np.ndarray]:
     fl = boost.fly_boost(bp, jnp.asarray(y0), grid, earth=earth, atmosphere=atmosphere,
                          step_s=step_s, t_stop_s=t_stop)
     return [np.asarray(a) for a in fl]
 
 
-def _boost_plume(bp, grid, y):
+def _boost_plume(bp: boost.BoostParams, grid: np.ndarray, y: np.ndarray) -> np.ndarray:
     tau = grid[None, :] - np.asarray(bp.t_launch_s)[:, None]
     on = np.all(np.isfinite(y), -1)
-    return np.where(on, boost.plume_w_sr(bp.t_ignite_s, bp.burn_s, bp.plume_w_sr, tau), 0.0)
+    return np.where(on, boost.plume_w_sr(_host(bp.t_ignite_s), _host(bp.burn_s),
+                                                     _host(bp.plume_w_sr), tau), 0.0)
 
 
-def _coast_grid(t0):
+def _coast_grid(t0: np.ndarray) -> np.ndarray:
     return np.array([float(np.min(t0)), float(np.max(t0)) + COAST_S])
 
 
-def fly_launch(p: ThreatParams, grid, earth: EarthModel, atmosphere: str) -> Phase:
+def fly_launch(p: ThreatParams, grid: np.ndarray, earth: EarthModel, atmosphere: str) -> Phase:
     """Boost (or an impulsive start) from a launch site (`p.start` a LaunchParams), then
     unpowered flight."""
     v, la = Vehicle(p, earth), p.start
+    assert isinstance(la, LaunchParams)  # the caller dispatches on the start's type
     n = p.sample_ids.size
     lat, lon = la.lat_rad, la.lon_rad
     site = np.asarray(geodetic_to_ecef(lat, lon, la.alt_m, earth))
@@ -120,7 +141,9 @@ def fly_launch(p: ThreatParams, grid, earth: EarthModel, atmosphere: str) -> Pha
     return phase
 
 
-def _chain(v, bp, a, grid, earth, atmosphere, t0, t_stop, site, go_on, fail_status):
+def _chain(v: Vehicle, bp: boost.BoostParams, a: list[np.ndarray], grid: np.ndarray,
+           earth: EarthModel, atmosphere: str, t0: np.ndarray, t_stop: np.ndarray,
+           site: np.ndarray, go_on: np.ndarray, fail_status: np.ndarray) -> Phase:
     """Unpowered flight from the boost's end (where go_on), merged with the boost part."""
     ya, ta_end, ya_end, sa = a
     y0 = np.where(go_on[:, None], ya_end, np.nan)
@@ -133,8 +156,12 @@ def _chain(v, bp, a, grid, earth, atmosphere, t0, t_stop, site, go_on, fail_stat
                   plume=_boost_plume(bp, grid, ya))
 
 
-def _boost_glide(p, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_stop, site):
+def _boost_glide(p: ThreatParams, v: Vehicle, grid: np.ndarray, earth: EarthModel,
+                 atmosphere: str, t0: np.ndarray, y_pad: np.ndarray, up0: np.ndarray,
+                 toward: np.ndarray, t_stop: np.ndarray, site: np.ndarray) -> Phase:
     la = p.start
+    # fly_launch sends only launches with a booster here.
+    assert isinstance(la, LaunchParams) and la.boost is not None
     rel, n = la.release, t0.size
     fpa = rel.flight_path_rad if (rel is not None and rel.flight_path_rad is not None) \
         else np.zeros(n)
@@ -147,7 +174,7 @@ def _boost_glide(p, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_stop, 
     elif la.boost.pitch_programme is None:
         coast = _coast_grid(t0)
 
-        def too_steep(kick):
+        def too_steep(kick: np.ndarray) -> np.ndarray:
             _, _, y_end, st = _run_boost(bp._replace(kick_rad=kick), y_pad, coast, earth,
                                          atmosphere, step)
             got = np.asarray(flight_angles(y_end[:, :3], y_end[:, 3:6], earth)[1])
@@ -162,7 +189,7 @@ def _boost_glide(p, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_stop, 
         # Burnt out before the cut-off speed: the release state is beyond the booster. It is
         # released at burnout and flies on, but however it ends it is flagged (never a plain
         # IMPACT or MAX_TIME).
-        burn_end = t0 + boost.burn_end_s(bp.burn_s, bp.t_ignite_s)
+        burn_end = t0 + boost.burn_end_s(_host(bp.burn_s), _host(bp.t_ignite_s))
         ended = np.isin(phase.status, [Status.IMPACT, Status.MAX_TIME, Status.STOP_ALTITUDE,
                                        Status.OK])
         short = released & (a[1] >= burn_end - 1e-6) & ended
@@ -170,19 +197,22 @@ def _boost_glide(p, v, grid, earth, atmosphere, t0, y_pad, up0, toward, t_stop, 
     return phase
 
 
-def _impulsive(p, v, grid, earth, atmosphere, t0, site, aim):
+def _impulsive(p: ThreatParams, v: Vehicle, grid: np.ndarray, earth: EarthModel, atmosphere: str,
+               t0: np.ndarray, site: np.ndarray, aim: np.ndarray | None) -> Phase:
     """The vacuum burnout velocity on the site, its speed scaled until the drag-flown range is
     the aim's (hyperdef.threats.ballistic); samples still off the aim by more than
     AIM_TOLERANCE_M after IMPULSIVE_ITERATIONS flights (beyond escape speed, or no bound arc)
     are OUT_OF_REACH."""
     la, coast = p.start, _coast_grid(t0)
+    # fly_launch sends only aimed launches without a booster here.
+    assert isinstance(la, LaunchParams) and aim is not None
     offset = ballistic.loft_offset_rad(la.trajectory, la.loft_rad)
     psi_aim = np.asarray(central_angle_rad(site, aim))
     n = site.shape[0]
     virtual, k = aim.copy(), np.ones(n)
     lo, f_lo, hi, f_hi = np.zeros(n), np.full(n, -np.inf), np.full(n, np.inf), np.full(n, np.inf)
 
-    def launch_state(virtual, k):
+    def launch_state(virtual: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         vel, _, ok = (np.asarray(x) for x in ballistic.impulsive_velocity(site, virtual, offset,
                                                                            earth))
         return np.where(ok[:, None], np.concatenate([site, k[:, None] * vel], -1), np.nan), ok
@@ -211,18 +241,22 @@ def _impulsive(p, v, grid, earth, atmosphere, t0, site, aim):
     return make_phase(v, y, y_end, t0, t_end, status, site, np.linalg.norm(y0[:, 3:], axis=-1))
 
 
-def _boosted_ballistic(p, v, grid, earth, atmosphere, t0, y_pad, up0, site, aim, t_stop):
+def _boosted_ballistic(p: ThreatParams, v: Vehicle, grid: np.ndarray, earth: EarthModel,
+                       atmosphere: str, t0: np.ndarray, y_pad: np.ndarray, up0: np.ndarray,
+                       site: np.ndarray, aim: np.ndarray | None, t_stop: np.ndarray) -> Phase:
     la, coast, n = p.start, _coast_grid(t0), t0.size
+    # fly_launch sends only aimed launches with a booster here.
+    assert isinstance(la, LaunchParams) and la.boost is not None and aim is not None
     offset = ballistic.loft_offset_rad(la.trajectory, la.loft_rad)
     step = min(p.step_s, 0.5)
     virtual = aim.copy()
     bp = _boost_params(la.boost, v, t0, boost.launch_plane_normal(up0, aim - site), aim=aim)
-    burn_end = t0 + boost.burn_end_s(bp.burn_s, bp.t_ignite_s)
+    burn_end = t0 + boost.burn_end_s(_host(bp.burn_s), _host(bp.t_ignite_s))
     if la.boost.kick_rad is not None:
         bp = bp._replace(kick_rad=la.boost.kick_rad)
     elif la.boost.pitch_programme is None:
 
-        def too_steep(kick):
+        def too_steep(kick: np.ndarray) -> np.ndarray:
             _, _, y_end, st = _run_boost(bp._replace(kick_rad=kick), y_pad, coast, earth,
                                          atmosphere, step)
             err = ballistic.burnout_angle_error(y_end[:, :3], y_end[:, 3:6], aim, offset, earth)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from hyperdef.atmosphere.model import atmosphere as atmosphere_model
 from hyperdef.dynamics.eom import altitude_and_up
@@ -36,7 +38,9 @@ MISS_TOLERANCE_M = 1_000.0
 
 
 @functools.partial(jax.jit, static_argnames=("atmosphere", "band_m", "k"))
-def _signature(y, alt_m, atmosphere: str, nose_m, emissivity, area_m2, band_m, k):
+def _signature(y: jax.Array, alt_m: jax.Array, atmosphere: str, nose_m: jax.Array,
+               emissivity: jax.Array, area_m2: jax.Array, band_m: tuple[float, float],
+               k: float) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array, jax.Array]:
     """Heat flux, temperature, intensity and Mach on the grid (S, T) for one threat."""
     model = atmosphere_model(atmosphere)
     air = model(jnp.minimum(alt_m, TOP_OF_ATMOSPHERE_M))
@@ -48,8 +52,10 @@ def _signature(y, alt_m, atmosphere: str, nose_m, emissivity, area_m2, band_m, k
 
 
 @functools.partial(jax.jit, static_argnames=("earth", "atmosphere", "band_m"))
-def _body_signature(y, alt_m, earth: EarthModel, atmosphere: str, body, emissivity, alpha_rad,
-                    limit_k, re_tr, k, band_m):
+def _body_signature(y: jax.Array, alt_m: jax.Array, earth: EarthModel, atmosphere: str,
+                    body: body_ir.Body, emissivity: jax.Array, alpha_rad: jax.Array,
+                    limit_k: jax.Array, re_tr: jax.Array, k: jax.Array,
+                    band_m: tuple[float, float]) -> tuple[jax.Array, jax.Array, jax.Array]:
     """Nose temperature and intensity from straight above, (S, T), and face-on panel
     intensities (S, T, 4) of `ir_model: body`."""
     model = atmosphere_model(atmosphere)
@@ -60,14 +66,15 @@ def _body_signature(y, alt_m, earth: EarthModel, atmosphere: str, body, emissivi
                                         alpha_rad, limit_k, re_tr, k, band_m)
 
 
-def _ground_range_m(first_r, last_r, earth: EarthModel):
+def _ground_range_m(first_r: jax.Array, last_r: jax.Array, earth: EarthModel) -> np.ndarray:
     """(S,) geodesic distance [m] between the ground points under two ECEF positions (S, 3)."""
     lat1, lon1, _ = ecef_to_geodetic(first_r, earth)
     lat2, lon2, _ = ecef_to_geodetic(last_r, earth)
     return np.asarray(geodesic_m(lat1, lon1, lat2, lon2, earth))
 
 
-def _ground_track_m(start_r, r_grid, end_r, earth: EarthModel):
+def _ground_track_m(start_r: np.ndarray, r_grid: np.ndarray, end_r: np.ndarray,
+                    earth: EarthModel) -> np.ndarray:
     """(S,) distance flown along the ground track [m]: the geodesic legs between the ground
     points under start → every in-flight grid point → end, summed (a weave counts its
     lateral travel; a path past half the globe is not folded back as a start-to-end geodesic
@@ -88,7 +95,10 @@ def _ground_track_m(start_r, r_grid, end_r, earth: EarthModel):
     return np.where(leg, d.reshape(leg.shape), 0.0).sum(axis=1)
 
 
-def _threat(p: ThreatParams, earth: EarthModel, atmosphere: str, grid: np.ndarray) -> dict:
+# One threat's truth fields by name (arrays), plus its band and body aspect: mixed value types,
+# stacked into `Truth` by name.
+def _threat(p: ThreatParams, earth: EarthModel, atmosphere: str,
+            grid: np.ndarray) -> dict[str, Any]:
     fly = (fly_cruise if isinstance(p.start, CruiseParams) else
            fly_initial if isinstance(p.start, ReleaseParams) else fly_launch)
     phase = fly(p, grid, earth, atmosphere)
@@ -112,10 +122,13 @@ def _threat(p: ThreatParams, earth: EarthModel, atmosphere: str, grid: np.ndarra
             b.transition_reynolds, p.heating_k, band))
         aspect = body_ir.Aspect(
             np.where(in_flight[..., None], panels, 0.0),
-            np.full(p.sample_ids.size, b.alpha_rad), body.leading_edge_sweep_rad[:, 0],
-            body.windward_incidence_rad[:, 0], body.leeward_incidence_rad[:, 0])
+            np.full(p.sample_ids.size, b.alpha_rad), np.asarray(body.leading_edge_sweep_rad)[:, 0],
+            np.asarray(body.windward_incidence_rad)[:, 0],
+            np.asarray(body.leeward_incidence_rad)[:, 0])
     ir = ir + np.where(in_flight, phase.plume_w_sr, 0.0)
-    nan = lambda a: np.where(in_flight, a, np.nan)
+    def nan(a: np.ndarray) -> np.ndarray:
+        return np.where(in_flight, a, np.nan)
+
     end = np.where(bad[:, None], np.nan, phase.y_end)
     if phase.target_r is not None:  # a guided vehicle that lands off its target fell short
         miss = np.linalg.norm(end[:, :3] - phase.target_r, axis=-1)
@@ -147,8 +160,9 @@ def _threat(p: ThreatParams, earth: EarthModel, atmosphere: str, grid: np.ndarra
     }
 
 
-def simulate(threats: Sequence[ThreatParams], *, earth: EarthModel, atmosphere: str, t_grid_s,
-             sample_ids=None, epoch: Epoch | None = None) -> Truth:
+def simulate(threats: Sequence[ThreatParams], *, earth: EarthModel, atmosphere: str,
+             t_grid_s: ArrayLike, sample_ids: ArrayLike | None = None,
+             epoch: Epoch | None = None) -> Truth:
     """Fly every threat for every sample on the scenario grid.
 
     Args:

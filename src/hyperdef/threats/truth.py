@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from hyperdef.status import Status
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from hyperdef.threats.body_ir import Aspect
 
 # The truth schema, the one list of its variables: name: (unit, description), as written to the
 # truth product (docs/conventions.md). VARIABLES are per time (S, O, T), with a trailing xyz axis
@@ -56,7 +62,7 @@ def trailing_shape(name: str, n_times: int) -> tuple[int, ...]:
     return (n_times, 3) if name in VECTORS else (n_times,)
 
 
-def _float(x) -> float | None:
+def _float(x: float) -> float | None:
     x = float(x)
     return None if not math.isfinite(x) else x
 
@@ -100,7 +106,7 @@ class Truth:
     # (O) per object None (stagnation: the same from every side) or a
     # hyperdef.threats.body_ir.Aspect, with which a sensor sees the body from its own direction
     # (detections); in memory only, the truth product keeps the view from above.
-    ir_aspects: tuple = ()
+    ir_aspects: tuple[Aspect | None, ...] = ()
 
     def ir_model_of(self, o: int) -> str:
         """The infrared model ('stagnation' or 'body') of object o's ir_w_sr."""
@@ -110,7 +116,7 @@ class Truth:
         """The band [m] of object o's ir_w_sr."""
         return self.ir_bands_m[o] if self.ir_bands_m else self.ir_band_m
 
-    def to_xarray(self):
+    def to_xarray(self) -> xr.Dataset:
         """xarray.Dataset with dims (sample, object, time[, xyz]); units in each `attrs`."""
         import xarray as xr
 
@@ -137,14 +143,18 @@ class Truth:
                         status_codes=", ".join(f"{s.value}={s.name}" for s in Status))
         return ds
 
-    def summary(self, sample_index: int = 0) -> list[dict]:
+    # JSON-ready rows: values of mixed types (str, float, None, a nested impact dict).
+    def summary(self, sample_index: int = 0) -> list[dict[str, Any]]:
         """One JSON-ready dict per threat for one sample (plain floats; None for no value)."""
         rows = []
         s = sample_index
         for o, (name, kind) in enumerate(zip(self.names, self.kinds, strict=True)):
             fl = self.in_flight[s, o]
             anyfl = bool(fl.any())
-            mx = lambda a, o=o, anyfl=anyfl: _float(np.nanmax(a[s, o])) if anyfl else None
+
+            def mx(a: np.ndarray, o: int = o, anyfl: bool = anyfl) -> float | None:
+                return _float(np.nanmax(a[s, o])) if anyfl else None
+
             lat, lon = self.impact_lat_rad[s, o], self.impact_lon_rad[s, o]
             impact = None if not np.isfinite(lat) else {
                 "lat_deg": float(np.rad2deg(lat)), "lon_deg": float(np.rad2deg(lon))}
