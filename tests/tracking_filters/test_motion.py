@@ -1,5 +1,7 @@
 """Motion models: process noise against published closed forms and FilterPy; physics integrals."""
 
+from decimal import Decimal, localcontext
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -33,30 +35,39 @@ def test_cv_ca_noise_equal_filterpy(dt):
     np.testing.assert_allclose(ConstantAcceleration(0.5).Q(None, dt), q_ca, rtol=1e-14)
 
 
-def _singer_closed_form(alpha, t, sigma_m):
-    """Singer (1970) discrete noise q_ij, as restated by Li & Jilkov, IEEE TAES 39(4), 2003 (Singer model)."""
-    e1, e2 = np.exp(-alpha * t), np.exp(-2 * alpha * t)
-    at = alpha * t
-    q11 = (1 - e2 + 2 * at + 2 * at**3 / 3 - 2 * at**2 - 4 * at * e1) / (2 * alpha**5)
-    q12 = (e2 + 1 - 2 * e1 + 2 * at * e1 - 2 * at + at**2) / (2 * alpha**4)
-    q13 = (1 - e2 - 2 * at * e1) / (2 * alpha**3)
-    q22 = (4 * e1 - 3 - e2 + 2 * at) / (2 * alpha**3)
-    q23 = (e2 + 1 - 2 * e1) / (2 * alpha**2)
-    q33 = (1 - e2) / (2 * alpha)
-    q = np.array([[q11, q12, q13], [q12, q22, q23], [q13, q23, q33]])
-    f = np.array([[1, t, (at - 1 + e1) / alpha**2], [0, 1, (1 - e1) / alpha], [0, 0, e1]])
-    return f, 2 * alpha * sigma_m**2 * q
+def _singer_closed_form(tau, t, sigma_m):
+    """Singer (1970) discrete F and Q, as restated by Li & Jilkov, IEEE TAES 39(4), 2003 (Singer
+    model), evaluated in 120-digit decimal arithmetic: q₁₁ is O(1) terms summing to ~(αT)⁵/20,
+    so at αT = 1e-10 the sum needs 50 digits beyond float64's 16 to be exact to rounding."""
+    with localcontext() as ctx:
+        ctx.prec = 120
+        alpha, t = 1 / Decimal(tau), Decimal(t)
+        at = alpha * t
+        e1, e2 = (-at).exp(), (-2 * at).exp()
+        q11 = (1 - e2 + 2 * at + 2 * at**3 / 3 - 2 * at**2 - 4 * at * e1) / (2 * alpha**5)
+        q12 = (e2 + 1 - 2 * e1 + 2 * at * e1 - 2 * at + at**2) / (2 * alpha**4)
+        q13 = (1 - e2 - 2 * at * e1) / (2 * alpha**3)
+        q22 = (4 * e1 - 3 - e2 + 2 * at) / (2 * alpha**3)
+        q23 = (e2 + 1 - 2 * e1) / (2 * alpha**2)
+        q33 = (1 - e2) / (2 * alpha)
+        scale = (-1 if t < 0 else 1) * 2 * alpha * Decimal(sigma_m) ** 2  # sign: backward step
+        q = [[q11, q12, q13], [q12, q22, q23], [q13, q23, q33]]
+        f = [[1, t, (at - 1 + e1) / alpha**2], [0, 1, (1 - e1) / alpha], [0, 0, e1]]
+        return (np.array([[float(v) for v in row] for row in f]),
+                np.array([[float(scale * v) for v in row] for row in q]))
 
 
-@pytest.mark.parametrize(("tau", "dt"), [(20.0, 1.0), (5.0, 2.0), (60.0, 10.0)])
+@pytest.mark.parametrize("tau", [1.0, 20.0, 1e4])
+@pytest.mark.parametrize("dt", [1e-6, 0.05, 1.0, 19.9, 20.1, 100.0, -3.0, -30.0])
 def test_singer_matches_closed_form(tau, dt):
-    f_ref, q_ref = _singer_closed_form(1.0 / tau, dt, 30.0)
+    # Series below αT = 1, closed forms above (both sides of the switch at 20 s for τ = 20 s),
+    # backward steps, and αT from 1e-10 to 100. Every entry to 1e-13 relative: measured worst
+    # 6.5e-15; a matrix exponential (Van Loan 1978) of the same model is off by 7.9e-10 at
+    # αT = 0.05 and by orders of magnitude at αT = 1e-10, where q₁₁ is 1e-36 of q₃₃.
+    f_ref, q_ref = _singer_closed_form(tau, dt, 30.0)
     f, q = singer_transition(tau, 30.0, dt)
-    # Van Loan's expm vs Singer's formulas: agreement to 1e-9 relative (the closed form itself
-    # loses ~6 digits to cancellation at αT = 0.05, which is why hyperdef uses Van Loan).
-    np.testing.assert_allclose(f, f_ref, rtol=1e-12, atol=1e-14)
-    # measured worst case: 7.9e-10 relative (hyperdef 0.1.0, float64).
-    np.testing.assert_allclose(q, q_ref, rtol=1e-9, atol=1e-12 * np.max(q_ref))
+    np.testing.assert_allclose(f, f_ref, rtol=1e-13, atol=0.0)
+    np.testing.assert_allclose(q, q_ref, rtol=1e-13, atol=0.0)
 
 
 def test_singer_short_tau_limit_is_ca_like_and_backward_noise_is_psd():
