@@ -9,17 +9,46 @@ in dispatch than the arithmetic. Slots with weighted updates go round by round.
 
 from __future__ import annotations
 
+import collections
+from typing import Protocol
+
 import numpy as np
+from numpy.typing import NDArray
 
 from hyperdef.status import Status
+from hyperdef.tracking.association.plan import PairTable, Plan
 from hyperdef.tracking.gating import bucket, chunked
+from hyperdef.tracking.kernels import Kernels
 from hyperdef.tracking.manage import CHUNK
+from hyperdef.tracking.scanstate import State
+from hyperdef.tracking.table import Slots
+
+#: A slot's updates in round order: (rows, betas), betas None for a plain update.
+SlotUpdates = list[tuple[NDArray[np.int64], NDArray[np.float64] | None]]
+#: hit (R,) bool and hit sensors (R, n_sensors) bool per track row (`apply_plan`).
+Hits = tuple[NDArray[np.bool_], NDArray[np.bool_]]
 
 
-def apply_updates(bank, packed, t_s, seq, problems):
+class SlotStore(Protocol):
+    """The slot bank updates apply to (`manage.SlotBank`, `table.Slots`): jitted kernels k,
+    slot times t_s (C,) [s], flat states read by `get` and written by `put`."""
+
+    @property
+    def k(self) -> Kernels: ...
+
+    @property
+    def t_s(self) -> NDArray[np.float64]: ...
+
+    def get(self, idx: NDArray[np.int64]) -> NDArray[np.float64]: ...
+
+    def put(self, idx: NDArray[np.int64], states: NDArray[np.float64]) -> None: ...
+
+
+def apply_updates(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float64],
+                  seq: dict[int, SlotUpdates], problems: collections.Counter[str]) -> None:
     """Apply a scan's updates to their slots.
 
-    bank: SlotBank; packed: (N, 18) the sample's rows (`measurement.batch.pack`); t_s: (N,) their
+    bank: SlotStore; packed: (N, 18) the sample's rows (`measurement.batch.pack`); t_s: (N,) their
     times [s]; seq: {slot: [(rows, betas)]} in round order — rows an int array into packed, betas
     None for a plain update (one row) or (len(rows)+1,) association probabilities; problems:
     Counter of failed updates. Updates slots, their times, and problems in place.
@@ -35,12 +64,13 @@ def apply_updates(bank, packed, t_s, seq, problems):
                [x[1] for _, x in now], problems)
 
 
-def _count(status, problems):
+def _count(status: NDArray[np.int32], problems: collections.Counter[str]) -> None:
     problems["update_singular"] += int((status == Status.SINGULAR).sum())
     problems["update_non_finite"] += int((status == Status.NON_FINITE).sum())
 
 
-def _rounds(bank, packed, t_s, seq, problems):
+def _rounds(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float64],
+            seq: dict[int, list[NDArray[np.int64]]], problems: collections.Counter[str]) -> None:
     """Plain updates, every round of every slot in one kernel call (per CHUNK slots).
 
     seq: {slot: rows in update order}; rounds padded to a bucketed width, the pads masked.
@@ -53,7 +83,9 @@ def _rounds(bank, packed, t_s, seq, problems):
     plain_rounds(bank, packed, t_s, slots, ri, n, problems, CHUNK)
 
 
-def plain_rounds(bank, packed, t_s, slots, ri, n, problems, chunk):
+def plain_rounds(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float64],
+                 slots: NDArray[np.int64], ri: NDArray[np.int64], n: NDArray[np.int64],
+                 problems: collections.Counter[str], chunk: int) -> None:
     """Plain updates of slots (M,) with rows ri (M, W) (rounds r < n (M,) used, in order)."""
     width = ri.shape[1]
     valid = np.arange(width) < n[:, None]
@@ -69,7 +101,9 @@ def plain_rounds(bank, packed, t_s, slots, ri, n, problems, chunk):
     bank.t_s[slots] = t[np.arange(len(slots)), n - 1]
 
 
-def _round(bank, packed, t_s, slots, rws, betas, problems):
+def _round(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float64],
+           slots: NDArray[np.int64], rws: list[NDArray[np.int64]],
+           betas: list[NDArray[np.float64] | None], problems: collections.Counter[str]) -> None:
     """One round: predict-and-update slots with their rows, plain or weighted."""
     k = bank.k
     t_row = t_s[[r[0] for r in rws]]
@@ -92,9 +126,10 @@ def _round(bank, packed, t_s, slots, rws, betas, problems):
         bet = np.zeros((len(sl), width + 1))
         for i, b in enumerate(bw):
             bet[i, : len(b)] = b
+        weighted = k.predict_update_weighted
+        assert weighted is not None  # weighted updates are planned for filters that have one
         new = chunked(
-            lambda sel: k.predict_update_weighted(bank.get(sl[sel]), d[sel],
-                                                     packed[ridx[sel]], bet[sel]),
+            lambda sel: weighted(bank.get(sl[sel]), d[sel], packed[ridx[sel]], bet[sel]),
             len(sl), CHUNK)
         bank.put(sl, new)
     bank.t_s[slots] = t_row
@@ -103,7 +138,8 @@ def _round(bank, packed, t_s, slots, rws, betas, problems):
 BATCH_CHUNK = 1024  # slots per update call in the batched tracker
 
 
-def _reweight(sl, slots, loglik, prune):
+def _reweight(sl: Slots, slots: NDArray[np.int64], loglik: NDArray[np.float64],
+              prune: float) -> NDArray[np.int64]:
     """Add per-slot log-likelihoods to a multi-hypothesis track; the slots that stay."""
     lw = sl.logw[slots] + np.asarray(loglik)
     lw = np.where(np.isfinite(lw), lw, -np.inf)
@@ -116,7 +152,7 @@ def _reweight(sl, slots, loglik, prune):
     return slots[keep]
 
 
-def apply_plan(st, plan, pairs):
+def apply_plan(st: State, plan: Plan, pairs: PairTable | None) -> Hits:
     """Apply a batched scan's plan (`association.plan.Plan`) to the tracker state `st`.
 
     Per track the updates run in time order (platform order for equal times); a
@@ -130,6 +166,7 @@ def apply_plan(st, plan, pairs):
     hit_sensors = np.zeros_like(tr.sensors)
     if len(plan.track) == 0:
         return hit, hit_sensors
+    assert pairs is not None  # planned updates come from gated pairs (`plan_batch`)
     order = np.lexsort((plan.platform, plan.t, plan.track))
     g, row, wi = plan.track[order], plan.row[order], plan.weighted_index[order]
     first = np.r_[True, g[1:] != g[:-1]]
@@ -154,7 +191,7 @@ def apply_plan(st, plan, pairs):
     slot_of = np.full(len(tr.alive), -1, dtype=np.int64)
     single = live[nslots[sl.track[live]] == 1]
     slot_of[sl.track[single]] = single
-    e_slot, e_idx = [slot_of[g[one]]], [np.flatnonzero(one)]
+    slot_parts, idx_parts = [slot_of[g[one]]], [np.flatnonzero(one)]
     for t in np.unique(g[~one]):
         slots = sl.of_tracks(np.asarray([t]))
         for e in np.flatnonzero(g == t):
@@ -168,15 +205,15 @@ def apply_plan(st, plan, pairs):
                     if s_ in pos:
                         ll[pos[s_]] = l_
                 slots = _reweight(sl, slots, ll, st.params.hypothesis_prune)
-            e_slot.append(slots)
-            e_idx.append(np.full(len(slots), e))
-    e_slot, e_idx = np.concatenate(e_slot), np.concatenate(e_idx)
+            slot_parts.append(slots)
+            idx_parts.append(np.full(len(slots), e))
+    e_slot, e_idx = np.concatenate(slot_parts), np.concatenate(idx_parts)
     # (slot, update) in round order; slots pruned after an update of theirs are gone already
     keep = sl.track[e_slot] >= 0
     e_slot, e_idx = e_slot[keep], e_idx[keep]
     weighted_slot = np.isin(e_slot, e_slot[~plain[e_idx]])
     _plain_batch(st, e_slot[~weighted_slot], e_idx[~weighted_slot], row, rnd)
-    seq = {}
+    seq: dict[int, SlotUpdates] = {}
     for s_, e in zip(e_slot[weighted_slot], e_idx[weighted_slot], strict=True):
         rows, beta = (np.asarray([row[e]]), None) if plain[e] else plan.weighted[wi[e]]
         seq.setdefault(int(s_), []).append((rows, beta))
@@ -185,7 +222,8 @@ def apply_plan(st, plan, pairs):
     return hit, hit_sensors
 
 
-def _plain_batch(st, slot, e, row, rnd):
+def _plain_batch(st: State, slot: NDArray[np.int64], e: NDArray[np.int64], row: NDArray[np.int64],
+                 rnd: NDArray[np.int64]) -> None:
     """Plain updates (slot, update e) pairs, rounds rnd[e], rows row[e], in one call."""
     if len(slot) == 0:
         return

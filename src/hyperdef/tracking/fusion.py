@@ -21,36 +21,59 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+from collections.abc import Collection
+from typing import Any, Protocol
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pandas as pd
+from jax.typing import ArrayLike
+from numpy.typing import NDArray
 from scipy.stats import chi2
 
 from hyperdef.tracking.association.gnn import gnn_assign
+from hyperdef.tracking.config import TrackerParams
 from hyperdef.tracking.trackset import DEAD, NONE, TrackSet, count_problems
 
 _GOLDEN = 0.5 * (np.sqrt(5.0) - 1.0)
 
+#: Local estimates of each (sample, system id, grid index): [(x (6,), P (6,6), state)].
+_Members = collections.defaultdict[tuple[int, int, int],
+                                   list[tuple[NDArray[np.float64], NDArray[np.float64], int]]]
+#: Fused estimates {(sample, system id): {grid index: (x (6,), P (6,6), state)}}.
+_Fused = dict[tuple[int, int], dict[int, tuple[NDArray[np.float64], NDArray[np.float64], int]]]
+#: A sample's system ids by (sensor name, local track id).
+_SysMap = dict[tuple[str, int], int]
 
-def _ci_cov(Ai, Bi, w):  # noqa: N803 — information matrices
+
+class LocalTracker(Protocol):
+    """A sensor's local tracker (`tracker.run_tracker`'s arguments, TrackSet out)."""
+
+    def __call__(self, params: TrackerParams, detections: pd.DataFrame, *,
+                 t_grid_s: NDArray[np.float64], sample_ids: NDArray[np.int64],
+                 sensors: Collection[str] | None) -> TrackSet: ...
+
+
+def _ci_cov(Ai: jax.Array, Bi: jax.Array,  # noqa: N803 — information matrices
+            w: jax.Array) -> jax.Array:
     return jnp.linalg.inv(w * Ai + (1.0 - w) * Bi)
 
 
-def _objective(P, criterion):  # noqa: N803
+def _objective(P: jax.Array, criterion: str) -> jax.Array:  # noqa: N803
     if criterion == "det":
         return jnp.linalg.slogdet(P)[1]
     return jnp.trace(P)
 
 
-def _ci(a, A, b, B, criterion, iters: int = 60):  # noqa: N803
+def _ci(a: jax.Array, A: jax.Array, b: jax.Array, B: jax.Array, criterion: str,  # noqa: N803
+        iters: int = 60) -> tuple[jax.Array, jax.Array, jax.Array]:
     Ai, Bi = jnp.linalg.inv(A), jnp.linalg.inv(B)
 
-    def f(w):
+    def f(w: jax.Array) -> jax.Array:
         return _objective(_ci_cov(Ai, Bi, w), criterion)
 
-    def step(_, lohi):
+    def step(_: jax.Array, lohi: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, jax.Array]:
         lo, hi = lohi
         x1 = hi - _GOLDEN * (hi - lo)
         x2 = lo + _GOLDEN * (hi - lo)
@@ -73,7 +96,8 @@ def _ci(a, A, b, B, criterion, iters: int = 60):  # noqa: N803
 _ci_batch = jax.jit(jax.vmap(_ci, in_axes=(0, 0, 0, 0, None)), static_argnums=4)
 
 
-def covariance_intersection(a, A, b, B, *, criterion: str = "trace"):  # noqa: N803
+def covariance_intersection(a: ArrayLike, A: ArrayLike, b: ArrayLike, B: ArrayLike, *,  # noqa: N803
+                            criterion: str = "trace") -> tuple[jax.Array, jax.Array, jax.Array]:
     """Fuse two estimates with unknown cross-correlation by covariance intersection.
 
     a, b: (..., n) means; A, B: (..., n, n) covariances (any consistent units, e.g. ECEF m, m/s).
@@ -100,18 +124,20 @@ def fuse_tracksets(local: dict[str, TrackSet], *, gate_probability: float) -> Tr
     first = local[names[0]]
     S, T = len(first.sample_ids), len(first.t_s)
     gate = chi2.ppf(gate_probability, 6)
-    members = collections.defaultdict(list)  # (s, sys id, k) -> [(x, P, state)]
-    maps = []
+    members: _Members = collections.defaultdict(list)
+    maps: list[_SysMap] = []
     for s in range(S):
-        sysmap: dict[tuple[str, int], int] = {}
+        sysmap: _SysMap = {}
         n_sys = 0
         for k in range(T):
-            now: dict[int, list] = collections.defaultdict(list)  # sys id -> [(x, P, sensor)]
+            # sys id -> [(x, P, sensor)]
+            now: collections.defaultdict[int, list[tuple[NDArray[np.float64], NDArray[np.float64],
+                                                         str]]] = collections.defaultdict(list)
             for name in names:
                 ts = local[name]
                 st = ts.state[s, :, k]
                 here = np.flatnonzero((st != NONE) & (st != DEAD))
-                new = []
+                new: list[np.intp] = []
                 for c in here:
                     sid = sysmap.get((name, int(ts.track_ids[c])))
                     if sid is None:
@@ -147,7 +173,7 @@ def fuse_tracksets(local: dict[str, TrackSet], *, gate_probability: float) -> Tr
     return _assemble(local, names, _fuse_all(members), maps, first)
 
 
-def _fuse_all(members):
+def _fuse_all(members: _Members) -> _Fused:
     """Sequential pairwise CI of every (s, sys id, k) member list, batched per round.
 
     returns: {(s, sys id): {k: (x (6,), P (6,6), state)}}.
@@ -165,13 +191,15 @@ def _fuse_all(members):
         c, C, _ = covariance_intersection(x[todo], P[todo], b, B)
         x[todo], P[todo] = np.asarray(c), np.asarray(C)
         r += 1
-    out = collections.defaultdict(dict)
+    out: collections.defaultdict[tuple[int, int], dict[int, tuple[NDArray[np.float64],
+                                 NDArray[np.float64], int]]] = collections.defaultdict(dict)
     for n, (s, sid, k) in enumerate(keys):
         out[(s, sid)][k] = (x[n], P[n], max(m[2] for m in members[(s, sid, k)]))
     return out
 
 
-def _assemble(local, names, rows, maps, first):
+def _assemble(local: dict[str, TrackSet], names: list[str], rows: _Fused, maps: list[_SysMap],
+              first: TrackSet) -> TrackSet:
     S, T = len(first.sample_ids), len(first.t_s)
     ids = np.asarray(sorted({sid for _, sid in rows}), dtype=np.int64)
     col = {sid: c for c, sid in enumerate(ids)}
@@ -189,9 +217,9 @@ def _assemble(local, names, rows, maps, first):
     for name in names:
         a = local[name].assignments
         if len(a):
-            sid = [maps[s_index[int(s)]].get((name, int(t)), -1)
-                   for s, t in zip(a["sample"], a["track_id"], strict=True)]
-            parts.append(a.assign(track_id=np.asarray(sid, dtype=np.int64)))
+            sys_ids = [maps[s_index[int(s)]].get((name, int(t)), -1)
+                       for s, t in zip(a["sample"], a["track_id"], strict=True)]
+            parts.append(a.assign(track_id=np.asarray(sys_ids, dtype=np.int64)))
     a = (pd.concat(parts, ignore_index=True) if parts else
          pd.DataFrame(columns=["sample", "detection", "track_id"]).astype("int64"))
     a = a[a["track_id"] >= 0].sort_values(["sample", "detection"]).reset_index(drop=True)
@@ -200,14 +228,16 @@ def _assemble(local, names, rows, maps, first):
                     problems=problems)
 
 
-def run_decentralised(params, detections, *, t_grid_s, sample_ids, sensors, local):
+def run_decentralised(params: TrackerParams, detections: pd.DataFrame, *,
+                      t_grid_s: NDArray[np.float64], sample_ids: NDArray[np.int64],
+                      sensors: Collection[str] | None, local: LocalTracker) -> TrackSet:
     """One local tracker per sensor (`local(params, df, ...)`), fused by CI into system tracks.
 
     Detection indices in the result refer to positional rows of `detections`.
     """
     names = np.asarray(detections["sensor"]).astype(str)
     known = sorted(set(names)) if sensors is None else sorted(set(names) & set(sensors))
-    tracksets = {}
+    tracksets: dict[str, TrackSet] = {}
     for name in known:
         pos = np.flatnonzero(names == name)
         ts = local(params, detections.iloc[pos], t_grid_s=t_grid_s, sample_ids=sample_ids,
@@ -224,5 +254,6 @@ def run_decentralised(params, detections, *, t_grid_s, sample_ids, sensors, loca
     return _with(out, problems=count_problems(out.problems, {"unknown_sensor": unknown}))
 
 
-def _with(ts: TrackSet, **changes) -> TrackSet:
+# Any: mypy checks dataclasses.replace field by field, which a union of the field types fails.
+def _with(ts: TrackSet, **changes: Any) -> TrackSet:
     return dataclasses.replace(ts, **changes)

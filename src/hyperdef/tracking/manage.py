@@ -20,10 +20,15 @@ deleted after `delete_after_misses` consecutive misses (a tentative one too), or
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import cast
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy.stats import chi2
 
+from hyperdef.tracking.config import TrackerParams
+from hyperdef.tracking.filters.ops import FilterOps
 from hyperdef.tracking.gating import chunked
 from hyperdef.tracking.kernels import kernels
 from hyperdef.tracking.trackset import FIRM, TENTATIVE
@@ -54,7 +59,7 @@ class SlotBank:
     """Filter states of all slots, one flat row each (`kernels.StateLayout`), in growable NumPy
     arrays."""
 
-    def __init__(self, ops, capacity: int = 64):
+    def __init__(self, ops: FilterOps, capacity: int = 64) -> None:
         self.ops = ops
         self.k = kernels(ops)
         self.data = np.zeros((capacity, self.k.layout.width))
@@ -62,14 +67,15 @@ class SlotBank:
         self.logw = np.zeros(capacity)
         self.free = list(range(capacity - 1, -1, -1))
 
-    def _grow(self):
+    def _grow(self) -> None:
         cap = len(self.t_s)
         self.data = np.concatenate([self.data, np.zeros_like(self.data)])
         self.t_s = np.concatenate([self.t_s, np.zeros(cap)])
         self.logw = np.concatenate([self.logw, np.zeros(cap)])
         self.free.extend(range(2 * cap - 1, cap - 1, -1))
 
-    def add(self, x6, P6, t_s: float, logw=None) -> list[int]:
+    def add(self, x6: NDArray[np.float64], P6: NDArray[np.float64], t_s: float,  # noqa: N803
+            logw: NDArray[np.float64] | None = None) -> list[int]:
         """New slots initialised from (H,6)/(H,6,6) ECEF position/velocity means/covariances."""
         h = len(x6)
         while len(self.free) < h:
@@ -82,10 +88,10 @@ class SlotBank:
         self.logw[idx] = np.zeros(h) if logw is None else logw
         return idx
 
-    def release(self, idx):
+    def release(self, idx: Iterable[int]) -> None:
         self.free.extend(idx)
 
-    def get(self, idx):
+    def get(self, idx: NDArray[np.int64]) -> NDArray[np.float64]:
         """Flat states in slots idx (an int array): (len(idx), width) NumPy.
 
         NumPy, not jnp.asarray: a jitted kernel takes NumPy arguments in its C++ dispatch path,
@@ -93,11 +99,12 @@ class SlotBank:
         """
         return self.data[idx]
 
-    def put(self, idx, states):
+    def put(self, idx: ArrayLike, states: NDArray[np.float64]) -> None:
         """Store len(idx) flat states into slots idx."""
         self.data[np.asarray(idx, dtype=np.int64)] = states
 
-    def mean6(self, idx, t_s):
+    def mean6(self, idx: ArrayLike, t_s: float | NDArray[np.float64]
+              ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Slot estimates predicted to t_s (scalar or (n,)): x6 (n,6), P6 (n,6,6) NumPy."""
         idx = np.asarray(idx, dtype=np.int64)
         dt = np.broadcast_to(t_s - self.t_s[idx], idx.shape)
@@ -105,7 +112,8 @@ class SlotBank:
         return chunked(lambda sel: kern(self.get(idx[sel]), dt[sel]), len(idx), CHUNK)
 
 
-def mixture(x6, P6, logw):
+def mixture(x6: NDArray[np.float64], P6: NDArray[np.float64],  # noqa: N803
+            logw: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Moment-matched Gaussian of weighted components: (H,6),(H,6,6),(H,) -> (6,),(6,6)."""
     w = np.exp(logw - np.max(logw))
     w /= w.sum()
@@ -115,7 +123,8 @@ def mixture(x6, P6, logw):
     return x, 0.5 * (P + P.T)
 
 
-def combine(x6, P6, sizes, logw):
+def combine(x6: NDArray[np.float64], P6: NDArray[np.float64], sizes: Sequence[int],  # noqa: N803
+            logw: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Per-track estimates from slot estimates: a track of one slot is that slot, one of several
     the `mixture` of its slots. x6 (n,6), P6 (n,6,6), logw (n,) over the slots of tracks with
     `sizes` slots each, in order -> (len(sizes),6), (len(sizes),6,6)."""
@@ -135,7 +144,7 @@ def combine(x6, P6, sizes, logw):
 class TrackBook:
     """Live tracks of one sample: creation, hit/miss logic, deletion, duplicate removal."""
 
-    def __init__(self, ops, params):
+    def __init__(self, ops: FilterOps, params: TrackerParams) -> None:
         self.bank = SlotBank(ops)
         self.p = params
         self.tracks: dict[int, Track] = {}
@@ -143,14 +152,16 @@ class TrackBook:
         self.dup_gate = chi2.ppf(params.duplicate_probability, 3)
         self.shared_streak: dict[tuple[int, int], int] = {}
 
-    def new_track(self, x6, P6, t_s: float, sensor: str, logw=None) -> int:
+    def new_track(self, x6: NDArray[np.float64], P6: NDArray[np.float64],  # noqa: N803
+                  t_s: float, sensor: str, logw: NDArray[np.float64] | None = None) -> int:
         tid = self.next_id
         self.next_id += 1
         slots = self.bank.add(x6, P6, t_s, logw)
         self.tracks[tid] = Track(tid, slots, TENTATIVE, t_s, t_s, [True], sensors={sensor})
         return tid
 
-    def estimate(self, tids, t_s):
+    def estimate(self, tids: Sequence[int],
+                 t_s: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Mixture estimates of tracks predicted to t_s: x6 (n,6), P6 (n,6,6)."""
         slots, sizes, logw = self.members(tids)
         if not slots:
@@ -158,15 +169,16 @@ class TrackBook:
         x6, P6 = self.bank.mean6(slots, t_s)
         return combine(x6, P6, sizes, logw)
 
-    def members(self, tids):
+    def members(self, tids: Sequence[int]) -> tuple[list[int], list[int], NDArray[np.float64]]:
         """Slots of tracks tids (flat list), each track's slot count, and the slots' log-weights
         (a copy: what `combine` needs later, even after the tracks change)."""
         slots = [s for t in tids for s in self.tracks[t].slots]
         return slots, [len(self.tracks[t].slots) for t in tids], self.bank.logw[slots]
 
-    def record_scan(self, hit_sensors: dict[int, set[str]], scan_sensors: set[str], t_s: float):
+    def record_scan(self, hit_sensors: dict[int, set[str]], scan_sensors: set[str],
+                    t_s: float) -> list[int]:
         """Hit/miss bookkeeping after a scan; returns the ids deleted by the M-of-N rules."""
-        gone = []
+        gone: list[int] = []
         for tid, tr in list(self.tracks.items()):
             hit = hit_sensors.get(tid, set())
             if not hit and not (tr.sensors & scan_sensors):
@@ -188,18 +200,18 @@ class TrackBook:
                     gone.append(tid)
         return gone
 
-    def stale(self, t_s: float):
+    def stale(self, t_s: float) -> list[int]:
         """Ids of tracks not updated for longer than delete_after_s."""
         if self.p.delete_after_s is None:
             return []
         return [i for i, tr in self.tracks.items()
                 if t_s - tr.last_update_t_s > self.p.delete_after_s]
 
-    def delete(self, tid: int):
+    def delete(self, tid: int) -> None:
         tr = self.tracks.pop(tid)
         self.bank.release(tr.slots)
 
-    def reweight(self, tid: int, loglik):
+    def reweight(self, tid: int, loglik: NDArray[np.float64]) -> None:
         """Add per-slot log-likelihoods to a multi-hypothesis track, prune light hypotheses."""
         tr = self.tracks[tid]
         lw = self.bank.logw[tr.slots] + np.asarray(loglik)
@@ -213,7 +225,7 @@ class TrackBook:
             self.bank.release([s for s, k in zip(tr.slots, keep, strict=True) if not k])
             tr.slots = [s for s, k in zip(tr.slots, keep, strict=True) if k]
 
-    def duplicates(self, t_s: float, shared=()):
+    def duplicates(self, t_s: float, shared: Iterable[tuple[int, int]] = ()) -> list[int]:
         """Ids of tracks that duplicate an older (or firmer) track at t_s.
 
         Two tracks are one object tracked twice when either
@@ -226,7 +238,7 @@ class TrackBook:
           a duplicate whose estimate drifted off (an inconsistent one fails the χ² test).
         The tentative, or else the younger, one goes. Broken (non-finite) tracks are returned.
         """
-        streak = {}
+        streak: dict[tuple[int, int], int] = {}
         for pair in shared:
             streak[pair] = self.shared_streak.get(pair, 0) + 1
         self.shared_streak = streak
@@ -238,7 +250,9 @@ class TrackBook:
         if len(tids) < 2:
             return sorted(gone)
         x6, P6 = self.estimate(tids, t_s)
-        bad = ~np.isfinite(x6).all(axis=1) | ~np.isfinite(P6).all(axis=(1, 2))
+        # (n,) bool: NumPy types all(axis=…) as maybe a scalar
+        bad = cast(NDArray[np.bool_],
+                   ~np.isfinite(x6).all(axis=1) | ~np.isfinite(P6).all(axis=(1, 2)))
         gone |= {tids[i] for i in np.flatnonzero(bad)}
         d = x6[:, None, :3] - x6[None, :, :3]
         S = P6[:, None, :3, :3] + P6[None, :, :3, :3]
@@ -246,8 +260,8 @@ class TrackBook:
             good = ~bad[:, None] & ~bad[None, :]
             Sg = np.where(good[..., None, None], S, np.eye(3))
             q = np.einsum("abi,abi->ab", d, np.linalg.solve(Sg, d[..., None])[..., 0])
-        a, b = np.nonzero(np.triu(good & (q < self.dup_gate), 1))
-        for i, j in zip(a, b, strict=True):
+        pa, pb = np.nonzero(np.triu(good & (q < self.dup_gate), 1))
+        for i, j in zip(pa, pb, strict=True):
             if tids[i] not in gone and tids[j] not in gone:
                 gone.add(self._loser(tids[i], tids[j]))
         return sorted(gone)

@@ -22,31 +22,38 @@ TrackSet's problems count each kind. The tracker never reads `truth_id`.
 from __future__ import annotations
 
 import collections
+from collections.abc import Collection
 
 import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
 
 from hyperdef.tracking import stages
+from hyperdef.tracking.config import TrackerParams
+from hyperdef.tracking.filters.ops import FilterOps
 from hyperdef.tracking.output import GridWriter
+from hyperdef.tracking.scanstate import Scan, State
 from hyperdef.tracking.stream import build_stream, next_scans
 from hyperdef.tracking.table import Slots, Tracks
 from hyperdef.tracking.trackset import TrackSet
 
 
-def track_all(params, ops, detections, *, t_grid_s, sample_ids, sensors) -> TrackSet:
+def track_all(params: TrackerParams, ops: FilterOps, detections: pd.DataFrame, *,
+              t_grid_s: NDArray[np.float64], sample_ids: NDArray[np.int64],
+              sensors: Collection[str] | None) -> TrackSet:
     """Track every sample of a detections table on the grid (see `tracker.run_tracker`)."""
     problems: collections.Counter[str] = collections.Counter()
     stream = build_stream(detections, sample_ids, params, sensors, problems)
-    st = stages.State(params=params, stream=stream, slots=Slots(ops),
-                      tracks=Tracks(len(stream.sensor_names)),
-                      out=GridWriter(t_grid_s, sample_ids), problems=problems)
+    st = State(params=params, stream=stream, slots=Slots(ops),
+               tracks=Tracks(len(stream.sensor_names)), out=GridWriter(t_grid_s, sample_ids),
+               problems=problems)
     ptr = stream.start.copy()
     while True:
         active = np.flatnonzero(ptr < stream.stop)
         if len(active) == 0:
             break
         stop = next_scans(stream, ptr, active, params.scan_tolerance_s)
-        scan = stages.Scan(samples=active, lo=ptr[active], hi=stop,
-                           t0=stream.t_s[ptr[active]])
+        scan = Scan(samples=active, lo=ptr[active], hi=stop, t0=stream.t_s[ptr[active]])
         stages.emit(st, scan.samples, scan.t0)
         stages.expire(st, scan)
         pairs = stages.gate(st, scan)

@@ -21,30 +21,41 @@ it was, and `TrackSet.problems` counts each kind. The tracker never reads `truth
 from __future__ import annotations
 
 import collections
+from collections.abc import Collection
+from typing import cast
 
-import jax
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
 from hyperdef.measurement import batch as mb
 from hyperdef.tracking import gating
-from hyperdef.tracking.apply import apply_updates
+from hyperdef.tracking.apply import SlotUpdates, apply_updates
 from hyperdef.tracking.association.births import births
-from hyperdef.tracking.association.plan import plan_scan
+from hyperdef.tracking.association.plan import PairTable, Updates, plan_scan
+from hyperdef.tracking.config import TrackerParams
+from hyperdef.tracking.filters.ops import FilterOps
 from hyperdef.tracking.manage import CHUNK, TrackBook, combine
-from hyperdef.tracking.trackset import FIRM, TrackSetBuilder
+from hyperdef.tracking.stream import clean_sample
+from hyperdef.tracking.trackset import FIRM, TrackSet, TrackSetBuilder
+
+#: (sample id, positional detection row, track id) of each detection a track used.
+Assignment = tuple[int, int, int]
+#: Grid estimates queued by `_Sample.emit_before`: (k, t_k, tids, statuses, slots, sizes, logw).
+_Pending = tuple[int, float, list[int], list[int], list[int], list[int], NDArray[np.float64]]
 
 
-def run_sequential(params, detections, *, t_grid_s, sample_ids, sensors=None):
+def run_sequential(params: TrackerParams, detections: pd.DataFrame, *, t_grid_s: ArrayLike,
+                   sample_ids: ArrayLike, sensors: Collection[str] | None = None) -> TrackSet:
     """Track the samples one by one (see `tracker.run_tracker` for the arguments)."""
     from hyperdef.tracking.tracker import filter_ops
 
     ops = filter_ops(params)
     sample_ids = np.atleast_1d(np.asarray(sample_ids, dtype=np.int64))
     t_grid_s = np.asarray(t_grid_s, dtype=float)
-    problems = collections.Counter()
+    problems: collections.Counter[str] = collections.Counter()
     builder = TrackSetBuilder(t_grid_s, sample_ids)
-    assignments = []
+    assignments: list[Assignment] = []
     pos = np.arange(len(detections))
     samples = np.asarray(detections["sample"], dtype=np.int64)
     unknown = ~np.isin(samples, sample_ids)
@@ -60,58 +71,23 @@ def run_sequential(params, detections, *, t_grid_s, sample_ids, sensors=None):
 
 
 PAIR_CHUNK = 256  # (track, detection) pairs per innovation call
-_row_finite = jax.jit(jax.vmap(mb.row_finite))
-
-
-def _clean(df, rows, params, sensors, problems):
-    """Valid rows of one sample's table as (positional rows, MeasBatch as NumPy, sensor, platform).
-
-    Skips (and counts) unknown kinds and sensors, non-finite rows and out-of-sequence times.
-    """
-    kind = np.asarray(df["kind"], dtype=object)
-    ok = np.isin(kind, ["los", "radar"])
-    problems["unknown_kind"] += int((~ok).sum())
-    sensor = np.asarray(df["sensor"]).astype(str)
-    if sensors is not None:
-        bad = ok & ~np.isin(sensor, list(sensors))
-        problems["unknown_sensor"] += int(bad.sum())
-        ok &= ~bad
-    t = np.asarray(df["t_s"], dtype=float)
-    problems["nan_measurement"] += int((ok & ~np.isfinite(t)).sum())
-    ok &= np.isfinite(t)
-    sel = np.flatnonzero(ok)
-    batch = jax.tree.map(np.asarray, mb.from_detections(df.iloc[sel]))
-    finite = np.zeros(0, bool)
-    if len(sel):
-        finite = gating.chunked(lambda i: _row_finite(jax.tree.map(lambda a: a[i], batch)),
-                                len(sel), 1024)
-    problems["nan_measurement"] += int((~finite).sum())
-    # Stream order: a row earlier than a scan already processed is out of sequence.
-    ts = t[sel]
-    late = ts < np.maximum.accumulate(np.where(finite, ts, -np.inf)) - params.scan_tolerance_s
-    late &= finite
-    problems["out_of_order"] += int(late.sum())
-    keep = finite & ~late
-    order = np.argsort(ts[keep], kind="stable")
-    idx = np.flatnonzero(keep)[order]
-    b = jax.tree.map(lambda a: a[idx], batch)
-    plat = np.asarray(df["platform"], dtype=np.int64)[sel][idx]
-    return rows[sel][idx], b, sensor[sel][idx], plat
 
 
 class _Sample:
     """The scan loop of one sample (state shared by its steps)."""
 
-    def __init__(self, ops, params, df, rows, s, sid, builder, problems, assignments, sensors):
+    def __init__(self, ops: FilterOps, params: TrackerParams, df: pd.DataFrame,
+                 rows: NDArray[np.int64], s: int, sid: int, builder: TrackSetBuilder,
+                 problems: collections.Counter[str], assignments: list[Assignment],
+                 sensors: Collection[str] | None) -> None:
         self.ops, self.p, self.s, self.sid = ops, params, s, sid
         self.builder, self.problems, self.assignments = builder, problems, assignments
-        self.rows, self.b, self.sensor, plat = _clean(df, rows, params, sensors, problems)
+        self.rows, self.b, self.sensor, plat = clean_sample(df, rows, params, sensors, problems)
         self.platform = pd.factorize(pd.Series(list(zip(self.sensor, plat, strict=True)),
                                                dtype=object))[0] if len(plat) else plat
         self.book = TrackBook(ops, params)
         self.packed = mb.pack(self.b)  # the rows as the kernels take them
-        # grid estimates queued by emit_before: (k, t_k, tids, statuses, slots, sizes, logw)
-        self.pending = []
+        self.pending: list[_Pending] = []  # grid estimates queued by emit_before
         self.k_next = 0
         self.dof = np.asarray(mb.dof(self.b.kind)) if len(self.rows) else np.zeros(0, int)
         self.thr = gating.gate_threshold(params.gate_probability, self.dof)
@@ -121,8 +97,8 @@ class _Sample:
         self.sig_ang = np.where(self.b.kind == mb.KIND_LOS, sig[:, 0],
                                 np.maximum(sig[:, 1], sig[:, 2]))
 
-    def run(self):
-        t = self.b.t_s
+    def run(self) -> None:
+        t = cast(NDArray[np.float64], self.b.t_s)  # NumPy here; MeasBatch is typed for JAX
         start = 0
         while start < len(t):
             stop = start + int(np.searchsorted(t[start:], t[start] + self.p.scan_tolerance_s,
@@ -134,7 +110,7 @@ class _Sample:
         self.predict(np.zeros(0, dtype=np.int64), np.inf)
 
     # -- output ------------------------------------------------------------------------------
-    def emit_before(self, t_s):
+    def emit_before(self, t_s: float) -> None:
         """Queue the grid times before t_s: tracks and hypothesis weights as they are now.
 
         Their estimates are computed in the next kernel call (`predict`, usually the scan's gate),
@@ -153,7 +129,8 @@ class _Sample:
                                      *self.book.members(tids)))
             self.k_next += 1
 
-    def predict(self, slots, t_s):
+    def predict(self, slots: NDArray[np.int64], t_s: float
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None:
         """Slots predicted to t_s (states, x6, P6), and the queued grid estimates written out,
         all in one kernel call."""
         bank = self.book.bank
@@ -174,18 +151,18 @@ class _Sample:
         self.pending = []
         return pred[off:], x6[off:], P6[off:]
 
-    def delete(self, tid):
+    def delete(self, tid: int) -> None:
         self.book.delete(tid)
         self.builder.end(self.s, tid, self.k_next)
 
     # -- one scan ----------------------------------------------------------------------------
-    def scan(self, idx):
+    def scan(self, idx: NDArray[np.int64]) -> None:
         t0 = float(self.b.t_s[idx[0]])
         for tid in self.book.stale(t0):
             self.delete(tid)
         taken = np.zeros(len(idx), dtype=bool)
         hits: dict[int, set[str]] = {}
-        self.shared = set()
+        self.shared: set[tuple[int, int]] = set()
         if self.book.tracks:
             pairs = self.gate(idx, t0)
             if pairs is not None:
@@ -198,17 +175,20 @@ class _Sample:
         for tid in self.book.duplicates(t0, self.shared):
             self.delete(tid)
 
-    def gate(self, idx, t0):
+    def gate(self, idx: NDArray[np.int64], t0: float) -> PairTable | None:
         """Exact χ² gate on coarse-gated (slot, row) pairs; returns a per-pair table or None."""
         book = self.book
         tids = list(book.tracks)
         slots = np.asarray([s for t in tids for s in book.tracks[t].slots])
         slot_tid = np.asarray([t for t in tids for _ in book.tracks[t].slots])
-        pred, x6, P6 = self.predict(slots, t0)
+        predicted = self.predict(slots, t0)
+        assert predicted is not None  # live tracks have slots
+        pred, x6, P6 = predicted
         sig = np.sqrt(np.clip(np.trace(P6[:, :3, :3], axis1=1, axis2=2), 0, None))
         finite = np.isfinite(x6).all(axis=1) & np.isfinite(sig)
         si, rj = gating.coarse_pairs(np.where(finite[:, None], x6[:, :3], 0.0),
-                                     np.where(finite, sig, 0.0), self.b.r_obs_ecef_m[idx],
+                                     np.where(finite, sig, 0.0),
+                                     cast(NDArray[np.float64], self.b.r_obs_ecef_m[idx]),
                                      self.u[idx], self.sig_ang[idx])
         keep = finite[si]
         si, rj = si[keep], rj[keep]
@@ -224,20 +204,22 @@ class _Sample:
                     gated=~bad & (d2 < self.thr[idx[rj]]),
                     loglik=gating.log_likelihood(d2, logdet, dof))
 
-    def associate_update(self, idx, pr):
+    def associate_update(self, idx: NDArray[np.int64],
+                         pr: PairTable) -> tuple[NDArray[np.bool_], dict[int, set[str]]]:
         """Per-platform association (`association.plan`), then the updates.
 
         returns: rows taken (n,) bool, hits {tid: sensors}; sets self.shared.
         """
         book = self.book
         taken, plan, self.shared, owner = plan_scan(
-            pr, platform=self.platform[idx], t_s=self.b.t_s[idx], thr=self.thr[idx],
+            pr, platform=self.platform[idx], t_s=cast(NDArray[np.float64], self.b.t_s[idx]),
+            thr=self.thr[idx],
             dof=self.dof[idx], logw=book.bank.logw,
             is_firm=lambda t: book.tracks[t].status == FIRM, params=self.p)
         self.assignments.extend((self.sid, int(self.rows[idx[r]]), tid) for r, tid in owner)
         return taken, self.update(idx, plan, pr)
 
-    def update(self, idx, plan, pr):
+    def update(self, idx: NDArray[np.int64], plan: Updates, pr: PairTable) -> dict[int, set[str]]:
         """Apply the planned updates in rounds (one platform per track per round).
 
         The bookkeeping (hypothesis weights, hits, assignments) runs round by round; the filter
@@ -248,7 +230,7 @@ class _Sample:
         hits: dict[int, set[str]] = {}
         for tid in plan:
             plan[tid].sort(key=lambda e: e[0])
-        seq: dict[int, list] = {}  # slot -> [(rows of self.b, betas)] in round order
+        seq: dict[int, SlotUpdates] = {}  # slot -> [(rows of self.b, betas)] in round order
         rnd = 0
         while True:
             todo = [(tid, plan[tid][rnd]) for tid in plan if len(plan[tid]) > rnd]
@@ -276,15 +258,16 @@ class _Sample:
                 if beta is None:
                     self.assignments.append((self.sid, int(self.rows[idx[rr[0]]]), tid))
         # A slot's entries are rounds 0, 1, … (pruned slots drop out, none joins later).
-        apply_updates(bank, self.packed, self.b.t_s, seq, self.problems)
+        apply_updates(bank, self.packed, cast(NDArray[np.float64], self.b.t_s), seq, self.problems)
         return hits
 
     # -- initiation --------------------------------------------------------------------------
-    def initiate(self, free):
+    def initiate(self, free: NDArray[np.int64]) -> None:
         for x6, P6, members, logw in births(self.b, free, self.platform, self.p):
             self.start(x6, P6, members, logw)
 
-    def start(self, x6, P6, members, logw=None):
+    def start(self, x6: NDArray[np.float64], P6: NDArray[np.float64],  # noqa: N803
+              members: list[int], logw: NDArray[np.float64] | None = None) -> None:
         if not (np.isfinite(x6).all() and np.isfinite(P6).all()):
             self.problems["non_finite_track"] += 1
             return

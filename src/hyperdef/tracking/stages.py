@@ -1,4 +1,5 @@
-"""The stages of one batched scan (see `tracking.scan`): pure functions of the tracker state.
+"""The stages of one batched scan (see `tracking.scan`): pure functions of the tracker state
+(`tracking.scanstate`).
 
 Each stage works on the samples of the scan at once: rows of the track and slot tables
 (`tracking.table`) selected by sample, (slot, detection) pairs built by a join on the sample,
@@ -9,21 +10,17 @@ sample.
 
 from __future__ import annotations
 
-import collections
-import dataclasses
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import chi2
 
 from hyperdef.tracking import gating
-from hyperdef.tracking.apply import apply_plan
+from hyperdef.tracking.apply import Hits, apply_plan
 from hyperdef.tracking.association.births import births_batch
-from hyperdef.tracking.association.plan import Plan, plan_batch
-from hyperdef.tracking.config import TrackerParams
-from hyperdef.tracking.output import GridWriter
-from hyperdef.tracking.stream import Stream
-from hyperdef.tracking.table import PREDICT_CHUNK, Slots, Tracks, mixture_groups
+from hyperdef.tracking.association.plan import PairTable, Plan, plan_batch
+from hyperdef.tracking.scanstate import Scan, State
+from hyperdef.tracking.table import PREDICT_CHUNK, Tracks, mixture_groups
 from hyperdef.tracking.trackset import FIRM, TENTATIVE
 
 PAIR_CHUNK = 4096  # (slot, detection) pairs per innovation call
@@ -31,55 +28,7 @@ PAIR_CHUNK = 4096  # (slot, detection) pairs per innovation call
 SHARED_SCANS = 3
 
 
-@dataclasses.dataclass
-class State:
-    """Everything the stages read and change; k_next (S,): first grid index not yet written;
-    next_id (S,): next track id per sample; streak: {(sample, tid, tid): scans of shared
-    evidence in a row}."""
-
-    params: TrackerParams
-    stream: Stream
-    slots: Slots
-    tracks: Tracks
-    out: GridWriter
-    problems: collections.Counter[str]
-    k_next: NDArray[np.int64] = None  # type: ignore[assignment]  # set in __post_init__
-    next_id: NDArray[np.int64] = None  # type: ignore[assignment]  # set in __post_init__
-    streak: dict[tuple[int, ...], int] = dataclasses.field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        n = len(self.out.sample_ids)
-        self.k_next = np.zeros(n, dtype=np.int64)
-        self.next_id = np.zeros(n, dtype=np.int64)
-        self.dup_gate = chi2.ppf(self.params.duplicate_probability, 3)
-
-
-@dataclasses.dataclass(frozen=True)
-class Scan:
-    """One scan of each sample in `samples` (A,): stream rows lo … hi−1, first time t0 [s]."""
-
-    samples: np.ndarray
-    lo: np.ndarray
-    hi: np.ndarray
-    t0: np.ndarray
-
-    def mask(self, n_samples: int) -> np.ndarray:
-        m = np.zeros(n_samples, dtype=bool)
-        m[self.samples] = True
-        return m
-
-    def per_sample(self, values, n_samples: int, fill=np.nan) -> np.ndarray:
-        out = np.full(n_samples, fill, dtype=np.asarray(values).dtype)
-        out[self.samples] = values
-        return out
-
-    def rows(self) -> np.ndarray:
-        """Stream rows of the scan, sample by sample."""
-        n = self.hi - self.lo
-        return np.repeat(self.lo - np.cumsum(n) + n, n) + np.arange(n.sum())
-
-
-def delete(st: State, rows: np.ndarray, k: np.ndarray) -> None:
+def delete(st: State, rows: NDArray[np.int64], k: NDArray[np.int64]) -> None:
     """Delete track rows; they are DEAD from grid indices k on."""
     if len(rows) == 0:
         return
@@ -89,7 +38,8 @@ def delete(st: State, rows: np.ndarray, k: np.ndarray) -> None:
     st.slots.release(np.flatnonzero(np.isin(st.slots.track, rows)))
 
 
-def _first_stale(grid, last_t_s, limit_s):
+def _first_stale(grid: NDArray[np.float64], last_t_s: NDArray[np.float64],
+                 limit_s: float) -> NDArray[np.int64]:
     """First grid index k with grid[k] − last > limit (exactly as the comparison is written)."""
     k = np.searchsorted(grid, last_t_s + limit_s, side="right")
     for _ in range(2):  # the sum can round across a grid time: step back or forward once
@@ -100,7 +50,7 @@ def _first_stale(grid, last_t_s, limit_s):
     return k
 
 
-def emit(st: State, samples: np.ndarray, t_end: np.ndarray) -> None:
+def emit(st: State, samples: NDArray[np.int64], t_end: NDArray[np.float64]) -> None:
     """Write grid times before t_end (per sample): stale tracks go first at each grid time,
     then every live track born by then is written with its current status."""
     grid, n_s = st.out.t_s, len(st.k_next)
@@ -134,7 +84,9 @@ def emit(st: State, samples: np.ndarray, t_end: np.ndarray) -> None:
     st.k_next[samples] = np.maximum(st.k_next[samples], k_end)
 
 
-def track_estimates(st: State, rows, pr, t_s):
+def track_estimates(st: State, rows: NDArray[np.int64], pr: NDArray[np.int64],
+                    t_s: NDArray[np.float64]
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Estimates of tracks rows[pr] at times t_s (n,): every slot predicted, mixtures combined.
 
     rows: distinct track rows; pr: (n,) indices into rows. returns x6 (n,6), P6 (n,6,6).
@@ -167,7 +119,7 @@ def expire(st: State, scan: Scan) -> None:
     delete(st, gone, st.k_next[st.tracks.sample[gone]])
 
 
-def gate(st: State, scan: Scan):
+def gate(st: State, scan: Scan) -> PairTable | None:
     """Exact χ² gate on coarse-gated (slot, row) pairs of the scan; a pair table or None.
 
     Pair table columns: slot, tid (track row), r (stream row), d2, logdet, gated, loglik.
@@ -208,19 +160,19 @@ def gate(st: State, scan: Scan):
                 loglik=gating.log_likelihood(d2, logdet, sm.dof[rj]))
 
 
-def associate(st: State, scan: Scan, pairs) -> Plan:
+def associate(st: State, scan: Scan, pairs: PairTable | None) -> Plan:
     """Per-platform association of the scan (`association.plan.plan_batch`)."""
     firm = st.tracks.status == FIRM
     return plan_batch(pairs, stream=st.stream, logw=st.slots.logw,
                       is_firm=lambda g: bool(firm[g]), params=st.params)
 
 
-def update(st: State, scan: Scan, plan: Plan, pairs):
+def update(st: State, scan: Scan, plan: Plan, pairs: PairTable | None) -> Hits:
     """Apply the plan (`apply.apply_plan`); returns (hit (R,) bool, hit sensors (R, n_sensors))."""
     return apply_plan(st, plan, pairs)
 
 
-def confirm(st: State, scan: Scan, hits) -> None:
+def confirm(st: State, scan: Scan, hits: Hits) -> None:
     """M-of-N: a scan counts for a track when it hit it or holds a sensor that updated it
     before; tentative tracks confirm or die, any track dies after delete_after_misses."""
     p, tr, sm = st.params, st.tracks, st.stream
@@ -252,13 +204,13 @@ def confirm(st: State, scan: Scan, hits) -> None:
     delete(st, rows[gone], st.k_next[s[gone]])
 
 
-def initiate(st: State, scan: Scan, taken: np.ndarray) -> None:
+def initiate(st: State, scan: Scan, taken: NDArray[np.bool_]) -> None:
     """New tracks from the scan's rows no track took (`association.births.births_batch`)."""
     rows = scan.rows()
     births_batch(st, rows[~taken[rows]])
 
 
-def dedupe(st: State, scan: Scan, shared) -> None:
+def dedupe(st: State, scan: Scan, shared: set[tuple[int, int]]) -> None:
     """Delete tracks that duplicate another of the same sample (see `manage.TrackBook`):
     shared evidence in SHARED_SCANS consecutive scans, or positions within the χ²(3) gate of
     `duplicate_probability` for tracks with ≥ 3 updates; broken tracks go too."""
@@ -266,12 +218,12 @@ def dedupe(st: State, scan: Scan, shared) -> None:
     n_s = len(st.k_next)
     mine = scan.mask(n_s)
     streak = {key: n for key, n in st.streak.items() if not mine[key[0]]}
-    for ga, gb in shared:  # track rows -> (sample, id, id), ids in creation order
-        key = (int(tr.sample[ga]), *sorted((int(tr.tid[ga]), int(tr.tid[gb]))))
+    for ra, rb in shared:  # track rows -> (sample, id, id), ids in creation order
+        key = (int(tr.sample[ra]), *sorted((int(tr.tid[ra]), int(tr.tid[rb]))))
         streak[key] = st.streak.get(key, 0) + 1
     st.streak = streak
     gone: set[int] = set()
-    by_id = {}
+    by_id: dict[tuple[int, int], int] = {}
     rows = tr.live_of(mine)
     for g in rows:
         by_id[(int(tr.sample[g]), int(tr.tid[g]))] = g
@@ -287,7 +239,9 @@ def dedupe(st: State, scan: Scan, shared) -> None:
     if len(cand):
         t0 = scan.per_sample(scan.t0, n_s)
         x6, P6 = track_estimates(st, cand, np.arange(len(cand)), t0[s])
-        bad = ~np.isfinite(x6).all(axis=1) | ~np.isfinite(P6).all(axis=(1, 2))
+        # (n,) bool: NumPy types all(axis=…) as maybe a scalar
+        bad = cast(NDArray[np.bool_],
+                   ~np.isfinite(x6).all(axis=1) | ~np.isfinite(P6).all(axis=(1, 2)))
         gone |= set(cand[bad].tolist())
         # pairs i < j within a sample (cand is sorted by sample, then id)
         start = np.searchsorted(s, s)

@@ -12,15 +12,19 @@ sample: a platform's detections of a scan form one assignment problem.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
+from collections.abc import Collection
 
 import jax
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from hyperdef.measurement import batch as mb
 from hyperdef.measurement.detections_table import TRACKER_COLUMNS
 from hyperdef.tracking import gating
+from hyperdef.tracking.config import TrackerParams
 
 # The detections table's columns the tracker reads (the contract lives with the measurement
 # models, which both the sensors and the tracker import).
@@ -41,22 +45,22 @@ class Stream:
     [rad] for the coarse gate.
     """
 
-    rows: np.ndarray
-    sample: np.ndarray
-    start: np.ndarray
-    stop: np.ndarray
+    rows: NDArray[np.int64]
+    sample: NDArray[np.int64]
+    start: NDArray[np.int64]
+    stop: NDArray[np.int64]
     b: mb.MeasBatch
-    packed: np.ndarray
-    sensor: np.ndarray
-    sensor_names: np.ndarray
-    platform: np.ndarray
-    dof: np.ndarray
-    thr: np.ndarray
-    u: np.ndarray
-    sig_ang: np.ndarray
+    packed: NDArray[np.float64]
+    sensor: NDArray[np.int64]
+    sensor_names: NDArray[np.str_]
+    platform: NDArray[np.int64]
+    dof: NDArray[np.int64]
+    thr: NDArray[np.float64]
+    u: NDArray[np.float64]
+    sig_ang: NDArray[np.float64]
 
     @property
-    def t_s(self) -> np.ndarray:
+    def t_s(self) -> NDArray[np.float64]:
         # b holds NumPy arrays here; MeasBatch is typed for the JAX kernels.
         return self.b.t_s  # type: ignore[return-value]
 
@@ -67,8 +71,8 @@ def check_columns(detections: pd.DataFrame) -> None:
         raise ValueError(f"detections: missing columns {missing}; see the detections contract")
 
 
-def build_stream(detections: pd.DataFrame, sample_ids: np.ndarray, params, sensors,
-                 problems) -> Stream:
+def build_stream(detections: pd.DataFrame, sample_ids: NDArray[np.int64], params: TrackerParams,
+                 sensors: Collection[str] | None, problems: collections.Counter[str]) -> Stream:
     """Clean and order the detections of samples `sample_ids` (counts skipped rows in problems)."""
     samples = np.asarray(detections["sample"], dtype=np.int64)
     known = np.isin(samples, sample_ids)
@@ -125,7 +129,47 @@ def build_stream(detections: pd.DataFrame, sample_ids: np.ndarray, params, senso
                   thr=gating.gate_threshold(params.gate_probability, dof), u=u, sig_ang=sig_ang)
 
 
-def next_scans(stream: Stream, ptr: np.ndarray, samples: np.ndarray, tolerance_s: float):
+def clean_sample(df: pd.DataFrame, rows: NDArray[np.int64], params: TrackerParams,
+                 sensors: Collection[str] | None, problems: collections.Counter[str]
+                 ) -> tuple[NDArray[np.int64], mb.MeasBatch, NDArray[np.str_], NDArray[np.int64]]:
+    """Valid rows of one sample's table as (positional rows, MeasBatch as NumPy, sensor, platform):
+    `build_stream`'s rules for the per-sample tracker (`tracking.sequential`).
+
+    Skips (and counts) unknown kinds and sensors, non-finite rows and out-of-sequence times.
+    """
+    kind = np.asarray(df["kind"], dtype=object)
+    ok = np.isin(kind, ["los", "radar"])
+    problems["unknown_kind"] += int((~ok).sum())
+    sensor = np.asarray(df["sensor"]).astype(str)
+    if sensors is not None:
+        bad = ok & ~np.isin(sensor, list(sensors))
+        problems["unknown_sensor"] += int(bad.sum())
+        ok &= ~bad
+    t = np.asarray(df["t_s"], dtype=float)
+    problems["nan_measurement"] += int((ok & ~np.isfinite(t)).sum())
+    ok &= np.isfinite(t)
+    sel = np.flatnonzero(ok)
+    batch = jax.tree.map(np.asarray, mb.from_detections(df.iloc[sel]))
+    finite = np.zeros(0, bool)
+    if len(sel):
+        finite = gating.chunked(lambda i: _row_finite(jax.tree.map(lambda a: a[i], batch)),
+                                len(sel), 1024)
+    problems["nan_measurement"] += int((~finite).sum())
+    # Stream order: a row earlier than a scan already processed is out of sequence.
+    ts = t[sel]
+    late = ts < np.maximum.accumulate(np.where(finite, ts, -np.inf)) - params.scan_tolerance_s
+    late &= finite
+    problems["out_of_order"] += int(late.sum())
+    keep = finite & ~late
+    order = np.argsort(ts[keep], kind="stable")
+    idx = np.flatnonzero(keep)[order]
+    b = jax.tree.map(lambda a: a[idx], batch)
+    plat = np.asarray(df["platform"], dtype=np.int64)[sel][idx]
+    return rows[sel][idx], b, sensor[sel][idx], plat
+
+
+def next_scans(stream: Stream, ptr: NDArray[np.int64], samples: NDArray[np.int64],
+               tolerance_s: float) -> NDArray[np.int64]:
     """End (exclusive) of the scan starting at row ptr[s] of each sample in `samples`.
 
     A scan is its first row and the following rows of the same sample within tolerance_s of it.

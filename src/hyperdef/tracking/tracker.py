@@ -10,10 +10,14 @@ kind or sensor, non-finite values or out-of-sequence times are skipped and count
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 
 import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
 from hyperdef.tracking.config import TrackerParams
+from hyperdef.tracking.filters.ops import FilterOps
 from hyperdef.tracking.scan import track_all
 from hyperdef.tracking.stream import REQUIRED_COLUMNS, check_columns
 from hyperdef.tracking.trackset import TrackSet
@@ -21,8 +25,8 @@ from hyperdef.tracking.trackset import TrackSet
 __all__ = ["REQUIRED_COLUMNS", "filter_ops", "run_tracker"]
 
 
-def run_tracker(params: TrackerParams, detections, *, t_grid_s, sample_ids,
-                sensors=None) -> TrackSet:
+def run_tracker(params: TrackerParams, detections: pd.DataFrame, *, t_grid_s: ArrayLike,
+                sample_ids: ArrayLike, sensors: Collection[str] | None = None) -> TrackSet:
     """Track every sample of a detections table (detections contract) on the scenario grid.
 
     params: TrackerParams. detections: the contract DataFrame (truth_id, if present, is ignored).
@@ -48,19 +52,22 @@ def run_tracker(params: TrackerParams, detections, *, t_grid_s, sample_ids,
                     sensors=sensors)
 
 
-def _central(params, detections, *, t_grid_s, sample_ids, sensors):
+def _central(params: TrackerParams, detections: pd.DataFrame, *, t_grid_s: NDArray[np.float64],
+             sample_ids: NDArray[np.int64], sensors: Collection[str] | None) -> TrackSet:
     return track_all(params, filter_ops(params), detections, t_grid_s=t_grid_s,
                      sample_ids=sample_ids, sensors=sensors)
 
 
-def filter_ops(params: TrackerParams):
+def filter_ops(params: TrackerParams) -> FilterOps:
     """The FilterOps that params select (cached, so repeated runs reuse compiled kernels)."""
     mp = tuple(sorted((k, tuple(sorted(v.items()))) for k, v in params.motion_params.items()))
     return _filter_ops(params.filter, params.motions, mp, params.imm_transition, params.imm_member)
 
 
 @functools.lru_cache(maxsize=16)
-def _filter_ops(kind, motions, motion_params, transition, member):
+def _filter_ops(kind: str, motions: tuple[str, ...],
+               motion_params: tuple[tuple[str, tuple[tuple[str, float], ...]], ...],
+               transition: tuple[tuple[float, ...], ...] | None, member: str) -> FilterOps:
     from hyperdef.tracking.filters import make_filter
     from hyperdef.tracking.motion import motion_model
 

@@ -15,21 +15,37 @@ The initiators are vmapped and jitted once per velocity prior and run on fixed-s
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any, cast
 
 import jax
 import numpy as np
+from numpy.typing import NDArray
 
 from hyperdef.constants import R_EARTH_MEAN_M
 from hyperdef.measurement import batch as mb
 from hyperdef.status import Status
 from hyperdef.tracking.association.rays import group_rays
+from hyperdef.tracking.config import TrackerParams
 from hyperdef.tracking.gating import bucket, chunked
+from hyperdef.tracking.scanstate import State
 
 INIT_CHUNK = 16  # detections or groups per initiator call
 
+# The batches here hold NumPy arrays (MeasBatch is typed for the JAX kernels): the host-side
+# helpers take them cast to what they are.
+_F64 = NDArray[np.float64]
+
+#: A new track: x6 (H,6), P6 (H,6,6), member rows, logw (H,) (None: one slot, H = 1).
+Birth = tuple[NDArray[np.float64], NDArray[np.float64], list[int], NDArray[np.float64] | None]
+#: A new track of the batched tracker: (sample, category, order) sort key, x6 (H,6), P6 (H,6,6),
+#: member stream rows, logw (H,).
+_BatchBirth = tuple[int, int, int, NDArray[np.float64], NDArray[np.float64], NDArray[np.int64],
+                    NDArray[np.float64]]
+
 
 @functools.lru_cache(maxsize=8)
-def _initiators(sigma_vel_mps: float):
+def _initiators(sigma_vel_mps: float) -> dict[str, Callable[..., Any]]:
     """Jitted, vmapped initiators of `initiate` for a velocity prior."""
     from hyperdef.tracking.association import initiate as ini
 
@@ -42,7 +58,8 @@ def _initiators(sigma_vel_mps: float):
     }
 
 
-def births(b, free, platform, params):
+def births(b: mb.MeasBatch, free: NDArray[np.int64], platform: NDArray[np.int64],
+           params: TrackerParams) -> list[Birth]:
     """Initial estimates for new tracks from unassociated detections.
 
     b: MeasBatch of NumPy arrays (all rows of the sample); free: (n,) int indices of the rows no
@@ -50,13 +67,14 @@ def births(b, free, platform, params):
     returns: list of (x6 (H,6), P6 (H,6,6), member rows (list of int), logw (H,) or None), one
     per new track (H > 1 for range-parameterised tracks, with uniform log-weights).
     """
-    out = []
+    out: list[Birth] = []
     if len(free) == 0:
         return out
     p, jit = params, _initiators(params.init_speed_sigma_mps)
     los = free[b.kind[free] == mb.KIND_LOS]
-    groups = group_rays(b.r_obs_ecef_m[los], b.z[los, :3], b.sigma[los, 0], b.t_s[los],
-                        platform[los], gate_probability=p.gate_probability,
+    groups = group_rays(cast(_F64, b.r_obs_ecef_m[los]), cast(_F64, b.z[los, :3]),
+                        cast(_F64, b.sigma[los, 0]), cast(_F64, b.t_s[los]), platform[los],
+                        gate_probability=p.gate_probability,
                         min_parallax_rad=p.min_parallax_rad,
                         tolerance_s=p.triangulation_tolerance_s)
     used = np.zeros(len(los), dtype=bool)
@@ -84,10 +102,11 @@ def births(b, free, platform, params):
         out.extend((x6[n][None], P6[n][None], [i], None) for n, i in enumerate(radar))
     lone = los[~used]
     if p.single_sensor_init and len(lone):
-        ranges = [hypothesis_ranges(b.r_obs_ecef_m[i], b.z[i, :3], p) for i in lone]
+        ranges = [hypothesis_ranges(cast(_F64, b.r_obs_ecef_m[i]), cast(_F64, b.z[i, :3]), p)
+                  for i in lone]
         ok = [n for n, r in enumerate(ranges) if r is not None]
         if ok:
-            rows, rng = lone[ok], np.stack([ranges[n] for n in ok])
+            rows, rng = lone[ok], np.stack([r for r in ranges if r is not None])
             x6, P6 = chunked(
                 lambda sel: jit["los"](jax.tree.map(lambda a: a[rows[sel]], b), rng[sel]),
                 len(ok), INIT_CHUNK)
@@ -97,7 +116,8 @@ def births(b, free, platform, params):
     return out
 
 
-def hypothesis_ranges(r_obs_ecef_m, u, params):
+def hypothesis_ranges(r_obs_ecef_m: NDArray[np.float64], u: NDArray[np.float64],
+                      params: TrackerParams) -> NDArray[np.float64] | None:
     """Range hypotheses [m] (H,) for a lone line of sight, or None when the ray misses the band.
 
     r_obs_ecef_m: (3,) observer, ECEF [m]; u: (3,) unit line of sight. Explicit
@@ -111,7 +131,7 @@ def hypothesis_ranges(r_obs_ecef_m, u, params):
     ou, oo = float(r_obs_ecef_m @ u), float(r_obs_ecef_m @ r_obs_ecef_m)
     lo, hi = (R_EARTH_MEAN_M + a for a in p.target_alt_band_m)
 
-    def roots(rad):
+    def roots(rad: float) -> tuple[float, float] | None:
         disc = ou * ou - (oo - rad * rad)
         if disc < 0:
             return None
@@ -128,7 +148,8 @@ def hypothesis_ranges(r_obs_ecef_m, u, params):
     return r_min * (r_max / r_min) ** ((np.arange(h) + 0.5) / h)
 
 
-def ranges_batch(r_obs_ecef_m, u, params):
+def ranges_batch(r_obs_ecef_m: NDArray[np.float64], u: NDArray[np.float64],
+                 params: TrackerParams) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """`hypothesis_ranges` for n lines of sight at once: (n, H) ranges [m] and (n,) ok."""
     p = params
     n = len(u)
@@ -153,7 +174,7 @@ def ranges_batch(r_obs_ecef_m, u, params):
     return rng, ok
 
 
-def births_batch(st, free):
+def births_batch(st: State, free: NDArray[np.int64]) -> None:
     """New tracks (into the batched tracker state `st`) from the free stream rows `free`
     (sorted by sample): `births`' decisions for every sample at once. Per sample the new tracks
     are numbered in `births`' order: triangulated groups, radar rows, lone lines of sight."""
@@ -161,17 +182,19 @@ def births_batch(st, free):
         return
     sm, p = st.stream, st.params
     b, jit = sm.b, _initiators(p.init_speed_sigma_mps)
-    new = []  # (sample, category, order, x6 (H,6), P6 (H,6,6), members, logw (H,))
+    new: list[_BatchBirth] = []
     los = free[b.kind[free] == mb.KIND_LOS]
     used = np.zeros(len(los), dtype=bool)
-    groups = []
+    groups: list[NDArray[np.int64]] = []
     s_los = sm.sample[los]
     many = np.flatnonzero(np.bincount(s_los, minlength=len(sm.start)) >= 2)
     for s in many:  # ray grouping is greedy per sample; only samples with 2+ free rays
         sel = np.flatnonzero(s_los == s)
         rows = los[sel]
-        for g in group_rays(b.r_obs_ecef_m[rows], b.z[rows, :3], b.sigma[rows, 0], b.t_s[rows],
-                            sm.platform[rows], gate_probability=p.gate_probability,
+        for g in group_rays(cast(_F64, b.r_obs_ecef_m[rows]), cast(_F64, b.z[rows, :3]),
+                            cast(_F64, b.sigma[rows, 0]), cast(_F64, b.t_s[rows]),
+                            sm.platform[rows],
+                            gate_probability=p.gate_probability,
                             min_parallax_rad=p.min_parallax_rad,
                             tolerance_s=p.triangulation_tolerance_s):
             groups.append(sel[g])
@@ -200,7 +223,7 @@ def births_batch(st, free):
                    for n, i in enumerate(radar))
     lone = los[~used]
     if p.single_sensor_init and len(lone):
-        rng, ok = ranges_batch(b.r_obs_ecef_m[lone], b.z[lone, :3], p)
+        rng, ok = ranges_batch(cast(_F64, b.r_obs_ecef_m[lone]), cast(_F64, b.z[lone, :3]), p)
         rows, rng = lone[ok], np.ascontiguousarray(rng[ok])
         if len(rows):
             x6, P6 = chunked(
@@ -212,7 +235,7 @@ def births_batch(st, free):
     _start(st, sorted(new, key=lambda e: e[:3]))
 
 
-def _start(st, new):
+def _start(st: State, new: list[_BatchBirth]) -> None:
     """Create the tracks of `new` births (sorted by sample, then `births`' order)."""
     sm, tr = st.stream, st.tracks
     ok = [e for e in new if np.isfinite(e[3]).all() and np.isfinite(e[4]).all()]

@@ -19,7 +19,8 @@ from __future__ import annotations
 import collections
 import dataclasses
 import itertools
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,8 +29,36 @@ from hyperdef.tracking.association.gnn import gnn_assign
 from hyperdef.tracking.association.jpda import jpda_betas
 from hyperdef.tracking.gating import gate_volume
 
+if TYPE_CHECKING:
+    from hyperdef.tracking.config import TrackerParams
+    from hyperdef.tracking.stream import Stream
 
-def track_table(pairs, n_rows, logw):
+
+class PairTable(TypedDict):
+    """The gate's (slot, scan row) pairs, (P,) each: slot, tid (owner track), r (scan row), d2
+    and logdet (d² and ln det S, NaN for a singular S), gated (d² inside the gate), loglik."""
+
+    slot: NDArray[np.int64]
+    tid: NDArray[np.int64]
+    r: NDArray[np.int64]
+    d2: NDArray[np.float64]
+    logdet: NDArray[np.float64]
+    gated: NDArray[np.bool_]
+    loglik: NDArray[np.float64]
+
+
+#: Per (track, row) columns "d2", "logdet", "ll" (`track_table`; (tracks, rows) in `plan_group`).
+Columns = dict[str, NDArray[np.float64]]
+#: One planned update of a track: (time [s], rows, betas), betas None for a plain update.
+Update = tuple[float, list[int], NDArray[np.float64] | None]
+#: Planned updates per track, in the order planned.
+Updates = collections.defaultdict[int, list[Update]]
+#: A track's firmness, by track.
+IsFirm = Callable[[int], bool]
+
+
+def track_table(pairs: PairTable, n_rows: int, logw: NDArray[np.float64]
+                ) -> tuple[NDArray[np.int64], NDArray[np.int64], Columns]:
     """Per (track, row): best slot d² and ln det S, and the slots' mixture log-likelihood.
 
     pairs: dict of (P,) arrays slot, tid, r (scan row), d2, logdet, gated, loglik; logw: slot
@@ -48,7 +77,10 @@ def track_table(pairs, n_rows, logw):
     return key // n_rows, key % n_rows, {c: v[ok] for c, v in agg.items()}
 
 
-def plan_scan(pairs, *, platform, t_s, thr, dof, logw, is_firm, params):
+def plan_scan(pairs: PairTable, *, platform: NDArray[np.int64], t_s: NDArray[np.float64],
+              thr: NDArray[np.float64], dof: NDArray[np.int64], logw: NDArray[np.float64],
+              is_firm: IsFirm, params: TrackerParams
+              ) -> tuple[NDArray[np.bool_], Updates, set[tuple[int, int]], list[tuple[int, int]]]:
     """Association plan of one scan.
 
     pairs: the gate's pair table (see `track_table`); platform, t_s, thr, dof: (n,) per scan
@@ -60,21 +92,23 @@ def plan_scan(pairs, *, platform, t_s, thr, dof, logw, is_firm, params):
     """
     n = len(platform)
     taken = np.zeros(n, dtype=bool)
-    plan = collections.defaultdict(list)
-    owner = []
+    plan: Updates = collections.defaultdict(list)
+    owner: list[tuple[int, int]] = []
     a_tid, a_r, agg = track_table(pairs, n, logw)
     if len(a_tid) == 0:
         return taken, plan, set(), owner
     plat = platform[a_r]
     order = np.argsort(plat, kind="stable")
-    shared = collections.Counter()
+    shared: collections.Counter[tuple[int, int]] = collections.Counter()
     for sel in np.split(order, np.flatnonzero(np.diff(plat[order])) + 1):
         owner += plan_group(sel, a_tid, a_r, agg, taken=taken, plan=plan, shared=shared,
                             t_s=t_s, thr=thr, dof=dof, is_firm=is_firm, params=params)
     return taken, plan, {pair for pair, k in shared.items() if k >= 2}, owner
 
 
-def _jpda(tids, rs, tab, plan, *, t_s, thr, dof, params):
+def _jpda(tids: NDArray[np.int64], rs: NDArray[np.int64], tab: Columns, plan: Updates, *,
+          t_s: NDArray[np.float64], thr: NDArray[np.float64], dof: NDArray[np.int64],
+          params: TrackerParams) -> list[tuple[int, int]]:
     gated = np.isfinite(tab["d2"])
     vol = None
     if params.clutter_density is None:
@@ -93,13 +127,17 @@ def _jpda(tids, rs, tab, plan, *, t_s, thr, dof, params):
             for j in np.flatnonzero(beta[best, 1 + np.arange(len(rs))] > 0.5)]
 
 
-def plan_group(sel, a_tid, a_r, agg, *, taken, plan, shared, t_s, thr, dof, is_firm, params):
+def plan_group(sel: NDArray[np.int64], a_tid: NDArray[np.int64], a_r: NDArray[np.int64],
+               agg: Columns, *, taken: NDArray[np.bool_], plan: Updates,
+               shared: collections.Counter[tuple[int, int]], t_s: NDArray[np.float64],
+               thr: NDArray[np.float64], dof: NDArray[np.int64], is_firm: IsFirm,
+               params: TrackerParams) -> list[tuple[int, int]]:
     """Plan the gated (track, row) pairs `sel` of one platform (see `plan_scan`).
 
     Fills taken (rows used), plan {tid: [(t, rows, betas)]} and shared (Counter of track pairs)
     in place; returns the JPDA owner rows [(row, tid)].
     """
-    owner = []
+    owner: list[tuple[int, int]] = []
     jpda = params.association == "jpda"
     if len(sel) == 1 and not (jpda and is_firm(int(a_tid[sel[0]]))):
         # One gated (track, row) pair on this platform, most platforms of most scans: no
@@ -122,7 +160,7 @@ def plan_group(sel, a_tid, a_r, agg, *, taken, plan, shared, t_s, thr, dof, is_f
         for pair in itertools.combinations(sorted(int(t) for t in tids[lone[:, j]]), 2):
             shared[pair] += 1
     firm = np.asarray([is_firm(int(t)) for t in tids])
-    tiers = (firm, ~firm)
+    tiers: tuple[NDArray[np.bool_], ...] = (firm, ~firm)
     if jpda and firm.any():
         owner += _jpda(tids[firm], rs, {c: v[firm] for c, v in tab.items()}, plan,
                        t_s=t_s, thr=thr, dof=dof, params=params)
@@ -151,15 +189,15 @@ class Plan:
     track produced with probability > ½.
     """
 
-    taken: np.ndarray
-    track: np.ndarray
-    t: np.ndarray
-    platform: np.ndarray
-    row: np.ndarray
-    weighted_index: np.ndarray
-    weighted: list
-    shared: set
-    owner: list
+    taken: NDArray[np.bool_]
+    track: NDArray[np.int64]
+    t: NDArray[np.float64]
+    platform: NDArray[np.int64]
+    row: NDArray[np.int64]
+    weighted_index: NDArray[np.int64]
+    weighted: list[tuple[NDArray[np.int64], NDArray[np.float64]]]
+    shared: set[tuple[int, int]]
+    owner: list[tuple[int, int]]
 
 
 def _empty(n: int) -> Plan:
@@ -167,7 +205,8 @@ def _empty(n: int) -> Plan:
     return Plan(np.zeros(n, dtype=bool), z, np.zeros(0), z, z, z, [], set(), [])
 
 
-def plan_batch(pairs, *, stream, logw, is_firm, params) -> Plan:
+def plan_batch(pairs: PairTable | None, *, stream: Stream, logw: NDArray[np.float64],
+               is_firm: IsFirm, params: TrackerParams) -> Plan:
     """Association plan of one batched scan: `plan_scan`'s decisions for every sample at once.
 
     pairs: the gate's pair table over all samples (track rows as `tid`, stream rows as `r`);
@@ -195,15 +234,15 @@ def plan_batch(pairs, *, stream, logw, is_firm, params) -> Plan:
     take = agg["d2"][q] < stream.thr[a_r[q]]  # d² below half + half the gate (gnn_assign)
     q = q[take]
     taken[a_r[q]] = True
-    plan: collections.defaultdict[int, list[Any]] = collections.defaultdict(list)
+    plan: Updates = collections.defaultdict(list)
     shared: collections.Counter[tuple[int, int]] = collections.Counter()
-    owner = []
+    owner: list[tuple[int, int]] = []
     for g in np.flatnonzero(~lone):
         sel = order[starts[g]:starts[g] + size[g]]
         owner += plan_group(sel, a_tid, a_r, agg, taken=taken, plan=plan, shared=shared,
                             t_s=stream.t_s, thr=stream.thr, dof=stream.dof, is_firm=is_firm,
                             params=params)
-    weighted: list[tuple[NDArray[np.int64], Any]] = []
+    weighted: list[tuple[NDArray[np.int64], NDArray[np.float64]]] = []
     track, rows_e, weighted_index = [a_tid[q]], [a_r[q]], [np.full(len(q), -1)]
     for tid, entries in plan.items():
         for _, rows, beta in entries:
