@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+import scipy.linalg
 from filterpy.common import Q_continuous_white_noise
 from filterpy.kalman import ExtendedKalmanFilter, IMMEstimator
 
@@ -188,3 +189,26 @@ def test_rate_transition_over_time():
     one = ops.predict(s, 1.0)
     twice = ops.predict(one, 1.0)  # Markov property: two 1 s steps = one 2 s step
     np.testing.assert_allclose(twice.mu, np.array([0.6, 0.4]) @ PI, rtol=1e-9)
+
+
+@pytest.mark.parametrize("pi", [
+    [[0.9, 0.1], [0.3, 0.7]],  # two states: reversible, real spectrum (closed form path)
+    [[0.8, 0.15, 0.05], [0.1, 0.8, 0.1], [0.05, 0.15, 0.8]],  # reversible, three states
+    # a cycle: logm(Π) has negative rates, so G = Π − I (first order), whose spectrum is complex
+    [[0.9, 0.1, 0.0], [0.0, 0.9, 0.1], [0.1, 0.0, 0.9]],
+])
+@pytest.mark.parametrize("dt", [0.3, 1.0, 7.0])
+def test_transition_over_a_step_is_the_matrix_exponential(pi, dt):
+    # Π(T) = expm(G·T), G = logm(Π)/T_ref where that is a rate matrix, else (Π − I)/T_ref (the
+    # documented rule), against SciPy's expm and logm. 1e-12 relative: Π's entries are
+    # O(0.01–1) probabilities, so that is far below any effect on the mixing.
+    pi = np.asarray(pi)
+    g = np.real(scipy.linalg.logm(pi))
+    if np.min(g - np.diag(np.diag(g))) < 0:
+        g = pi - np.eye(len(pi))
+    m = len(pi)
+    ops = make_filter("imm", [ConstantVelocity(10.0**k) for k in range(m)], transition=pi,
+                      transition_dt_s=1.0, mu0=np.full(m, 1.0 / m))
+    s = ops.init_from(jnp.asarray(X0), jnp.asarray(sc.P0))
+    want = np.full(m, 1.0 / m) @ scipy.linalg.expm(g * dt)
+    np.testing.assert_allclose(ops.predict(s, dt).mu, want, rtol=1e-12)

@@ -56,6 +56,22 @@ def _generator(pi: NDArray[np.float64], dt_ref: float) -> NDArray[np.float64]:
     return g
 
 
+def _spectral_terms(
+        g: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """(E (M, M, M), λ (M,)) with expm(G·t) = Σ_k E_k·e^(λ_k t), or None.
+
+    When G has real eigenvalues λ_k and a well-conditioned eigenbasis V (every reversible chain,
+    the symmetric default among them), E_k = V[:, k] ⊗ V⁻¹[k, :]. Evaluated per track that is M
+    exponentials and a sum the compiler fuses across the batch, where a batched matrix
+    exponential runs its data-dependent scaling and squaring for every row."""
+    lam, v = np.linalg.eig(g)
+    if np.max(np.abs(np.imag(lam))) > 1e-12 or np.linalg.cond(v) > 1e6:
+        return None
+    v, lam = np.real(v), np.real(lam)
+    v_inv = np.linalg.inv(v)
+    return np.stack([np.outer(v[:, k], v_inv[k]) for k in range(len(lam))]), lam
+
+
 def _mix_maps(motions: Sequence[MotionModel]) -> dict[tuple[int, int], NDArray[np.intp]]:
     """For each (i, j): index of each of j's components in i's state, or −1."""
     maps = {}
@@ -92,13 +108,20 @@ def imm_ops(members: list[FilterOps], motions: list[MotionModel], transition: Ar
     mu0 = np.full(m, 1.0 / m) if mu0 is None else np.asarray(mu0, np.float64)
     if mu0.shape != (m,) or np.any(mu0 < 0) or not np.isclose(mu0.sum(), 1.0):
         raise ValueError(f"imm: mu0 must be {m} probabilities summing to 1, got {mu0}")
-    gen = None if transition_dt_s is None else jnp.asarray(_generator(pi, transition_dt_s))
+    gen = None if transition_dt_s is None else _generator(pi, transition_dt_s)
+    spectral = None if gen is None else _spectral_terms(gen)
     maps = _mix_maps(motions)
 
     def pi_of(dt_s: ArrayLike) -> jax.Array:
         if gen is None:
             return jnp.asarray(pi)
-        p = jnp.maximum(expm(gen * jnp.abs(dt_s)), 0.0)
+        t = jnp.abs(dt_s)
+        if spectral is None:
+            p = expm(jnp.asarray(gen) * t)
+        else:
+            terms, lam = spectral
+            p = sum(terms[k] * jnp.exp(lam[k] * t) for k in range(m))
+        p = jnp.maximum(p, 0.0)
         return p / jnp.sum(p, axis=1, keepdims=True)
 
     def init_from(x6: jax.Array, P6: jax.Array) -> IMMState:  # noqa: N803
