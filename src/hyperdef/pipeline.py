@@ -163,22 +163,26 @@ def write_run(result: RunResult, folder: Path) -> list[str]:
     return written
 
 
-def write_consistency(result: RunResult, folder: Path) -> dict[int, dict]:
-    """set_metrics.parquet (OSPA/GOSPA over time) and nis.parquet (NIS per update) for every
-    sample; returns each sample's scalars for metrics.parquet, by sample id."""
+def consistency_tables(result: RunResult):
+    """(set metrics, NIS) tables of every sample of a tracked run (hyperdef.io.run_metrics):
+    what set_metrics.parquet and nis.parquet hold, and a campaign's per-sample means."""
     from hyperdef.io import run_metrics as rm
 
     sets = rm.set_metrics(result.trackset, result.truth)
-    sets.to_parquet(folder / "set_metrics.parquet", index=False)
     nis = rm.nis_table(result.trackset, result.observation.detections,
                        q_m2ps3=rm.nis_q_m2ps3(result.scenario.tracker))
+    return sets, nis
+
+
+def write_consistency(result: RunResult, folder: Path) -> dict[int, dict]:
+    """set_metrics.parquet (OSPA/GOSPA over time) and nis.parquet (NIS per update) for every
+    sample; returns each sample's scalars for metrics.parquet, by sample id."""
+    from hyperdef.io.run_metrics import sample_scalars
+
+    sets, nis = consistency_tables(result)
+    sets.to_parquet(folder / "set_metrics.parquet", index=False)
     nis.to_parquet(folder / "nis.parquet", index=False)
-    sets_of, nis_of = dict(list(sets.groupby("sample"))), dict(list(nis.groupby("sample")))
-    empty = nis.iloc[:0]
-    return {int(sid): {"ospa_mean_m": float(sets_of[sid]["ospa_m"].mean()),
-                       "gospa_mean_m": float(sets_of[sid]["gospa_m"].mean()),
-                       **rm.nis_summary(nis_of.get(sid, empty))}
-            for sid in np.asarray(result.sample_ids).tolist()}
+    return sample_scalars(sets, nis, result.sample_ids)
 
 
 def sample_summary(result: RunResult, s: int) -> tuple[list[dict], dict]:

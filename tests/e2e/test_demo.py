@@ -11,6 +11,17 @@ import xarray as xr
 import yaml
 from cli import hyperdef, hyperdef_json
 
+#: Every table of the run folder, and columns a plain reader finds by name in it: each quantity
+#: with a unit names it (_s, _m, _rad, _db); nis, dof and the counts are dimensionless.
+PARQUET_COLUMNS = {
+    "detections.parquet": ("sample", "t_s", "sensor", "range_m", "el_rad", "snr_db", "truth_id"),
+    "metrics.parquet": ("name", "flight_time_s", "rmse_pos_m", "ospa_mean_m", "nis_mean"),
+    "access.parquet": ("sample", "sensor", "threat", "start_t_s", "stop_t_s", "duration_s",
+                       "min_range_m", "max_elevation_rad"),
+    "nis.parquet": ("sample", "t_s", "track", "sensor", "dof", "nis", "nis_lo95", "nis_hi95"),
+    "set_metrics.parquet": ("sample", "t_s", "ospa_m", "gospa_m", "n_tracks", "n_threats"),
+}
+
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
@@ -21,9 +32,8 @@ def demo_run(tmp_path_factory):
 
 def test_demo_writes_every_product(demo_run):
     out, _ = demo_run
-    for name in ("truth.zarr", "detections.parquet", "tracks.zarr", "metrics.parquet",
-                 "scenario.resolved.yaml", "manifest.json", "summary.json", "scene.czml",
-                 "report.html"):
+    for name in ("truth.zarr", "tracks.zarr", *PARQUET_COLUMNS, "scenario.resolved.yaml",
+                 "manifest.json", "summary.json", "scene.czml", "report.html"):
         assert (out / name).exists(), name
     assert not list(out.parent.glob(".*partial")), "staging folder left behind"
     assert not list(out.parent.glob(".*owner")), "staging owner file left behind"
@@ -105,8 +115,12 @@ def test_every_product_opens_with_the_plain_reader(demo_run):
     for name in ("truth.zarr", "tracks.zarr"):
         ds = xr.open_zarr(out / name).load()  # no decode options
         assert ds.sizes["time"] > 0, name
-    for name in ("detections.parquet", "metrics.parquet"):
+    for name, columns in PARQUET_COLUMNS.items():
         df = pd.read_parquet(out / name)
-        assert len(df) == pq.read_table(out / name).num_rows > 0, name
+        table = pq.read_table(out / name)
+        assert len(df) == table.num_rows > 0, name
         n = duckdb.sql(f"SELECT count(*) FROM '{out / name}'").fetchall()[0][0]
         assert n == len(df), name
+        described = duckdb.sql(f"DESCRIBE SELECT * FROM '{out / name}'").fetchall()
+        for found in (df.columns, table.column_names, [row[0] for row in described]):
+            assert set(columns) <= set(found), (name, set(columns) - set(found))

@@ -6,7 +6,10 @@ assessment layer (footprints off: a campaign asks how often and how much warning
 Row columns: sample, threat, the truth summary (status, flight time, range, maxima), the threat's
 drawn vehicle numbers (mass, β, L/D), the per-threat assessment scalars (warning_time_s,
 custody_fraction, first detection and firm-track times, …) and the track-scoring scalars, the
-position RMSE always named `rmse_m`.
+position RMSE always named `rmse_m`. A tracked run adds its sample's set and consistency figures,
+as metrics.parquet has them (the same on every threat row of the sample: they score all tracks
+against all threats): `ospa_mean_m` and `gospa_mean_m` over `ospa_count` grid times, and the NIS
+summary of `nis_count` track updates (`nis_mean`, its 95 % bounds, the share inside them).
 """
 
 from __future__ import annotations
@@ -40,6 +43,21 @@ def _flat(doc: dict, prefix: str = "") -> dict:
     return out
 
 
+def _consistency(result) -> dict[int, dict]:
+    """Each sample's set-metric means with their population and NIS summary, by sample id."""
+    if result.trackset is None or result.observation is None:
+        return {}
+    from hyperdef.io.run_metrics import sample_scalars
+    from hyperdef.pipeline import consistency_tables
+
+    sets, nis = consistency_tables(result)
+    scalars = sample_scalars(sets, nis, result.sample_ids)
+    times = sets.groupby("sample").size()
+    for sid, doc in scalars.items():
+        doc["ospa_count"] = int(times.get(sid, 0))
+    return scalars
+
+
 def rows_of(result) -> list[dict]:
     """One dict per (sample, threat) of a hyperdef.result.RunResult."""
     from hyperdef.assessment.summary import AssessOptions, assess
@@ -52,6 +70,7 @@ def rows_of(result) -> list[dict]:
     scenario = result.scenario
     earth = earth_model(scenario.earth)
     detections = getattr(result.observation, "detections", None)
+    consistency = _consistency(result)
     rows = []
     for s, sid in enumerate(np.asarray(result.sample_ids).tolist()):
         assessment = assess(scenario, truth, result.observation, result.trackset,
@@ -74,6 +93,7 @@ def rows_of(result) -> list[dict]:
                 row.update(_flat({k: v for k, v in score.items()
                                   if k not in ("threat", "track_ids", "rmse_pos_m")}, "track_"))
                 row["rmse_m"] = scores[o].rmse_pos_m
+            row.update(_flat(consistency.get(int(sid), {})))
             rows.append(row)
     return rows
 

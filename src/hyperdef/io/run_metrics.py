@@ -147,3 +147,14 @@ def nis_summary(nis: pd.DataFrame) -> dict:
     return {"nis_count": n, "nis_mean": float(nis["nis"].mean()),
             "nis_dof_mean": total_dof / n, "nis_inside95_fraction": float(inside.mean()),
             "nis_mean_lo95": lo / n, "nis_mean_hi95": hi / n}
+
+
+def sample_scalars(sets: pd.DataFrame, nis: pd.DataFrame, sample_ids) -> dict[int, dict]:
+    """Each sample's mean OSPA and GOSPA over its grid times [m] and its `nis_summary`, by
+    sample id; sets and nis are `set_metrics` and `nis_table` of the same run."""
+    sets_of, nis_of = dict(list(sets.groupby("sample"))), dict(list(nis.groupby("sample")))
+    empty = nis.iloc[:0]
+    return {int(sid): {"ospa_mean_m": float(sets_of[sid]["ospa_m"].mean()),
+                       "gospa_mean_m": float(sets_of[sid]["gospa_m"].mean()),
+                       **nis_summary(nis_of.get(sid, empty))}
+            for sid in np.asarray(sample_ids).tolist()}
