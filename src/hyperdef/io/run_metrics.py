@@ -42,24 +42,43 @@ def set_metrics(trackset, truth) -> pd.DataFrame:
     """OSPA and GOSPA [m] of the firm tracks against truth at every grid time of every sample.
 
     trackset: TrackSet (x (S, K, T, ≥6), state (S, K, T), ECEF [m]); truth: Truth (r_ecef_m
-    (S, O, T, 3), NaN out of flight). Returns SET_COLUMNS rows (S·T of them); gospa_missed /
-    gospa_false count the missed threats and false tracks of GOSPA's assignment.
+    (S, O, T, 3), NaN out of flight). Returns SET_COLUMNS rows (S·T of them, sample-major);
+    gospa_missed / gospa_false count the missed threats and false tracks of GOSPA's assignment.
+
+    Where one of the two sets has at most one point (one threat in flight, or at most one firm
+    track: nearly every grid time) the optimal assignment is the cheapest pair, so those times
+    are computed for all samples at once; the others go through `ospa` and `gospa`.
     """
     t = np.asarray(truth.t_s, np.float64)
-    r_true = np.asarray(truth.r_ecef_m, np.float64)
-    x = np.asarray(trackset.x, np.float64)[..., :3]
-    firm = np.asarray(trackset.state) == FIRM
-    rows = []
-    for s, sid in enumerate(np.asarray(truth.sample_ids)):
-        for k in range(t.size):
-            est = x[s, firm[s, :, k], k]
-            est = est[np.isfinite(est).all(-1)]
-            tru = r_true[s, :, k]
-            tru = tru[np.isfinite(tru).all(-1)]
-            g = gospa(est, tru, c=SET_CUTOFF_M, p=SET_ORDER, alpha=2.0)
-            rows.append((int(sid), t[k], ospa(est, tru, c=SET_CUTOFF_M, p=SET_ORDER),
-                         g.distance, g.n_missed, g.n_false, len(est), len(tru)))
-    return pd.DataFrame(rows, columns=SET_COLUMNS)
+    r_true = np.moveaxis(np.asarray(truth.r_ecef_m, np.float64), 1, 2)  # (S, T, O, 3)
+    est = np.moveaxis(np.asarray(trackset.x, np.float64)[..., :3], 1, 2)  # (S, T, K, 3)
+    has_est = (np.moveaxis(np.asarray(trackset.state), 1, 2) == FIRM) & np.isfinite(est).all(-1)
+    has_tru = np.isfinite(r_true).all(-1)
+    m, n = has_est.sum(-1), has_tru.sum(-1)  # (S, T) set sizes
+    c, p = SET_CUTOFF_M, SET_ORDER
+    with np.errstate(invalid="ignore"):
+        d = np.linalg.norm(est[:, :, :, None, :] - r_true[:, :, None, :, :], axis=-1)
+    cost = np.where(has_est[..., None] & has_tru[..., None, :], np.minimum(d, c) ** p, np.inf)
+    pairs = cost.reshape(*cost.shape[:2], -1)
+    pair = pairs.min(-1) if pairs.shape[-1] else np.full(m.shape, np.inf)
+    paired = (m > 0) & (n > 0)
+    pair_cost = np.where(paired, pair, 0.0)
+    big = np.maximum(m, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        o = np.where(big > 0, ((c**p * np.abs(n - m) + pair_cost) / big) ** (1.0 / p), 0.0)
+    g = (pair_cost + c**p / 2.0 * np.abs(m - n)) ** (1.0 / p)
+    n_pairs = (paired & (pair_cost < c**p)).astype(np.int64)
+    missed, false = n - n_pairs, m - n_pairs
+    for s, k in zip(*np.nonzero(np.minimum(m, n) > 1), strict=True):  # the general case
+        x_, y_ = est[s, k][has_est[s, k]], r_true[s, k][has_tru[s, k]]
+        gs = gospa(x_, y_, c=c, p=p, alpha=2.0)
+        o[s, k] = ospa(x_, y_, c=c, p=p)
+        g[s, k], missed[s, k], false[s, k] = gs.distance, gs.n_missed, gs.n_false
+    S, T = m.shape
+    return pd.DataFrame({
+        "sample": np.repeat(np.asarray(truth.sample_ids, np.int64), T), "t_s": np.tile(t, S),
+        "ospa_m": o.ravel(), "gospa_m": g.ravel(), "gospa_missed": missed.ravel(),
+        "gospa_false": false.ravel(), "n_tracks": m.ravel(), "n_threats": n.ravel()})
 
 
 @jax.jit
