@@ -21,6 +21,7 @@ thousand products). The NIS rows are those of the run's `nis.parquet`
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import cast
 
 import numpy as np
@@ -58,6 +59,12 @@ def withheld_reason(P6: ArrayLike, gate: QualityGate = QualityGate()) -> str | N
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _nis_limit(probability: float, dof: float) -> float:
+    # A handful of dof sums recur at every grid time of every sample; scipy's ppf costs ~0.2 ms.
+    return float(chi2.ppf(probability, dof))
+
+
 def innovation_reason(nis: ArrayLike, dof: ArrayLike,
                       gate: QualityGate = QualityGate()) -> str | None:
     """None when the track's latest innovations are consistent, else why the product is withheld.
@@ -73,11 +80,21 @@ def innovation_reason(nis: ArrayLike, dof: ArrayLike,
     if not np.all(np.isfinite(nis)):
         return "innovations not finite"
     total, k = float(nis.sum()), float(dof.sum())
-    limit = float(chi2.ppf(gate.nis_probability, k))
+    limit = _nis_limit(gate.nis_probability, k)
     if total > limit:
         return (f"innovations inconsistent: NIS {total:.1f} over the last {nis.size} updates > "
                 f"{limit:.1f} (χ²({k:.0f}) {gate.nis_probability:.1%} quantile)")
     return None
+
+
+def _within_gate(P6: np.ndarray, gate: QualityGate) -> np.ndarray:  # noqa: N803
+    """(n,) whether `withheld_reason` passes each of P6 (n, 6, 6): its tests, batched (the
+    sentence of a failure is still written by `withheld_reason`)."""
+    finite = np.isfinite(P6).all(axis=(1, 2))
+    safe = np.where(finite[:, None, None], P6, 0.0)
+    pos = np.sqrt(np.maximum(np.linalg.eigvalsh(safe[:, :3, :3])[:, -1], 0.0))
+    vel = np.sqrt(np.maximum(np.linalg.eigvalsh(safe[:, 3:, 3:])[:, -1], 0.0))
+    return finite & (pos <= gate.max_pos_sigma_m) & (vel <= gate.max_vel_sigma_mps)
 
 
 def gate_reasons(t_s: np.ndarray, x: np.ndarray, P: np.ndarray, holder_cols: np.ndarray,
@@ -93,10 +110,12 @@ def gate_reasons(t_s: np.ndarray, x: np.ndarray, P: np.ndarray, holder_cols: np.
             # groupby keys are untyped scalars; track ids are integers.
             by_track[int(cast(int, tid))] = (g["t_s"].to_numpy(), g["nis"].to_numpy(),
                                              g["dof"].to_numpy())
-    for i in np.flatnonzero(holder_cols >= 0):
+    held = np.flatnonzero(holder_cols >= 0)
+    covariance_ok = _within_gate(P[holder_cols[held], held], gate)
+    for i, ok in zip(held, covariance_ok, strict=True):
         k = int(holder_cols[i])
         why = ("track estimate not finite" if not np.all(np.isfinite(x[k, i]))
-               else withheld_reason(P[k, i], gate))
+               else None if ok else withheld_reason(P[k, i], gate))
         rows = by_track.get(int(track_ids[k]))
         if why is None and rows is not None:
             n = int(np.searchsorted(rows[0], t_s[i] + 1e-9, side="right"))
