@@ -31,13 +31,17 @@ Hits = tuple[NDArray[np.bool_], NDArray[np.bool_]]
 
 class SlotStore(Protocol):
     """The slot bank updates apply to (`manage.SlotBank`, `table.Slots`): jitted kernels k,
-    slot times t_s (C,) [s], flat states read by `get` and written by `put`."""
+    slot times t_s (C,) [s], flat states read by `get` and written by `put`, and the least
+    padded batch of their kernel calls (`gating.chunked`)."""
 
     @property
     def k(self) -> Kernels: ...
 
     @property
     def t_s(self) -> NDArray[np.float64]: ...
+
+    @property
+    def smallest(self) -> int: ...
 
     def get(self, idx: NDArray[np.int64]) -> NDArray[np.float64]: ...
 
@@ -95,7 +99,7 @@ def plain_rounds(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.f
     new, status = chunked(
         lambda sel: bank.k.predict_update_rounds(bank.get(slots[sel]), dt[sel], packed[ri[sel]],
                                                     valid[sel], np.int32(n[sel].max())),
-        len(slots), chunk)
+        len(slots), chunk, bank.smallest)
     _count(status[valid], problems)
     bank.put(slots, new)
     bank.t_s[slots] = t[np.arange(len(slots)), n - 1]
@@ -114,7 +118,7 @@ def _round(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float64
         ri = np.asarray([r[0] for r, p in zip(rws, plain, strict=True) if p])
         new, _, status = chunked(
             lambda sel: k.predict_update(bank.get(sl[sel]), d[sel], packed[ri[sel]]),
-            len(sl), CHUNK)
+            len(sl), CHUNK, bank.smallest)
         _count(status, problems)
         bank.put(sl, new)
     if not plain.all():
@@ -130,7 +134,7 @@ def _round(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float64
         assert weighted is not None  # weighted updates are planned for filters that have one
         new = chunked(
             lambda sel: weighted(bank.get(sl[sel]), d[sel], packed[ridx[sel]], bet[sel]),
-            len(sl), CHUNK)
+            len(sl), CHUNK, bank.smallest)
         bank.put(sl, new)
     bank.t_s[slots] = t_row
 

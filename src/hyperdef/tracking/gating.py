@@ -63,21 +63,28 @@ def pad_index(idx: ArrayLike, minimum: int = 16) -> NDArray[np.int64]:
     return out
 
 
-def chunked(fn: Callable[[NDArray[np.int64]], Any], n: int, size: int) -> Any:
+#: Least padded length of the batched tracker's kernel calls. Each length is one more compilation
+#: of every kernel (~1–3 s each for an IMM update); a scan of a whole chunk of samples rarely
+#: has fewer rows, and 16 rows cost ~1.6× one. (The per-sample tracker keeps 1.)
+BATCHED_SMALLEST = 16
+
+
+def chunked(fn: Callable[[NDArray[np.int64]], Any], n: int, size: int,
+            smallest: int = 1) -> Any:
     """fn over chunks of range(n), outputs concatenated (NumPy, leading axis n).
 
-    fn(sel) takes an int64 index array of a fixed length — `size` for full chunks, bucket(m, 1)
-    (a power of four ≤ size) for a last chunk of m < size, padded by repeating its first index —
-    and returns a pytree of arrays with that leading axis. A few lengths mean a few jit
-    compilations for any n; padding small batches only up to the next power of four, not to
-    `size`, matters because most scans update one or two tracks and a padded row costs as much
-    as a real one.
+    fn(sel) takes an int64 index array of a fixed length — `size` for full chunks,
+    bucket(m, smallest) (a power of four ≤ size) for a last chunk of m < size, padded by
+    repeating its indices — and returns a pytree of arrays with that leading axis. A few lengths
+    mean a few jit compilations for any n; padding small batches only up to the next power of
+    four, not to `size`, matters because most scans of one sample update one or two tracks and
+    a padded row costs as much as a real one (the batched tracker pads to BATCHED_SMALLEST).
     """
     parts = []
     for start in range(0, n, size):
         sel = np.arange(start, min(n, start + size))
         m = len(sel)
-        out = fn(np.resize(sel, min(size, bucket(m, 1))) if m < size else sel)
+        out = fn(np.resize(sel, min(size, bucket(m, smallest))) if m < size else sel)
         # copies: writable NumPy, not read-only views of device buffers
         parts.append(jax.tree.map(lambda a, m=m: np.asarray(a)[:m].copy(), out))
     if not parts:

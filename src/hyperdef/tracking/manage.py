@@ -59,6 +59,8 @@ class SlotBank:
     """Filter states of all slots, one flat row each (`kernels.StateLayout`), in growable NumPy
     arrays."""
 
+    smallest = 1  # least padded kernel batch: a sample's scans mostly update one or two tracks
+
     def __init__(self, ops: FilterOps, capacity: int = 64) -> None:
         self.ops = ops
         self.k = kernels(ops)

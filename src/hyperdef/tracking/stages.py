@@ -103,7 +103,7 @@ def track_estimates(st: State, rows: NDArray[np.int64], pr: NDArray[np.int64],
     dt = np.asarray(t_s)[pair] - sl.t_s[slot]
     kern = sl.k.predict_mean6
     x6, P6 = gating.chunked(lambda sel: kern(sl.get(slot[sel]), dt[sel]), len(slot),
-                            PREDICT_CHUNK)
+                            PREDICT_CHUNK, sl.smallest)
     return mixture_groups(x6, P6, sl.logw[slot], pair, len(pr))
 
 
@@ -134,7 +134,7 @@ def gate(st: State, scan: Scan) -> PairTable | None:
     s = st.tracks.sample[owner]
     dt = scan.per_sample(scan.t0, n_s)[s] - sl.t_s[slots]
     pred, x6, P6 = gating.chunked(lambda sel: sl.k.predict_m6(sl.get(slots[sel]), dt[sel]),
-                                  len(slots), PREDICT_CHUNK)
+                                  len(slots), PREDICT_CHUNK, sl.smallest)
     sig = np.sqrt(np.clip(np.trace(P6[:, :3, :3], axis1=1, axis2=2), 0, None))
     finite = np.isfinite(x6).all(axis=1) & np.isfinite(sig)
     lo = scan.per_sample(scan.lo, n_s, 0)[s]
@@ -152,7 +152,7 @@ def gate(st: State, scan: Scan) -> PairTable | None:
         return None
     kern = sl.k.pair
     d2, logdet = gating.chunked(lambda sel: kern(pred[si[sel]], sm.packed[rj[sel]]), len(si),
-                                PAIR_CHUNK)
+                                PAIR_CHUNK, sl.smallest)
     bad = ~np.isfinite(d2)
     st.problems["singular_innovation"] += int(bad.sum())
     return dict(slot=slots[si], tid=owner[si], r=rj, d2=d2, logdet=logdet,

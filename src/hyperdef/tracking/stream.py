@@ -100,7 +100,7 @@ def build_stream(detections: pd.DataFrame, sample_ids: NDArray[np.int64], params
     finite = np.zeros(0, bool)
     if len(sel):
         finite = gating.chunked(lambda i: _row_finite(jax.tree.map(lambda a: a[i], batch)),
-                                len(sel), 1024)
+                                len(sel), 1024, gating.BATCHED_SMALLEST)
     problems["nan_measurement"] += int((~finite).sum())
     ts, ss = t[sel], s_idx[pos][sel]
     # Out of sequence: earlier than the latest finite time already read in the same sample.

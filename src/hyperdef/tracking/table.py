@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from hyperdef.tracking.filters.ops import FilterOps
-from hyperdef.tracking.gating import chunked
+from hyperdef.tracking.gating import BATCHED_SMALLEST, chunked
 from hyperdef.tracking.kernels import kernels
 from hyperdef.tracking.trackset import TENTATIVE
 
@@ -34,7 +34,9 @@ def _grow(a: np.ndarray, size: int, fill: float) -> np.ndarray:
 class Slots:
     """Filter states of all slots of all samples: data (C, F), time t_s (C,), log-weight
     logw (C,), owner track row (C,), −1 when free. Quacks like the slot bank that
-    `tracking.apply.apply_updates` takes (k, get, put, t_s)."""
+    `tracking.apply.apply_updates` takes (k, get, put, t_s, smallest)."""
+
+    smallest = BATCHED_SMALLEST  # least padded kernel batch (`gating.chunked`)
 
     def __init__(self, ops: FilterOps, capacity: int = 256) -> None:
         self.k = kernels(ops)
@@ -62,7 +64,8 @@ class Slots:
             free = np.flatnonzero(self.track < 0)
         idx = free[:n]
         if n:
-            states = chunked(lambda sel: self.k.init(x6[sel], P6[sel]), n, INIT_CHUNK)
+            states = chunked(lambda sel: self.k.init(x6[sel], P6[sel]), n, INIT_CHUNK,
+                             self.smallest)
             self.put(idx, states)
         self.t_s[idx], self.logw[idx], self.track[idx] = t_s, logw, track
         return idx
@@ -85,7 +88,7 @@ class Slots:
         dt = np.broadcast_to(t_s - self.t_s[slots], slots.shape)
         kern = self.k.predict_mean6
         return chunked(lambda sel: kern(self.get(slots[sel]), dt[sel]), len(slots),
-                       PREDICT_CHUNK)
+                       PREDICT_CHUNK, self.smallest)
 
 
 #: Per-track columns and their fill values.

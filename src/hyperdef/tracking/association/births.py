@@ -27,7 +27,7 @@ from hyperdef.measurement import batch as mb
 from hyperdef.status import Status
 from hyperdef.tracking.association.rays import group_rays
 from hyperdef.tracking.config import TrackerParams
-from hyperdef.tracking.gating import bucket, chunked
+from hyperdef.tracking.gating import BATCHED_SMALLEST, bucket, chunked
 from hyperdef.tracking.scanstate import State
 
 INIT_CHUNK = 16  # detections or groups per initiator call
@@ -205,7 +205,7 @@ def births_batch(st: State, free: NDArray[np.int64]) -> None:
         r, P, status = chunked(
             lambda sel: jit["triangulate"](b.r_obs_ecef_m[rid[sel]], b.z[rid[sel], :3],
                                            b.sigma[rid[sel], 0], valid[sel]),
-            len(groups), INIT_CHUNK)
+            len(groups), INIT_CHUNK, BATCHED_SMALLEST)
         v0 = p.init_speed_sigma_mps**2 * np.eye(3)
         for n, g in enumerate(groups):
             if status[n] != Status.OK:
@@ -218,7 +218,7 @@ def births_batch(st: State, free: NDArray[np.int64]) -> None:
     radar = free[b.kind[free] != mb.KIND_LOS]
     if len(radar):
         x6, P6 = chunked(lambda sel: jit["radar"](jax.tree.map(lambda a: a[radar[sel]], b)),
-                         len(radar), INIT_CHUNK)
+                         len(radar), INIT_CHUNK, BATCHED_SMALLEST)
         new.extend((sm.sample[i], 1, i, x6[n][None], P6[n][None], np.asarray([i]), np.zeros(1))
                    for n, i in enumerate(radar))
     lone = los[~used]
@@ -228,7 +228,7 @@ def births_batch(st: State, free: NDArray[np.int64]) -> None:
         if len(rows):
             x6, P6 = chunked(
                 lambda sel: jit["los"](jax.tree.map(lambda a: a[rows[sel]], b), rng[sel]),
-                len(rows), INIT_CHUNK)
+                len(rows), INIT_CHUNK, BATCHED_SMALLEST)
             h = rng.shape[1]
             new.extend((sm.sample[i], 2, i, x6[n], P6[n], np.asarray([i]),
                         np.full(h, -np.log(h))) for n, i in enumerate(rows))
