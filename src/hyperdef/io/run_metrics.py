@@ -125,7 +125,7 @@ def nis_table(trackset, detections: pd.DataFrame, *, q_m2ps3: float = 100.0,
     meas = mb.from_detections(det.iloc[pad])
     nis = np.asarray(_nis_rows(meas, jnp.asarray(x[pad]), jnp.asarray(P[pad]),
                                jnp.asarray(dt[pad]), float(q_m2ps3)))[:n]
-    dof = mb.dof(np.asarray(meas.kind)[:n])
+    dof = np.asarray(mb.dof(np.asarray(meas.kind)[:n]), np.int64)  # (n,): an array, not an int
     bounds = {int(m): chi2_bounds(int(m), 1) for m in np.unique(dof)}
     return pd.DataFrame({
         "sample": a["sample"].to_numpy()[ok].astype(np.int64), "t_s": det["t_s"].to_numpy(),
