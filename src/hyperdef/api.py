@@ -65,7 +65,7 @@ def environment_info() -> dict:
         "jax_version": jax.__version__,
         "jax_backend": jax.default_backend(),
         "devices": [str(d) for d in jax.devices()],
-        "x64": bool(jax.config.jax_enable_x64),
+        "x64": bool(jax.config.values["jax_enable_x64"]),
         "builtin_scenarios": builtin_names(),
         "conventions": CONVENTIONS,
     }

@@ -16,6 +16,7 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,9 @@ from hyperdef.result import RunResult
 from hyperdef.scenario.load import dump_resolved
 from hyperdef.scenario.schema import Scenario
 from hyperdef.time import Epoch, t_grid_s
+
+if TYPE_CHECKING:
+    from hyperdef.sensors.observe import Observation
 
 # Writes report.html into a run folder from its files, given the run's sensitivities (or None).
 ReportWriter = Callable[[Path, dict | None], object]
@@ -169,7 +173,9 @@ def consistency_tables(result: RunResult):
     from hyperdef.io import run_metrics as rm
 
     sets = rm.set_metrics(result.trackset, result.truth)
-    nis = rm.nis_table(result.trackset, result.observation.detections,
+    # A run has tracks only where it has detections (`simulate` tracks the observation).
+    observation = cast("Observation", result.observation)
+    nis = rm.nis_table(result.trackset, observation.detections,
                        q_m2ps3=rm.nis_q_m2ps3(result.scenario.tracker))
     return sets, nis
 

@@ -13,7 +13,7 @@ from hyperdef.scenario.threats import threat_spec
 from hyperdef.sensors.observe import body_aspects
 from hyperdef.sensors.space_ir import IRParams, observe_ir_sample
 from hyperdef.sensors.streams import time_keys
-from hyperdef.threats import body_ir
+from hyperdef.threats import body_ir, body_view
 
 # Level flight east over (0°, 0°) at the Candler & Leyva condition (6 km/s, 49.7 km, α 14°).
 GLIDER = dict(name="g", kind="glide", mass_kg=1000.0, beta_kgpm2=4680.0, lift_to_drag=2.6,
@@ -35,7 +35,7 @@ def test_each_platform_sees_the_body_from_its_own_direction():
     temps = body_ir.panel_temperatures_k(density_kgpm3(49.7e3), 6000.0, temperature_k(49.7e3),
                                          alpha, body, 0.85, b.material_limit_k,
                                          b.transition_reynolds, spec.heating_k)
-    panels = np.asarray(body_ir.panel_intensities_w_sr(temps, body, 0.85, BAND))  # (1, 4)
+    panels = np.asarray(body_view.panel_intensities_w_sr(temps, body, 0.85, BAND))  # (1, 4)
     # On the x axis (up = x at the equator), flying east (+y): velocity frame x east, z up,
     # y = z × x north (+z).
     up, north = np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0])
@@ -43,12 +43,13 @@ def test_each_platform_sees_the_body_from_its_own_direction():
     v_t = np.array([[[0.0, 6000.0, 0.0]]])
     views = [[0.0, 0.0, 1.0], [0.0, np.cos(np.deg2rad(10.0)), np.sin(np.deg2rad(10.0))],
              [0.0, 0.0, -1.0]]
-    want = np.array([float(np.ravel(body_ir.intensity_toward_w_sr(
+    want = np.array([float(np.ravel(body_view.intensity_toward_w_sr(
         temps, jnp.asarray(v), alpha, body, 0.85, BAND))[0]) for v in views])
     # The truth as simulate writes it: ir_w_sr from straight above, and the body's Aspect.
-    aspect = body_ir.Aspect(panels[:, None, :], np.array([alpha]),
-                            body.leading_edge_sweep_rad[:, 0], body.windward_incidence_rad[:, 0],
-                            body.leeward_incidence_rad[:, 0])
+    aspect = body_view.Aspect(panels[:, None, :], np.array([alpha]),
+                              body.leading_edge_sweep_rad[:, 0],
+                              body.windward_incidence_rad[:, 0],
+                              body.leeward_incidence_rad[:, 0])
     truth = types.SimpleNamespace(ir_w_sr=np.full((1, 1, 1), want[0]), ir_aspects=(aspect,))
     pan, ang = body_aspects(truth)
     # Platforms: 1 000 km overhead, 2 000 km to the north at 10° elevation (seen nearly

@@ -9,7 +9,7 @@ from hyperdef.atmosphere.us76 import density_kgpm3, temperature_k
 from hyperdef.earth.model import WGS84
 from hyperdef.scenario.resolve_threats import body_params
 from hyperdef.scenario.threats import threat_spec
-from hyperdef.threats import body_ir
+from hyperdef.threats import body_ir, body_view
 
 BAND = (2.69e-6, 2.95e-6)
 GLIDER = dict(name="g", kind="glide", mass_kg=1000.0, beta_kgpm2=4680.0, lift_to_drag=2.6,
@@ -27,8 +27,8 @@ def _seen(view, alpha_deg=14.0, limit_k=2200.0, re_tr=1e7):
     a = np.deg2rad(alpha_deg)
     temps = body_ir.panel_temperatures_k(density_kgpm3(49.7e3), 6000.0, temperature_k(49.7e3),
                                          a, body, 0.85, limit_k, re_tr, 1.7415e-4)
-    return temps, float(body_ir.intensity_toward_w_sr(temps, jnp.asarray(view), a, body, 0.85,
-                                                      BAND).ravel()[0])
+    return temps, float(body_view.intensity_toward_w_sr(temps, jnp.asarray(view), a, body, 0.85,
+                                                        BAND).ravel()[0])
 
 
 def test_upward_intensity_within_factor_1_5_of_candler_leyva():
@@ -59,9 +59,9 @@ def test_truth_keeps_ir_w_sr_from_above_and_the_stagnation_bound():
     # ir_w_sr (level flight: the vertical is (0, 0, 1) in the velocity frame).
     a = tr.ir_aspects[0]
     assert tr.ir_aspects[1] is None and a.panels_w_sr.shape == (1, 2, 4)
-    f = body_ir.projection_factors(jnp.array([0.0, 0.0, 1.0]), a.alpha_rad[0],
-                                   a.leading_edge_sweep_rad[0], a.windward_incidence_rad[0],
-                                   a.leeward_incidence_rad[0])
+    f = body_view.projection_factors(jnp.array([0.0, 0.0, 1.0]), a.alpha_rad[0],
+                                     a.leading_edge_sweep_rad[0], a.windward_incidence_rad[0],
+                                     a.leeward_incidence_rad[0])
     above = float(np.sum(a.panels_w_sr[0, 0] * np.asarray(f)))
     assert abs(above / tr.ir_w_sr[0, 0, 0] - 1.0) < 1e-9
 

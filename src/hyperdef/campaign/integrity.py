@@ -106,16 +106,17 @@ def verify(folder: Path, manifest: dict | None = None) -> Verdict:
     manifest = read_manifest(folder) if manifest is None else manifest
     records = manifest.get("parts")
     legacy = not isinstance(records, dict)
+    recorded: dict[str, dict] = records if isinstance(records, dict) else {}
     on_disk = {p.name.removesuffix(".parquet"): p
                for p in sorted((folder / PARTS).glob("part-*.parquet"))}
     good, damaged, unrecorded = [], [], []
-    names = sorted(on_disk) if legacy else sorted(set(records) | set(on_disk))
+    names = sorted(on_disk) if legacy else sorted(set(recorded) | set(on_disk))
     for name in names:
         path = on_disk.get(name, folder / PARTS / f"{name}.parquet")
-        if not legacy and name not in records:
+        if not legacy and name not in recorded:
             unrecorded.append(path)
             continue
-        why = _damage(path, None if legacy else records[name])
+        why = _damage(path, None if legacy else recorded[name])
         (good.append(path) if why is None else damaged.append((path, why)))
     points = folder / POINTS
     points_damage = None

@@ -169,7 +169,7 @@ def make_plan(source: str | Path, *, samples: int | None = None,
     scenario_sha = _sha256(json.dumps(base_scenario.model_dump(mode="json"), sort_keys=True))
     points = expand_points(spec.sweep, seed=spec.seed)
     scenarios = []
-    problems = []
+    problems: list[str] = []
     for p in points:
         what = f"{where}: point {p.id} ({p.label})"
         data = _variant(base_data, p.overrides, what)
@@ -181,11 +181,11 @@ def make_plan(source: str | Path, *, samples: int | None = None,
                 break
     if problems:
         raise CampaignError(where, problems)
-    points = tuple(dataclasses.replace(p, satellites=satellite_count(s, scenario_dir))
+    placed = tuple(dataclasses.replace(p, satellites=satellite_count(s, scenario_dir))
                    for p, s in zip(points, scenarios, strict=True))
     return Plan(spec=spec, source=where, campaign_text=text, campaign_sha256=_sha256(text),
                 scenario_sha256=scenario_sha, base_dir=scenario_dir, samples=spec.samples,
-                chunk_size=spec.chunk, points=points, scenarios=tuple(scenarios))
+                chunk_size=spec.chunk, points=placed, scenarios=tuple(scenarios))
 
 
 def describe(plan: Plan) -> dict:

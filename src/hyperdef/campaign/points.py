@@ -17,7 +17,7 @@ import dataclasses
 import itertools
 import json
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from scipy.stats import qmc
@@ -45,8 +45,11 @@ def _column_value(v: Any) -> Any:
     return json.dumps(v, sort_keys=True)
 
 
+# Parameter's validator gives each kind what it needs: a range its [low, high], values and a
+# range their `path`, a factorial range its `levels`, an lhs sweep its `points`. The casts
+# below record that contract.
 def _range_value(p: Parameter, u: float) -> float | int:
-    low, high = p.range
+    low, high = cast(tuple[float, float], p.range)
     if p.integer:
         lo, hi = math.ceil(low), math.floor(high)
         return int(min(lo + math.floor(u * (hi - lo + 1)), hi))
@@ -59,19 +62,21 @@ def _levels(p: Parameter) -> list[Level]:
     """The discrete levels of a parameter in a factorial design."""
     if p.options is not None:
         return [(o.label, dict(o.set)) for o in p.options]
+    path = cast(str, p.path)
     if p.values is not None:
-        return [(_column_value(v), {p.path: v}) for v in p.values]
-    low, high = p.range
-    grid = np.geomspace(low, high, p.levels) if p.log else np.linspace(low, high, p.levels)
+        return [(_column_value(v), {path: v}) for v in p.values]
+    low, high = cast(tuple[float, float], p.range)
+    n = cast(int, p.levels)
+    grid = np.geomspace(low, high, n) if p.log else np.linspace(low, high, n)
     values = [int(round(float(x))) for x in grid] if p.integer else [float(x) for x in grid]
-    return [(v, {p.path: v}) for v in values]
+    return [(v, {path: v}) for v in values]
 
 
 def _level_at(p: Parameter, u: float) -> Level:
     """The level of a parameter at unit coordinate u ∈ [0, 1) of a Latin hypercube."""
     if p.is_range:
         v = _range_value(p, u)
-        return v, {p.path: v}
+        return v, {cast(str, p.path): v}
     levels = _levels(p)
     return levels[min(int(math.floor(u * len(levels))), len(levels) - 1)]
 
@@ -79,7 +84,7 @@ def _level_at(p: Parameter, u: float) -> Level:
 def n_points(sweep: Sweep) -> int:
     """How many points the sweep expands to (computed without expanding it)."""
     if sweep.design == "lhs":
-        return int(sweep.points)
+        return int(cast(int, sweep.points))
     count = 1
     for p in sweep.parameters:
         count *= len(p.options or p.values or []) or int(p.levels or 1)

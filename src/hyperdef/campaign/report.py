@@ -48,7 +48,7 @@ def distribution_figure(df: pd.DataFrame, column: str, xlabel: str, log: bool):
 
     # Warning: a sample without one is plotted at 0 s, the population of the table's quantiles.
     fill = 0.0 if column == "warning_time_s" else np.nan
-    groups = [(label, g[column].fillna(fill).to_numpy(np.float64))
+    groups = [(str(label), g[column].fillna(fill).to_numpy(np.float64))
               for label, g in df.groupby("label", sort=False)]
     groups = [(lab, v[np.isfinite(v) & ((v > 0) if log else True)]) for lab, v in groups]
     if not any(v.size for _, v in groups):
@@ -62,7 +62,7 @@ def distribution_figure(df: pd.DataFrame, column: str, xlabel: str, log: bool):
             ax.set_xscale("log")
         else:
             bins = np.linspace(lo, hi if hi > lo else lo + 1.0, BINS + 1)
-        ax.hist([v for _, v in groups], bins=bins, histtype="bar", rwidth=0.9,
+        ax.hist([v for _, v in groups], bins=bins.tolist(), histtype="bar", rwidth=0.9,
                 label=[f"{label} (n={v.size})" for label, v in groups])
         ax.set_xlabel(xlabel)
         ax.set_ylabel("samples")

@@ -60,6 +60,7 @@ def read_scenario(scenario: str | dict, campaign_dir: Path | None,
     if isinstance(scenario, dict):
         return dict(scenario), campaign_dir
     local = campaign_dir / scenario if campaign_dir is not None else None
+    base: Path | None
     try:
         if local is not None and local.is_file():
             text, base = read_text(local, scenario), local.resolve().parent

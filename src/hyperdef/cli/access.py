@@ -48,16 +48,18 @@ def access_cmd(
                        f"{sorted(set(int(s) for s in table['sample']))}")
         table = table[table["sample"] == sample]
     epoch = _epoch(run_dir)
-    rows = []
-    for r in table.itertuples(index=False):
-        row = {"sample": int(r.sample), "sensor": r.sensor, "platform": int(r.platform),
-               "threat": r.threat, "start_t_s": float(r.start_t_s),
-               "stop_t_s": float(r.stop_t_s), "duration_s": float(r.duration_s),
-               "min_range_m": float(r.min_range_m),
-               "max_elevation_deg": float(np.degrees(r.max_elevation_rad))}
+    rows: list[dict[str, int | float | str]] = []
+    for r in table.to_dict("records"):
+        row: dict[str, int | float | str] = {
+            "sample": int(r["sample"]), "sensor": r["sensor"], "platform": int(r["platform"]),
+            "threat": r["threat"], "start_t_s": float(r["start_t_s"]),
+            "stop_t_s": float(r["stop_t_s"]), "duration_s": float(r["duration_s"]),
+            "min_range_m": float(r["min_range_m"]),
+            "max_elevation_deg": float(np.degrees(r["max_elevation_rad"]))}
         if epoch is not None:
-            row["start_utc"] = epoch.to_datetime(r.start_t_s).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            row["stop_utc"] = epoch.to_datetime(r.stop_t_s).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            row["start_utc"] = epoch.to_datetime(r["start_t_s"]).strftime(
+                "%Y-%m-%dT%H:%M:%S.%fZ")
+            row["stop_utc"] = epoch.to_datetime(r["stop_t_s"]).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         rows.append(row)
     if as_json:
         emit({"run": str(run_dir), "epoch_utc": epoch.isoformat() if epoch else None,
@@ -69,9 +71,9 @@ def access_cmd(
     for col in ("sensor", "platform", "threat", "start [s]", "start UTC", "stop [s]",
                 "duration [s]", "min range [km]", "max el [°]"):
         out.add_column(col, justify="left" if col in ("sensor", "threat") else "right")
-    for r in rows:
-        out.add_row(r["sensor"], str(r["platform"]), r["threat"], f"{r['start_t_s']:.0f}",
-                    r.get("start_utc", "—")[:19], f"{r['stop_t_s']:.0f}",
-                    f"{r['duration_s']:.0f}", f"{r['min_range_m'] / 1e3:.0f}",
-                    f"{r['max_elevation_deg']:.1f}")
+    for row in rows:
+        out.add_row(str(row["sensor"]), str(row["platform"]), str(row["threat"]),
+                    f"{row['start_t_s']:.0f}", str(row.get("start_utc", "—"))[:19],
+                    f"{row['stop_t_s']:.0f}", f"{row['duration_s']:.0f}",
+                    f"{float(row['min_range_m']) / 1e3:.0f}", f"{row['max_elevation_deg']:.1f}")
     err.print(out)

@@ -75,7 +75,7 @@ def run_cmd(
                TextColumn("ETA"), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False) as bar:
         task = bar.add_task(plan.spec.name, total=plan.runs, rate="—")
-        start = {}
+        start: dict[str, int] = {}
 
         def on_progress(p):
             first = start.setdefault("done", p.samples_done - p.chunk.samples)

@@ -104,7 +104,7 @@ def _tracks(run_dir: Path, sample: int) -> dict[str, Ephemeris]:
     return out
 
 
-def _satellites(run_dir: Path, t_s: np.ndarray) -> dict[str, Ephemeris]:
+def _satellites(run_dir: Path, t_s: np.ndarray | None) -> dict[str, Ephemeris]:
     from hyperdef.earth.model import earth_model
     from hyperdef.scenario.load import load_scenario
     from hyperdef.scenario.resolve_sensors import space_platforms_of

@@ -21,7 +21,7 @@ LIBRARIES = (
 
 
 def library_versions() -> dict[str, str | None]:
-    out = {}
+    out: dict[str, str | None] = {}
     for name in LIBRARIES:
         try:
             out[name] = importlib.metadata.version(name)
@@ -43,7 +43,7 @@ def build_manifest(*, seed: int, samples: int, wall_s: float, command: str,
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "jax_backend": jax.default_backend(),
-        "jax_x64": bool(jax.config.jax_enable_x64),
+        "jax_x64": bool(jax.config.values["jax_enable_x64"]),
         "libraries": library_versions(),
         "outputs": sorted(outputs),
         **(extra or {}),

@@ -17,6 +17,7 @@ run's positions far inside a millimetre.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import numpy as np
 
@@ -65,10 +66,12 @@ def oem_text(eph: Ephemeris, *, epoch_utc: str, covariance: bool,
                          + " ".join(f"{x:.9f}" for x in r_km[k]) + " "
                          + " ".join(f"{x:.12f}" for x in v_kps[k]))
         if covariance:
+            # Covariance is asked for only where the ephemeris has P (io.export checks it).
+            cov = cast(np.ndarray, eph.P)
             lines += ["", "COVARIANCE_START"]
             for k in range(t.size):
                 lines += [f"EPOCH = {_epoch_text(epoch, t[k])}",
-                          f"COV_REF_FRAME = {REF_FRAME}", *_cov_lines(eph.P[seg][k])]
+                          f"COV_REF_FRAME = {REF_FRAME}", *_cov_lines(cov[seg][k])]
             lines.append("COVARIANCE_STOP")
         lines.append("")
     return "\n".join(lines) + "\n"

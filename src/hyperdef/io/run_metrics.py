@@ -52,8 +52,9 @@ def set_metrics(trackset, truth) -> pd.DataFrame:
     t = np.asarray(truth.t_s, np.float64)
     r_true = np.moveaxis(np.asarray(truth.r_ecef_m, np.float64), 1, 2)  # (S, T, O, 3)
     est = np.moveaxis(np.asarray(trackset.x, np.float64)[..., :3], 1, 2)  # (S, T, K, 3)
-    has_est = (np.moveaxis(np.asarray(trackset.state), 1, 2) == FIRM) & np.isfinite(est).all(-1)
-    has_tru = np.isfinite(r_true).all(-1)
+    firm = np.moveaxis(np.asarray(trackset.state), 1, 2) == FIRM
+    has_est = np.logical_and(firm, np.all(np.isfinite(est), axis=-1))  # (S, T, K)
+    has_tru = np.all(np.isfinite(r_true), axis=-1)  # (S, T, O)
     m, n = has_est.sum(-1), has_tru.sum(-1)  # (S, T) set sizes
     c, p = SET_CUTOFF_M, SET_ORDER
     with np.errstate(invalid="ignore"):
@@ -144,7 +145,7 @@ def nis_table(trackset, detections: pd.DataFrame, *, q_m2ps3: float = 100.0,
     meas = mb.from_detections(det.iloc[pad])
     nis = np.asarray(_nis_rows(meas, jnp.asarray(x[pad]), jnp.asarray(P[pad]),
                                jnp.asarray(dt[pad]), float(q_m2ps3)))[:n]
-    dof = mb.dof(np.asarray(meas.kind)[:n])
+    dof = np.asarray(mb.dof(np.asarray(meas.kind)[:n]), np.int64)  # (n,): an array, not an int
     bounds = {int(m): chi2_bounds(int(m), 1) for m in np.unique(dof)}
     return pd.DataFrame({
         "sample": a["sample"].to_numpy()[ok].astype(np.int64), "t_s": det["t_s"].to_numpy(),

@@ -164,7 +164,7 @@ def clean_stale(target: Path, kind: str) -> list[Path]:
     not readable as ours, is left alone.
     """
     target = Path(target)
-    removed = []
+    removed: list[Path] = []
     if not target.parent.is_dir():
         return removed
     prefix = f".{target.name}."

@@ -14,6 +14,8 @@ stretches of states gets one file per stretch (`NAME.e`, `NAME_2.e`, …).
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from hyperdef.io.ephemeris import Ephemeris
@@ -46,7 +48,9 @@ def stk_texts(eph: Ephemeris, *, epoch_utc: str, covariance: bool) -> list[str]:
         if covariance:
             low = np.tril_indices(6)
             lines += ["", "CovarianceTimePosVel", ""]
-            lines += [f"{t[k]:.6f} " + " ".join(f"{x:.9e}" for x in eph.P[seg][k][low])
+            # Covariance is asked for only where the ephemeris has P (io.export checks it).
+            cov = cast(np.ndarray, eph.P)
+            lines += [f"{t[k]:.6f} " + " ".join(f"{x:.9e}" for x in cov[seg][k][low])
                       for k in range(t.size)]
         lines += ["", "END Ephemeris"]
         out.append("\n".join(lines) + "\n")

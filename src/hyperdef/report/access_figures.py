@@ -8,10 +8,15 @@ few detections points at sensitivity; detections with no firm track point at the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 
-from hyperdef.report.figures import COLORS, Figure, encode_png, needs_note, subplots
+from hyperdef.report.figures import COLORS, Color, Figure, encode_png, needs_note, subplots
 from hyperdef.report.rundata import RunData, time_axis
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ACCESS_ALPHA = 0.35  # light: access is the envelope the darker detection bars sit inside
 
@@ -45,7 +50,7 @@ def access_gantt(run: RunData) -> Figure:
     if (note := needs_note(run, "access.parquet")):
         f.note = note
         return f
-    acc = run.access
+    acc = cast("pd.DataFrame", run.access)  # present: needs_note() found it
     sample = int(acc["sample"].min()) if len(acc) else 0
     acc = acc[acc["sample"] == sample]
     det = run.detections
@@ -56,7 +61,8 @@ def access_gantt(run: RunData) -> Figure:
     colour = {s: COLORS[(k + 2) % 10] for k, s in enumerate(sensors)}
     step = _grid_step_s(run)
     timelines = run.assessment.get("timelines", {})
-    rows = []  # (label, [(spans, colour, alpha, height)])
+    # (label, [(spans, colour, alpha, height)])
+    rows: list[tuple[str, list[tuple[list[tuple[float, float]], Color, float, float]]]] = []
     for o, name in enumerate(names):
         for s in sensors:
             mine = acc[(acc["threat"] == name) & (acc["sensor"] == s)]

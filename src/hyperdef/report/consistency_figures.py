@@ -4,10 +4,15 @@ median and the 10–90 % band when the run has several) and the NIS of every upd
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 
 from hyperdef.report.figures import COLORS, Figure, encode_png, needs_note, subplots
 from hyperdef.report.rundata import RunData
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _band(ax, df, col, color, label):
@@ -32,7 +37,7 @@ def set_metrics(run: RunData) -> Figure:
     if (note := needs_note(run, "set_metrics.parquet")):
         f.note = note
         return f
-    df = run.set_metrics
+    df = cast("pd.DataFrame", run.set_metrics)  # present: needs_note() found it
     if not len(df):
         f.note = "Not drawn: no grid times in set_metrics.parquet."
         return f
@@ -57,7 +62,7 @@ def nis(run: RunData) -> Figure:
     if (note := needs_note(run, "nis.parquet")):
         f.note = note
         return f
-    df = run.nis
+    df = cast("pd.DataFrame", run.nis)  # present: needs_note() found it
     if not len(df):
         f.note = "Not drawn: no detection was associated with an existing track."
         return f
@@ -69,7 +74,7 @@ def nis(run: RunData) -> Figure:
     for m, d in df.groupby("dof"):
         for v in (d["nis_lo95"].iloc[0], d["nis_hi95"].iloc[0]):
             ax.axhline(v, color="k", ls="--", lw=0.8)
-        ax.annotate(f"χ²({m}) 95 %", (df["t_s"].min(), d["nis_hi95"].iloc[0]), fontsize=7,
+        ax.annotate(f"χ²({m!s}) 95 %", (df["t_s"].min(), d["nis_hi95"].iloc[0]), fontsize=7,
                     xytext=(2, 2), textcoords="offset points")
     ax.set_yscale("log")
     ax.set_ylabel("NIS")

@@ -10,16 +10,24 @@ from __future__ import annotations
 import base64
 import dataclasses
 import io
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure as MplFigure
 
 from hyperdef.report import basemap
 from hyperdef.report.rundata import RunData, time_axis, truth_geodetic, truth_series
 
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+
 DPI = 90
-COLORS = colormaps["tab10"].colors
+# tab10 is a listed colormap; its `colors` (typed as any array-like) are ten RGB tuples.
+RGB = tuple[float, float, float]
+Color = str | RGB  # a matplotlib colour: a name or an RGB tuple
+COLORS = cast(tuple[RGB, ...], cast(ListedColormap, colormaps["tab10"]).colors)
 
 
 @dataclasses.dataclass
@@ -130,7 +138,7 @@ def _scenario_overlay(ax, sc: dict, centre: float) -> None:
 
 def _dedupe_legend(ax) -> None:
     h, lab = ax.get_legend_handles_labels()
-    seen = {}
+    seen: dict[str, Artist] = {}
     for hh, ll in zip(h, lab, strict=True):
         if ll and not ll.startswith("_"):
             seen.setdefault(ll, hh)
@@ -180,7 +188,7 @@ def access_timeline(run: RunData) -> Figure:
         f.note = needs_note(run, "detections.parquet", "summary.json")
         return f
     names = run.threat_names()
-    rows = []  # (label, [[t0, t1], …], colour)
+    rows: list[tuple[str, list[tuple[list[list[float]], Color]]]] = []  # (label, [(bars, colour)])
     timelines = run.assessment.get("timelines", {})
     det = run.detections
     if det is not None and len(det):
@@ -190,7 +198,7 @@ def access_timeline(run: RunData) -> Figure:
     for o, name in enumerate(names):
         tl = timelines.get(name, {})
         rows.append((f"{name}: in flight", [(tl.get("in_flight", []), "0.75")]))
-        if sensors:
+        if sensors and det is not None:  # sensors is empty without detections
             mine = det[det["truth_id"] == o]
             for sensor in sorted(mine["sensor"].unique()):
                 times = np.sort(mine.loc[mine["sensor"] == sensor, "t_s"].to_numpy())

@@ -119,7 +119,10 @@ def _summary_table(run: RunData) -> str:
     names = list(dict.fromkeys(list(rows_by_name) + list(per)))
     if not names:
         if run.metrics is not None and len(run.metrics):
-            return run.metrics.to_html(index=False, na_rep="—", float_format="%.3g")
+            # pandas takes a %-format string here (DataFrame.to_html -> _validate_float_format);
+            # its stubs accept only a callable, which pandas formats differently.
+            return run.metrics.to_html(  # type: ignore[call-overload]
+                index=False, na_rep="—", float_format="%.3g")
         return '<p class="note">No threats in this run.</p>'
     cells = []
     for n in names:

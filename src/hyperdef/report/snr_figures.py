@@ -12,11 +12,15 @@ AES-17(4), 1981).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from hyperdef.report.figures import COLORS, Figure, encode_png, needs_note, subplots
 from hyperdef.report.rundata import RunData
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def threshold_snr_db(sensor: dict) -> float | None:
@@ -46,7 +50,7 @@ def snr_vs_time(run: RunData) -> Figure:
     if (note := needs_note(run, "detections.parquet")):
         f.note = note
         return f
-    det = run.detections
+    det = cast("pd.DataFrame", run.detections)  # present: needs_note() found it
     if not len(det):
         f.note = "Not drawn: no detections in this run."
         return f

@@ -9,18 +9,24 @@ two-sided 95 % interval for one run is drawn (Bar-Shalom, Li & Kirubarajan 2001,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 from scipy import stats
 
 from hyperdef.report.figures import COLORS, Figure, encode_png, needs_note, subplots
 from hyperdef.report.rundata import RunData, time_axis, truth_geodetic
 
+if TYPE_CHECKING:
+    import xarray as xr
+
 
 def holder_series(run: RunData, name: str):
     """(T,) track-axis column of the firm track holding `name` at each truth grid time, −1 none."""
     t = time_axis(run.truth)
     out = np.full(t.size, -1, np.int64)
-    ids = [int(i) for i in run.tracks["track"].values]
+    # The tracking figures are drawn only once needs_note() has found tracks.zarr.
+    ids = [int(i) for i in cast("xr.Dataset", run.tracks)["track"].values]
     for t0, t1, tid in run.assessment.get("timelines", {}).get(name, {}).get("holders", []):
         if int(tid) in ids:
             out[(t >= t0) & (t < t1)] = ids.index(int(tid))
@@ -37,13 +43,15 @@ def errors(run: RunData, o: int, name: str):
     idx = np.flatnonzero(cols >= 0)
     if idx.size == 0:
         return None
-    t_tr = np.asarray(run.tracks["time"].values, np.float64)
+    # The tracking figures are drawn only once needs_note() has found truth and tracks.
+    tracks, truth = cast("xr.Dataset", run.tracks), cast("xr.Dataset", run.truth)
+    t_tr = np.asarray(tracks["time"].values, np.float64)
     k_tr = np.searchsorted(t_tr, t[idx])
     k_tr = np.clip(k_tr, 0, t_tr.size - 1)
-    x = np.asarray(run.tracks["x"].isel(sample=0).values)[cols[idx], k_tr]
-    P = np.asarray(run.tracks["P"].isel(sample=0).values)[cols[idx], k_tr]
-    r = np.asarray(run.truth["r_ecef_m"].isel(sample=0).values)[o, idx]
-    v = np.asarray(run.truth["v_ecef_mps"].isel(sample=0).values)[o, idx]
+    x = np.asarray(tracks["x"].isel(sample=0).values)[cols[idx], k_tr]
+    P = np.asarray(tracks["P"].isel(sample=0).values)[cols[idx], k_tr]
+    r = np.asarray(truth["r_ecef_m"].isel(sample=0).values)[o, idx]
+    v = np.asarray(truth["v_ecef_mps"].isel(sample=0).values)[o, idx]
     lat, lon, _ = truth_geodetic(run.truth)
     R = np.asarray(R_enu_from_ecef(np.radians(lat[o, idx]), np.radians(lon[o, idx])))
     e6 = x - np.concatenate([r, v], axis=-1)
@@ -125,7 +133,7 @@ NEES_DOF = 6
 
 
 def nees(run: RunData) -> Figure:
-    lo, hi = stats.chi2.ppf([0.025, 0.975], NEES_DOF)
+    lo, hi = np.asarray(stats.chi2.ppf([0.025, 0.975], NEES_DOF))
     f = Figure("nees", "NEES with χ² bounds",
                f"Normalised estimation error squared of the holding firm track (position and "
                f"velocity, {NEES_DOF} dof). A consistent filter keeps 95 % of the points inside "

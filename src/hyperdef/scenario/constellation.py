@@ -6,14 +6,14 @@ Degrees and km here (file units); hyperdef.scenario.resolve_sensors converts the
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import Field, field_validator, model_validator
 
 from hyperdef.constants import WGS84_A_M
 from hyperdef.scenario.base import Model
 from hyperdef.scenario.bounds import Bounds
-from hyperdef.scenario.fields import AngleDeg, Lon, one_of, real
+from hyperdef.scenario.fields import AngleDeg, Lon, one_of
 
 MIN_ALT_KM = 100.0
 # Orbits studied here stay below 50 000 km (geostationary is 35 786 km above the equator).
@@ -33,7 +33,8 @@ class WalkerSpec(Model):
     alt_km: float = Field(description=(
         f"Circular orbit altitude above the equatorial radius [km], {MIN_ALT_KM:g} to "
         f"{MAX_ALT_KM:g}."))
-    inc_deg: real(0.0, 180.0, "deg") = Field(description="Orbit inclination [deg].")
+    inc_deg: Annotated[float, Bounds(0.0, 180.0, "deg")] = Field(
+        description="Orbit inclination [deg].")
     raan0_deg: AngleDeg = Field(0.0, description=(
         "Right ascension of the first plane's ascending node [deg]."))
     pattern: Literal["delta", "star"] = Field("delta", description=(
@@ -63,13 +64,15 @@ class OrbitSpec(Model):
     """One satellite's mean elements at the scenario epoch (a_km or alt_km = a − 6378.137 km)."""
 
     # Only upper bounds here: the perigee check below says what is too low, and why.
-    a_km: real(0.0, WGS84_A_M / 1e3 + MAX_ALT_KM, "km", low_open=True, why=_ORBIT) | None = \
-        Field(None, description="Semi-major axis [km]; give this or alt_km.")
-    alt_km: real(None, MAX_ALT_KM, "km", why=_ORBIT) | None = Field(None, description=(
+    a_km: Annotated[float, Bounds(0.0, WGS84_A_M / 1e3 + MAX_ALT_KM, "km", low_open=True,
+                                  why=_ORBIT)] | None = Field(
+        None, description="Semi-major axis [km]; give this or alt_km.")
+    alt_km: Annotated[float, Bounds(None, MAX_ALT_KM, "km", why=_ORBIT)] | None = Field(
+        None, description=(
         "Semi-major axis less the equatorial radius 6 378.137 km (WGS 84) [km]; give this or "
         "a_km."))
     e: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(0.0, description="Eccentricity [-].")
-    inc_deg: real(0.0, 180.0, "deg") = Field(description="Inclination [deg].")
+    inc_deg: Annotated[float, Bounds(0.0, 180.0, "deg")] = Field(description="Inclination [deg].")
     raan_deg: AngleDeg = Field(0.0, description="Right ascension of the ascending node [deg].")
     argp_deg: AngleDeg = Field(0.0, description="Argument of perigee [deg].")
     mean_anomaly_deg: AngleDeg = Field(0.0, description="Mean anomaly at the epoch [deg].")
@@ -85,7 +88,10 @@ class OrbitSpec(Model):
 
     @property
     def a_m(self) -> float:
-        return self.a_km * 1e3 if self.a_km is not None else WGS84_A_M + self.alt_km * 1e3
+        if self.a_km is not None:
+            return self.a_km * 1e3
+        # The model validator has checked that exactly one of a_km and alt_km is given.
+        return WGS84_A_M + cast(float, self.alt_km) * 1e3
 
 
 class GeoSpec(Model):

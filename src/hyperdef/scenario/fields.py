@@ -8,16 +8,6 @@ from typing import Annotated
 from hyperdef.scenario.bounds import Bounds
 
 
-def real(low=None, high=None, unit="", **kw):
-    """A float checked against Bounds(low, high, unit, ...) (the bounds show in the schema)."""
-    return Annotated[float, Bounds(low, high, unit, **kw)]
-
-
-def positive(high, unit="", **kw):
-    """A number > 0 and <= high."""
-    return real(0.0, high, unit, low_open=True, **kw)
-
-
 def one_of(model, names: tuple[str, ...], what: str):
     """Raise ValueError unless exactly one of the named keys is given."""
     given = [n for n in names if getattr(model, n) is not None]
@@ -26,6 +16,6 @@ def one_of(model, names: tuple[str, ...], what: str):
         raise ValueError(f"give exactly one of {', '.join(names)} for {what} (got {shown})")
 
 
-Lat = real(-90.0, 90.0, "deg")
-Lon = real(-180.0, 360.0, "deg")
-AngleDeg = real(-360.0, 360.0, "deg")
+Lat = Annotated[float, Bounds(-90.0, 90.0, "deg")]
+Lon = Annotated[float, Bounds(-180.0, 360.0, "deg")]
+AngleDeg = Annotated[float, Bounds(-360.0, 360.0, "deg")]

@@ -25,9 +25,7 @@ from hyperdef.scenario.threat_fields import (
     Schedule,
     Time,
     escape_speed_mps,
-    num,
     ordered_schedule,
-    real,
 )
 
 
@@ -40,8 +38,9 @@ class Initial(Model):
         "Altitude above the ellipsoid at release [km], or `equilibrium` for the altitude where "
         "lift balances gravity less centrifugal force at the release speed (equilibrium glide, "
         f"Candler & Leyva, S&GS 30(3), 2022, Eqs. 4–5). Range 0 to {ALT_MAX_KM:g} km."))
-    speed_mps: num(50.0, unit="m/s", why="a threat moves at least as fast as a slow aircraft") = \
-        Field(description="Speed relative to the rotating Earth at release [m/s]; below escape "
+    speed_mps: Annotated[Dispersed, Bounds(
+        50.0, unit="m/s", why="a threat moves at least as fast as a slow aircraft")] = Field(
+        description="Speed relative to the rotating Earth at release [m/s]; below escape "
                           "speed at that altitude.")
     flight_path_deg: FlightPath = Field(0.0, description=(
         "Flight-path angle above the local horizontal at release [deg]."))
@@ -72,7 +71,7 @@ class ConstantBank(Model):
     """A constant bank angle from start_s after release."""
 
     kind: Literal["constant_bank"] = Field(description="Manoeuvre type tag.")
-    bank_deg: num(-89.0, 89.0, "deg") = Field(description=(
+    bank_deg: Annotated[Dispersed, Bounds(-89.0, 89.0, "deg")] = Field(description=(
         "Bank angle, positive to the right [deg]."))
     start_s: Time = Field(0.0, description="Start time after release [s].")
 
@@ -81,8 +80,10 @@ class Weave(Model):
     """Periodic S-weave: bank = amplitude·sin(2π t/period + phase)."""
 
     kind: Literal["weave"] = Field(description="Manoeuvre type tag.")
-    amplitude_deg: num(0.0, 89.0, "deg") = Field(description="Bank amplitude [deg].")
-    period_s: num(0.0, TIME_MAX_S, "s", low_open=True) = Field(description=(
+    amplitude_deg: Annotated[Dispersed, Bounds(0.0, 89.0, "deg")] = Field(
+        description="Bank amplitude [deg].")
+    period_s: Annotated[Dispersed, Bounds(0.0, TIME_MAX_S, "s", low_open=True)] = Field(
+        description=(
         "Weave period [s]."))
     phase_deg: Angle = Field(0.0, description="Phase of the sine at start_s [deg].")
     start_s: Time = Field(0.0, description="Start time after release [s].")
@@ -113,16 +114,18 @@ class Target(Model):
 
     lat_deg: Lat = Field(description="Geodetic latitude of the target [deg].")
     lon_deg: Lon = Field(description="Longitude of the target, east positive [deg].")
-    dive_range_km: real(0.0, 5_000.0, "km", low_open=True) = Field(100.0, description=(
+    dive_range_km: Annotated[float, Bounds(0.0, 5_000.0, "km", low_open=True)] = Field(
+        100.0, description=(
         "Ground range to the target at which the terminal dive starts [km]."))
-    max_bank_deg: real(0.0, 89.0, "deg", low_open=True, high_open=True) = Field(
+    max_bank_deg: Annotated[float, Bounds(0.0, 89.0, "deg", low_open=True, high_open=True)] = Field(
         30.0, description="Largest bank angle the lateral steering commands [deg].")
 
 
 class Cruise(Model):
     """Powered cruise along a great circle at the initial altitude and speed."""
 
-    range_km: real(0.0, HALF_GREAT_CIRCLE_KM, "km", low_open=True) | None = Field(
+    range_km: Annotated[float, Bounds(0.0, HALF_GREAT_CIRCLE_KM, "km",
+                                      low_open=True)] | None = Field(
         None, description="Cruise range to the dive (or the end) when no target is given [km].")
 
 
@@ -130,9 +133,11 @@ class Stop(Model):
     """When a flight ends besides impact: a time after launch/release or a falling altitude."""
 
     impact: Literal[True] = Field(True, description="A flight always ends at impact (fixed).")
-    time_s: real(0.0, TIME_MAX_S, "s", low_open=True, why=TIME_WHY) | None = Field(
+    time_s: Annotated[float, Bounds(0.0, TIME_MAX_S, "s", low_open=True,
+                                    why=TIME_WHY)] | None = Field(
         None, description="End the flight this long after launch or release [s].")
-    alt_km: real(0.0, ALT_MAX_KM, "km", low_open=True, why=ALT_WHY) | None = Field(
+    alt_km: Annotated[float, Bounds(0.0, ALT_MAX_KM, "km", low_open=True,
+                                    why=ALT_WHY)] | None = Field(
         None, description="End the flight when it falls through this altitude [km].")
 
 
@@ -142,30 +147,30 @@ class BodyIR(Model):
 
     geometry: Literal["reference_glider"] = Field(
         "reference_glider", description="Shipped body geometry (threats/data/PROVENANCE.md).")
-    nose_radius_m: real(0.0, 5.0, "m", low_open=True) | None = Field(
+    nose_radius_m: Annotated[float, Bounds(0.0, 5.0, "m", low_open=True)] | None = Field(
         None, description="Nose radius [m]; default: the threat's nose_radius_m.")
-    leading_edge_radius_m: real(0.0, 5.0, "m", low_open=True) | None = Field(
+    leading_edge_radius_m: Annotated[float, Bounds(0.0, 5.0, "m", low_open=True)] | None = Field(
         None, description="Leading-edge radius [m]; default: the geometry's.")
-    leading_edge_sweep_deg: real(0.0, 89.9, "deg") | None = Field(
+    leading_edge_sweep_deg: Annotated[float, Bounds(0.0, 89.9, "deg")] | None = Field(
         None, description="Leading-edge sweep from the span axis [deg]; default: geometry's.")
-    leading_edge_length_m: real(0.0, 100.0, "m") | None = Field(
+    leading_edge_length_m: Annotated[float, Bounds(0.0, 100.0, "m")] | None = Field(
         None, description="Length of each of the two leading edges [m]; default: geometry's.")
-    length_m: real(0.0, 100.0, "m", low_open=True) | None = Field(
+    length_m: Annotated[float, Bounds(0.0, 100.0, "m", low_open=True)] | None = Field(
         None, description="Body length, the acreage's running length [m]; default: geometry's.")
-    windward_area_m2: real(0.0, 1_000.0, "m²") | None = Field(
+    windward_area_m2: Annotated[float, Bounds(0.0, 1_000.0, "m²")] | None = Field(
         None, description="Windward (lower) acreage [m²]; default: geometry's.")
-    leeward_area_m2: real(0.0, 1_000.0, "m²") | None = Field(
+    leeward_area_m2: Annotated[float, Bounds(0.0, 1_000.0, "m²")] | None = Field(
         None, description="Leeward (upper) acreage [m²]; default: geometry's.")
-    windward_incidence_deg: real(-45.0, 45.0, "deg") | None = Field(
+    windward_incidence_deg: Annotated[float, Bounds(-45.0, 45.0, "deg")] | None = Field(
         None, description="Lower surface's angle to the body axis, + into the flow [deg].")
-    leeward_incidence_deg: real(-45.0, 45.0, "deg") | None = Field(
+    leeward_incidence_deg: Annotated[float, Bounds(-45.0, 45.0, "deg")] | None = Field(
         None, description="Upper surface's angle to the body axis, + into the flow [deg].")
-    alpha_deg: real(0.0, 45.0, "deg") = Field(
+    alpha_deg: Annotated[float, Bounds(0.0, 45.0, "deg")] = Field(
         14.0, description="Angle of attack the body flies at [deg] (Candler & Leyva 2022: "
         "max L/D at 14°, laminar).")
-    material_limit_k: real(0.0, 5_000.0, "K", low_open=True) = Field(
+    material_limit_k: Annotated[float, Bounds(0.0, 5_000.0, "K", low_open=True)] = Field(
         2200.0, description="Surface temperature cap of the heat shield [K] (≈ 1 925 °C, the "
         "HTV-2 skin temperature DARPA reported after flight 2).")
-    transition_reynolds: real(0.0, 1e12, low_open=True) = Field(
+    transition_reynolds: Annotated[float, Bounds(0.0, 1e12, low_open=True)] = Field(
         1.0e7, description="Running-length Reynolds number above which the acreage is "
         "turbulent [-] (smooth slender bodies in flight transition at 1e6–1e7).")

@@ -18,7 +18,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from hyperdef.scenario.base import Model
+from hyperdef.scenario.base import Dispersed, Model
+from hyperdef.scenario.bounds import Bounds
 from hyperdef.scenario.threat_fields import (
     HALF_GREAT_CIRCLE_KM,
     Angle,
@@ -27,9 +28,7 @@ from hyperdef.scenario.threat_fields import (
     Lon,
     Mass,
     Schedule,
-    num,
     ordered_schedule,
-    real,
 )
 
 
@@ -38,16 +37,19 @@ class Stage(Model):
 
     dry_mass_kg: Mass = Field(description="Stage mass without propellant [kg].")
     propellant_kg: Mass = Field(description="Propellant mass burnt by the stage [kg].")
-    isp_s: num(50.0, 1000.0, "s", why="chemical rockets reach about 450 s") = Field(
+    isp_s: Annotated[Dispersed, Bounds(50.0, 1000.0, "s",
+                                       why="chemical rockets reach about 450 s")] = Field(
         description="Vacuum specific impulse [s] (thrust per propellant weight flow).")
-    burn_time_s: num(0.0, 3600.0, "s", low_open=True) | None = Field(None, description=(
+    burn_time_s: Annotated[Dispersed, Bounds(0.0, 3600.0, "s", low_open=True)] | None = Field(
+        None, description=(
         "Burn duration [s]; give this or thrust_n."))
-    thrust_n: num(0.0, 1e8, "N", low_open=True) | None = Field(None, description=(
+    thrust_n: Annotated[Dispersed, Bounds(0.0, 1e8, "N", low_open=True)] | None = Field(
+        None, description=(
         "Constant thrust [N]; give this or burn_time_s."))
-    drag_area_m2: num(0.0, 100.0, "m²") = Field(0.0, description=(
+    drag_area_m2: Annotated[Dispersed, Bounds(0.0, 100.0, "m²")] = Field(0.0, description=(
         "Drag coefficient times reference area, C_D·A, of the stack while this stage burns "
         "[m²]; 0 ignores drag."))
-    plume_w_sr: num(0.0, 1e9, "W/sr") = Field(0.0, description=(
+    plume_w_sr: Annotated[Dispersed, Bounds(0.0, 1e9, "W/sr")] = Field(0.0, description=(
         "In-band radiant intensity of the plume while burning [W/sr]; notional, user-supplied "
         "(published SBIRS-class detection thresholds are a few kW/sr)."))
 
@@ -69,11 +71,11 @@ class Boost(Model):
 
     stages: Annotated[list[Stage], Field(min_length=1, max_length=4)] = Field(description=(
         "The rocket stages, first to last (1 to 4)."))
-    vertical_s: real(0.0, 600.0, "s") = Field(10.0, description=(
+    vertical_s: Annotated[float, Bounds(0.0, 600.0, "s")] = Field(10.0, description=(
         "Time of the vertical rise before the pitch-over [s]."))
-    kick_deg: num(0.0, 89.0, "deg") | None = Field(None, description=(
+    kick_deg: Annotated[Dispersed, Bounds(0.0, 89.0, "deg")] | None = Field(None, description=(
         "Pitch-over angle from vertical [deg]; omitted: solved for the burnout angle."))
-    kick_s: real(0.0, 600.0, "s", low_open=True) = Field(10.0, description=(
+    kick_s: Annotated[float, Bounds(0.0, 600.0, "s", low_open=True)] = Field(10.0, description=(
         "Duration of the pitch-over manoeuvre [s]."))
     pitch_programme: Schedule | None = Field(None, description=(
         "Rows [t_s, pitch_deg]: thrust pitch above the local horizontal [deg] against time since "
@@ -95,8 +97,8 @@ class AimPoint(Model):
 class AimRange(Model):
     """An aim given as a ground range and azimuth from the launch site."""
 
-    range_km: num(0.0, HALF_GREAT_CIRCLE_KM, "km", low_open=True,
-                   why="half a great circle") = Field(description=(
+    range_km: Annotated[Dispersed, Bounds(0.0, HALF_GREAT_CIRCLE_KM, "km", low_open=True,
+                   why="half a great circle")] = Field(description=(
         "Great-circle ground range from the launch site [km]."))
     azimuth_deg: Angle = Field(description="Launch azimuth, clockwise from north [deg].")
 
@@ -107,8 +109,9 @@ class Release(Model):
 
     flight_path_deg: FlightPath | None = Field(None, description=(
         "Flight-path angle at release [deg]; omitted: 0 (level)."))
-    speed_mps: num(500.0, unit="m/s", why="a boost-glide release is hypersonic, "
-                    "Mach 5 ≈ 1 500 m/s") | None = Field(None, description=(
+    speed_mps: Annotated[Dispersed, Bounds(500.0, unit="m/s",
+                                           why="a boost-glide release is hypersonic, "
+                                           "Mach 5 ≈ 1 500 m/s")] | None = Field(None, description=(
         "Cut-off speed at release [m/s] (thrust termination); omitted: the full burn."))
 
 
@@ -118,8 +121,9 @@ class Launch(Model):
 
     lat_deg: Lat = Field(description="Geodetic latitude of the launch site [deg].")
     lon_deg: Lon = Field(description="Longitude of the launch site, east positive [deg].")
-    alt_m: real(-500.0, 20_000.0, "m", why="from the Dead Sea shore to an air launch") = \
-        Field(0.0, description="Launch altitude above the ellipsoid [m].")
+    alt_m: Annotated[float, Bounds(-500.0, 20_000.0, "m",
+                                   why="from the Dead Sea shore to an air launch")] = Field(
+        0.0, description="Launch altitude above the ellipsoid [m].")
     boost: Boost | None = Field(None, description=(
         "The multi-stage boost; omitted: an impulsive ballistic launch."))
     aim: AimPoint | AimRange | None = Field(None, description=(
@@ -128,7 +132,8 @@ class Launch(Model):
         "Launch azimuth, clockwise from north [deg], when no aim is given."))
     trajectory: Literal["minimum_energy", "lofted", "depressed"] = Field(
         "minimum_energy", description="Ballistic trajectory type for the solved pitch-over.")
-    loft_deg: real(0.0, 45.0, "deg", low_open=True, high_open=True) = Field(10.0, description=(
+    loft_deg: Annotated[float, Bounds(0.0, 45.0, "deg", low_open=True, high_open=True)] = Field(
+        10.0, description=(
         "Burnout angle above (lofted) or below (depressed) the minimum-energy angle [deg]."))
     release: Release | None = Field(None, description=(
         "Boost-glide release targets (flight-path angle, cut-off speed)."))
@@ -145,8 +150,9 @@ def antipodal_aim(la: Launch) -> bool:
     """True where a fixed (undispersed) lat/lon aim is exactly the site's antipode."""
     pts = (la.lat_deg, la.lon_deg, getattr(la.aim, "lat_deg", None),
            getattr(la.aim, "lon_deg", None))
-    if not all(isinstance(x, int | float) for x in pts):
+    nums = [x for x in pts if isinstance(x, int | float)]
+    if len(nums) != len(pts):
         return False  # no aim, a range/azimuth aim, or dispersed: checked per sample
-    lat, lon, alat, alon = (float(x) for x in pts)
+    lat, lon, alat, alon = (float(x) for x in nums)
     dlon = (alon - lon) % 360.0
     return abs(alat + lat) < 1e-9 and (abs(dlon - 180.0) < 1e-9 or abs(abs(lat) - 90.0) < 1e-9)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
 from hyperdef.earth.geodetic import geodetic_to_ecef
 from hyperdef.earth.model import EarthModel, earth_model
 from hyperdef.scenario.load import BUILTIN
-from hyperdef.scenario.radar import RadarSpec
+from hyperdef.scenario.radar import RadarEquationSpec, RadarSpec, ShipSpec
 from hyperdef.scenario.sensors import SpaceIRSpec
 from hyperdef.sensors.params import (
     GeoPlatforms,
@@ -58,7 +59,9 @@ def space_platforms_of(spec: SpaceIRSpec, scenario_dir: Path | None = None) -> S
             mean_anomaly_rad=tuple(s.mean_anomaly_deg * _DEG for s in sats))
     if spec.geo is not None:
         return GeoPlatforms(tuple(lon * _DEG for lon in spec.geo.lons_deg))
-    return TlePlatforms(tle_path(spec.tle_file, scenario_dir), spec.tle_file)
+    # The spec's validator has checked that exactly one source is given: here, tle_file.
+    tle_file = cast(str, spec.tle_file)
+    return TlePlatforms(tle_path(tle_file, scenario_dir), tle_file)
 
 
 def tle_path(tle_file: str, scenario_dir: Path | None) -> Path:
@@ -81,10 +84,11 @@ def tle_path(tle_file: str, scenario_dir: Path | None) -> Path:
 def ir_params(spec: SpaceIRSpec, earth: EarthModel) -> IRParams:
     """SI parameters of a space_ir spec (earth places a fixed aim point)."""
     fr = spec.field_of_regard
-    aim = None
+    aim: tuple[float, float, float] | None = None
     if fr is not None and fr.pointing != "nadir":
-        aim = tuple(float(x) for x in np.asarray(geodetic_to_ecef(
+        x, y, z = (float(c) for c in np.asarray(geodetic_to_ecef(
             fr.pointing.lat_deg * _DEG, fr.pointing.lon_deg * _DEG, fr.pointing.alt_m, earth)))
+        aim = (x, y, z)
     return IRParams(
         nei_w_m2=spec.nei_w_m2,
         threshold_w_sr=spec.threshold_w_sr,
@@ -119,16 +123,17 @@ def radar_params(spec: RadarSpec, step_s: float) -> RadarParams:
         c = snr_constant_power_aperture(pa.p_avg_w, pa.aperture_m2, frame_s,
                                         pa.search_solid_angle_sr, pa.t_sys_k, pa.loss_db)
     else:
-        q = spec.radar_equation
+        # The spec's validator has checked that exactly one model is given: here, the pulse one.
+        q = cast(RadarEquationSpec, spec.radar_equation)
         c = snr_constant_pulse(q.peak_power_w, q.gain_db, q.wavelength_m, q.t_sys_k,
                                q.bandwidth_hz, q.loss_db, q.n_coherent)
-    table = spec.rcs_m2 if not isinstance(spec.rcs_m2, float | int) else None
+    table = None if isinstance(spec.rcs_m2, float | int) else spec.rcs_m2
     az = spec.az_limits_deg
     if az is not None and np.mod(az[1] - az[0], 360.0) == 0.0:
         az = None  # [0, 360] and the like: the whole circle
     return RadarParams(
         snr_constant_m2=float(c),
-        rcs_m2=None if table is not None else float(spec.rcs_m2),
+        rcs_m2=float(spec.rcs_m2) if isinstance(spec.rcs_m2, float | int) else None,
         rcs_aspect_rad=() if table is None else tuple(a * _DEG for a in table.aspect_deg),
         rcs_db=() if table is None else tuple(float(10 * np.log10(r)) for r in table.rcs_m2),
         refraction_k=spec.refraction_k,
@@ -155,9 +160,10 @@ def radar_platform_of(spec: RadarSpec) -> SitePlatform | ShipPlatform:
     if spec.site is not None:
         s = spec.site
         return SitePlatform(s.lat_deg * _DEG, s.lon_deg * _DEG, s.alt_m)
-    s = spec.ship
-    return ShipPlatform(s.lat_deg * _DEG, s.lon_deg * _DEG, s.heading_deg * _DEG, s.speed_mps,
-                        s.alt_m)
+    # The spec's validator has checked that exactly one of site and ship is given: here, ship.
+    ship = cast(ShipSpec, spec.ship)
+    return ShipPlatform(ship.lat_deg * _DEG, ship.lon_deg * _DEG, ship.heading_deg * _DEG,
+                        ship.speed_mps, ship.alt_m)
 
 
 def resolve_sensor(spec: SpaceIRSpec | RadarSpec, *, earth: EarthModel | str, step_s: float,
@@ -173,7 +179,7 @@ def resolve_sensor(spec: SpaceIRSpec | RadarSpec, *, earth: EarthModel | str, st
         return RadarSensor(name=spec.name, frame_period_s=spec.scan_period_s,
                            platform=radar_platform_of(spec), radar=radar_params(spec, step_s),
                            false_alarms_per_scan=spec.false_alarms_per_scan)
-    band = None if spec.band_um is None else tuple(x * 1e-6 for x in spec.band_um)
+    band = None if spec.band_um is None else (spec.band_um[0] * 1e-6, spec.band_um[1] * 1e-6)
     return SpaceIRSensor(name=spec.name, frame_period_s=spec.frame_period_s,
                          platforms=space_platforms_of(spec, scenario_dir),
                          ir=ir_params(spec, earth), band_m=band)

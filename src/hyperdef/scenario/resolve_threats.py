@@ -14,6 +14,7 @@ flies to one), so a draw that no flight reads never flags a sample.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
@@ -142,12 +143,13 @@ def _boost(b: Boost, d: Draws) -> params.BoostPlan:
 def _launch(spec, la: Launch, d: Draws) -> params.LaunchParams:
     lat = d.rad("launch/lat_deg", la.lat_deg, -90.0, 90.0, strict=False)
     lon = d.rad("launch/lon_deg", la.lon_deg)
-    aim = la.aim
-    if isinstance(aim, AimRange):
-        aim = params.AimRange(1e3 * d("aim/range_km", aim.range_km, 0.0),
-                              d.rad("aim/azimuth_deg", aim.azimuth_deg))
-    elif aim is not None:
-        aim = params.AimPoint(d.rad("aim/lat_deg", aim.lat_deg), d.rad("aim/lon_deg", aim.lon_deg))
+    aim: params.AimPoint | params.AimRange | None = None
+    if isinstance(la.aim, AimRange):
+        aim = params.AimRange(1e3 * d("aim/range_km", la.aim.range_km, 0.0),
+                              d.rad("aim/azimuth_deg", la.aim.azimuth_deg))
+    elif la.aim is not None:
+        aim = params.AimPoint(d.rad("aim/lat_deg", la.aim.lat_deg),
+                              d.rad("aim/lon_deg", la.aim.lon_deg))
     az = None if la.azimuth_deg is None else d.rad("launch/azimuth_deg", la.azimuth_deg)
     invalid = d.take_invalid()
     release = None
@@ -179,12 +181,14 @@ def resolve_threat(spec: ThreatSpec, *, seed: int, sample_ids) -> params.ThreatP
     """One threat for the samples sample_ids (S,) of the scenario seed `seed`."""
     d = Draws(spec.name, seed, sample_ids)
     vehicle = _vehicle(spec, d)
+    start: params.ReleaseParams | params.CruiseParams | params.LaunchParams
     if isinstance(spec, CruiseSpec):
         start = _cruise(spec, d)
     elif spec.initial is not None:
         start = _release(spec.initial, d)
     else:
-        start = _launch(spec, spec.launch, d)
+        # The spec's validator has checked that a threat without `initial` has a `launch`.
+        start = _launch(spec, cast(Launch, spec.launch), d)
     s = spec.stop
     return params.ThreatParams(
         name=spec.name, kind=params.ThreatKind(spec.kind), sample_ids=d.ids, vehicle=vehicle,

@@ -23,7 +23,7 @@ from pydantic import Field, field_validator, model_validator
 from hyperdef.scenario.base import Model, Name
 from hyperdef.scenario.bounds import Bounds
 from hyperdef.scenario.constellation import MAX_ALT_KM, MIN_ALT_KM, GeoSpec, OrbitSpec, WalkerSpec
-from hyperdef.scenario.fields import Lat, Lon, one_of, real
+from hyperdef.scenario.fields import Lat, Lon, one_of
 from hyperdef.scenario.radar import RadarSpec
 
 __all__ = ["MAX_ALT_KM", "MIN_ALT_KM", "RadarSpec", "SensorSpec", "SpaceIRSpec", "sensor_set",
@@ -37,7 +37,7 @@ class AimPoint(Model):
 
     lat_deg: Lat = Field(description="Geodetic latitude of the stare point [deg].")
     lon_deg: Lon = Field(description="Longitude of the stare point, east positive [deg].")
-    alt_m: real(-500.0, 100_000.0, "m") = Field(0.0, description=(
+    alt_m: Annotated[float, Bounds(-500.0, 100_000.0, "m")] = Field(0.0, description=(
         "Altitude of the stare point above the ellipsoid [m]."))
 
 
@@ -45,7 +45,7 @@ class ConeFOR(Model):
     """Conical field of regard of half-angle half_angle_deg about the boresight."""
 
     kind: Literal["cone"] = Field("cone", description="Field-of-regard shape tag.")
-    half_angle_deg: real(0.0, 180.0, "deg", low_open=True) = Field(description=(
+    half_angle_deg: Annotated[float, Bounds(0.0, 180.0, "deg", low_open=True)] = Field(description=(
         "Half-angle of the cone about the boresight [deg]."))
     pointing: Literal["nadir"] | AimPoint = Field("nadir", description=(
         "Boresight: `nadir` or a stare point {lat_deg, lon_deg, alt_m}."))
@@ -55,16 +55,19 @@ class BoxFOR(Model):
     """Rectangular field of regard: ±half_x_deg along-track (or north), ±half_y_deg across."""
 
     kind: Literal["box"] = Field(description="Field-of-regard shape tag.")
-    half_x_deg: real(0.0, 90.0, "deg", low_open=True, high_open=True) = Field(description=(
+    half_x_deg: Annotated[float, Bounds(0.0, 90.0, "deg", low_open=True, high_open=True)] = Field(
+        description=(
         "Half-width along track (or north when staring) [deg]."))
-    half_y_deg: real(0.0, 90.0, "deg", low_open=True, high_open=True) = Field(description=(
+    half_y_deg: Annotated[float, Bounds(0.0, 90.0, "deg", low_open=True, high_open=True)] = Field(
+        description=(
         "Half-width across track (or east when staring) [deg]."))
     pointing: Literal["nadir"] | AimPoint = Field("nadir", description=(
         "Boresight: `nadir` or a stare point {lat_deg, lon_deg, alt_m}."))
 
 
 FieldOfRegard = Annotated[ConeFOR | BoxFOR, Field(discriminator="kind")]
-Multiplier = real(0.0, 1e6, low_open=True)
+Multiplier = Annotated[float, Bounds(0.0, 1e6, low_open=True)]
+BandEdge = Annotated[float, Bounds(0.1, 100.0, "µm")]
 
 
 class Clutter(Model):
@@ -106,34 +109,38 @@ class SpaceIRSpec(Model):
             "Mean elements of each satellite; one of walker, tle_file, satellites, geo."))
     geo: GeoSpec | None = Field(None, description=(
         "Geostationary satellites; one of walker, tle_file, satellites, geo."))
-    band_um: tuple[real(0.1, 100.0, "µm"), real(0.1, 100.0, "µm")] | None = Field(
+    band_um: tuple[BandEdge, BandEdge] | None = Field(
         None, description=("Sensor band [low, high] [µm]; omitted: the threat model's own "
                            "band."))
-    nei_w_m2: real(0.0, 1.0, "W/m²", low_open=True) | None = Field(None, description=(
+    nei_w_m2: Annotated[float, Bounds(0.0, 1.0, "W/m²", low_open=True)] | None = Field(
+        None, description=(
         "Noise-equivalent irradiance [W/m²]; give this or threshold_w_sr."))
-    threshold_w_sr: real(0.0, 1e9, "W/sr", low_open=True) | None = Field(None, description=(
+    threshold_w_sr: Annotated[float, Bounds(0.0, 1e9, "W/sr", low_open=True)] | None = Field(
+        None, description=(
         "Literature-mode detection threshold on radiant intensity [W/sr] (SBIRS-class 6 kW/sr, "
         "DSP-class 20 kW/sr, as assumed by Tracy & Wright, S&GS 28(3), 2020); give this or "
         "nei_w_m2."))
-    threshold_ref_range_km: real(0.0, 200_000.0, "km", low_open=True) | None = Field(
+    threshold_ref_range_km: Annotated[float, Bounds(0.0, 200_000.0, "km",
+                                                    low_open=True)] | None = Field(
         None, description="Range at which threshold_w_sr applies (inverse-square) [km].")
-    snr_threshold: real(0.0, 1_000.0, low_open=True) = Field(5.0, description=(
+    snr_threshold: Annotated[float, Bounds(0.0, 1_000.0, low_open=True)] = Field(5.0, description=(
         "Detection SNR threshold [-]."))
     pd_model: Literal["gaussian", "step"] = Field("gaussian", description=(
         "Detection model: gaussian Pd = Φ(SNR − snr_threshold), or a step at the threshold."))
-    frame_period_s: real(0.0, 3600.0, "s", low_open=True) | None = Field(None, description=(
+    frame_period_s: Annotated[float, Bounds(0.0, 3600.0, "s", low_open=True)] | None = Field(
+        None, description=(
         "Time between frames [s], at least the scenario's step_s; omitted: every grid time."))
     los_noise_urad: float = Field(20.0, description=(
         "1σ angular noise per axis of a line of sight [µrad]."))
     field_of_regard: FieldOfRegard | None = Field(None, description=(
         "Cone or box field of regard; omitted: limited by the Earth only."))
-    grazing_alt_km: real(0.0, 1_000.0, "km") = Field(0.0, description=(
+    grazing_alt_km: Annotated[float, Bounds(0.0, 1_000.0, "km")] = Field(0.0, description=(
         "Lowest altitude a line of sight may pass over the Earth [km]."))
-    limb_top_km: real(0.0, 1_000.0, "km") = Field(100.0, description=(
+    limb_top_km: Annotated[float, Bounds(0.0, 1_000.0, "km")] = Field(100.0, description=(
         "Top of the bright limb for the background class [km] (notional)."))
     clutter: Clutter = Field(Clutter(), description="NEI multipliers per background.")
-    max_range_km: real(0.0, 200_000.0, "km", low_open=True,
-                        why="beyond the Moon's half-distance") | None = Field(None, description=(
+    max_range_km: Annotated[float, Bounds(0.0, 200_000.0, "km", low_open=True,
+                        why="beyond the Moon's half-distance")] | None = Field(None, description=(
         "Maximum sensor-to-target range [km]; omitted: unlimited."))
     transmission: Annotated[float, Field(gt=0.0, le=1.0)] = Field(1.0, description=(
         "Atmospheric transmission τ along the line of sight [-]."))

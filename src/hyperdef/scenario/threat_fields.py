@@ -1,7 +1,8 @@
 """Quantities shared by the threat models: limits, bounded numbers, schedules, escape speed.
 
-Units in the file are degrees, km and seconds; a `_num` may be dispersed for Monte Carlo
-(hyperdef.scenario.base), a `_real` is a plain number.
+Units in the file are degrees, km and seconds; a number annotated `Dispersed` may be dispersed
+for Monte Carlo (hyperdef.scenario.base), a `float` one is a plain number. Each carries its
+`Bounds` (hyperdef.scenario.bounds) in its annotation.
 """
 
 from __future__ import annotations
@@ -24,24 +25,14 @@ ALT_WHY = "far above any missile apogee"
 TIME_WHY = "a threat's flight ends within a day"
 
 
-def num(low=None, high=None, unit="", **kw):
-    """A dispersed number with physical bounds (see hyperdef.scenario.bounds)."""
-    return Annotated[Dispersed, Bounds(low, high, unit, **kw)]
-
-
-def real(low=None, high=None, unit="", **kw):
-    """A plain (not dispersed) number with physical bounds."""
-    return Annotated[float, Bounds(low, high, unit, **kw)]
-
-
-Lat = num(-90.0, 90.0, "deg")
-Lon = num(-180.0, 360.0, "deg")
-Angle = num(-360.0, 360.0, "deg")
-FlightPath = num(-90.0, 90.0, "deg")
-Fraction = num(0.0, 1.0, low_open=True)
-Mass = num(0.1, 1e6, "kg", why="a vehicle or stage of 100 g to 1 000 t")
-Time = real(0.0, TIME_MAX_S, "s", why=TIME_WHY)
-Schedule = Annotated[list[tuple[Time, real(-90.0, 90.0, "deg")]],
+Lat = Annotated[Dispersed, Bounds(-90.0, 90.0, "deg")]
+Lon = Annotated[Dispersed, Bounds(-180.0, 360.0, "deg")]
+Angle = Annotated[Dispersed, Bounds(-360.0, 360.0, "deg")]
+FlightPath = Annotated[Dispersed, Bounds(-90.0, 90.0, "deg")]
+Fraction = Annotated[Dispersed, Bounds(0.0, 1.0, low_open=True)]
+Mass = Annotated[Dispersed, Bounds(0.1, 1e6, "kg", why="a vehicle or stage of 100 g to 1 000 t")]
+Time = Annotated[float, Bounds(0.0, TIME_MAX_S, "s", why=TIME_WHY)]
+Schedule = Annotated[list[tuple[Time, Annotated[float, Bounds(-90.0, 90.0, "deg")]]],
                      Field(min_length=1, max_length=1_000)]
 
 

@@ -32,10 +32,11 @@ from typing import Annotated, Literal
 from pydantic import Field, TypeAdapter, model_validator
 
 from hyperdef.constants import SUTTON_GRAVES_K_AIR
-from hyperdef.scenario.base import Model, Name
+from hyperdef.scenario.base import Dispersed, Model, Name
+from hyperdef.scenario.bounds import Bounds
 from hyperdef.scenario.flight import BodyIR, Cruise, Initial, Manoeuvre, Stop, Target
 from hyperdef.scenario.launch import Launch, antipodal_aim
-from hyperdef.scenario.threat_fields import ALT_MAX_KM, Fraction, Mass, Time, num, real
+from hyperdef.scenario.threat_fields import ALT_MAX_KM, Fraction, Mass, Time
 
 __all__ = ["ALT_MAX_KM", "BallisticSpec", "CruiseSpec", "GlideSpec", "ThreatSpec",
            "threat_spec"]
@@ -46,6 +47,10 @@ _IR_MODEL = ("Infrared model: `stagnation` (the whole emitting area at the cold-
 _INITIAL = "A release state; give this or launch."
 _LAUNCH = "A launch site, boost and aim; give this or initial."
 
+BandEdge = Annotated[float, Bounds(0.1, 100.0, "µm")]
+Beta = Annotated[Dispersed, Bounds(10.0, 1e6, "kg/m²",
+                                   why="from a light decoy to a dense re-entry vehicle")]
+
 
 class _Threat(Model):
     """Keys every kind of threat has."""
@@ -55,21 +60,22 @@ class _Threat(Model):
     kind: str = Field(description=(
         "Vehicle type: a boost-glide vehicle, a ballistic missile or a powered cruise vehicle."))
     mass_kg: Mass = Field(description="Mass of the vehicle after boost (the glider or RV) [kg].")
-    beta_kgpm2: num(10.0, 1e6, "kg/m²", why="from a light decoy to a dense re-entry vehicle") \
-        | None = Field(None, description=(
+    beta_kgpm2: Beta | None = Field(None, description=(
             "Ballistic coefficient m/(C_D·S) [kg/m²]; HTV-2 class ≈ 13 000 (Tracy & Wright, "
             "S&GS 28(3), 2020). Required unless aero gives the drag."))
-    nose_radius_m: num(0.0, 5.0, "m", low_open=True) = Field(0.1, description=(
+    nose_radius_m: Annotated[Dispersed, Bounds(0.0, 5.0, "m", low_open=True)] = Field(
+        0.1, description=(
         "Nose radius for stagnation heating [m]; HTV-2 class ≈ 0.034 (Tracy & Wright 2020)."))
     emissivity: Fraction = Field(0.85, description=(
         "Surface emissivity [-] (Candler & Leyva, S&GS 30(3), 2022)."))
-    emitting_area_m2: num(0.0, 1_000.0, "m²", low_open=True) = Field(1.0, description=(
+    emitting_area_m2: Annotated[Dispersed, Bounds(0.0, 1_000.0, "m²", low_open=True)] = Field(
+        1.0, description=(
         "Heated area seen by a sensor [m²]; an assumption, worth dispersing."))
-    ir_band_um: tuple[real(0.1, 100.0, "µm"), real(0.1, 100.0, "µm")] = Field(
+    ir_band_um: tuple[BandEdge, BandEdge] = Field(
         (2.69, 2.95), description=(
             "Infrared band [low, high] of the threat's own signature [µm] (Candler & Leyva "
             "2022's 2.69–2.95 µm water band)."))
-    heating_k: real(0.0, 1e-2, "kg^0.5/m", low_open=True) = Field(
+    heating_k: Annotated[float, Bounds(0.0, 1e-2, "kg^0.5/m", low_open=True)] = Field(
         SUTTON_GRAVES_K_AIR, description=(
             "Sutton–Graves stagnation-heating constant [SI] (air, Sutton & Graves, NASA TR "
             "R-376, 1971)."))
@@ -77,7 +83,7 @@ class _Threat(Model):
     body: BodyIR = Field(BodyIR(), description="The panelled body of `ir_model: body`.")
     t0_s: Time = Field(0.0, description="Launch (or release) time after the epoch [s].")
     stop: Stop = Field(Stop(), description="When the flight ends besides impact.")
-    step_s: real(0.0, 10.0, "s", low_open=True) = Field(0.5, description=(
+    step_s: Annotated[float, Bounds(0.0, 10.0, "s", low_open=True)] = Field(0.5, description=(
         "RK4 integration step of the flight [s]."))
 
     @model_validator(mode="before")
@@ -109,15 +115,18 @@ class _Threat(Model):
 class _Lifting(_Threat):
     """Keys of a lifting vehicle (glide, cruise): aerodynamics, steering, bank manoeuvres."""
 
-    lift_to_drag: num(0.0, 10.0, low_open=True) | None = Field(None, description=(
+    lift_to_drag: Annotated[Dispersed, Bounds(0.0, 10.0, low_open=True)] | None = Field(
+        None, description=(
         "Lift-to-drag ratio [-]; HTV-2 class ≈ 2.6 (Tracy & Wright 2020). Required unless aero "
         "is given."))
     aero: Literal["cavh"] | None = Field(None, description=(
         "A built-in aerodynamic table instead of β and L/D: `cavh` (CAV-H fit, Phillips 2003 as "
         "used by Lu 2013)."))
-    reference_area_m2: real(0.0, 100.0, "m²", low_open=True) | None = Field(None, description=(
+    reference_area_m2: Annotated[float, Bounds(0.0, 100.0, "m²", low_open=True)] | None = Field(
+        None, description=(
         "Reference area of the aero table [m²]; omitted: CAV-H's 0.4839 m² scaled with mass."))
-    alpha_deg: real(0.0, 30.0, "deg") | Literal["max_ld"] = Field("max_ld", description=(
+    alpha_deg: Annotated[float, Bounds(0.0, 30.0, "deg")] | Literal["max_ld"] = Field(
+        "max_ld", description=(
         "Angle of attack with an aero table [deg], or `max_ld` for the best lift-to-drag."))
     target: Target | None = Field(None, description=(
         "Target: lateral steering and a terminal dive."))
@@ -168,8 +177,7 @@ class BallisticSpec(_Threat):
     as for a glider, with the stagnation IR model."""
 
     kind: Literal["ballistic"] = Field(description="Vehicle type: a ballistic missile.")
-    beta_kgpm2: num(10.0, 1e6, "kg/m²", why="from a light decoy to a dense re-entry vehicle") \
-        = Field(description="Ballistic coefficient m/(C_D·S) [kg/m²].")
+    beta_kgpm2: Beta = Field(description="Ballistic coefficient m/(C_D·S) [kg/m²].")
     initial: Initial | None = Field(None, description=_INITIAL)
     launch: Launch | None = Field(None, description=_LAUNCH)
 

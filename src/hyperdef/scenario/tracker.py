@@ -28,23 +28,20 @@ from pydantic import Field, model_validator
 
 from hyperdef.scenario.base import Model
 from hyperdef.scenario.bounds import Bounds
-from hyperdef.tracking.config import THREAT_DEFAULTS, TrackerParams
+from hyperdef.tracking.config import THREAT_DEFAULTS, Motion, TrackerParams
 
-Motion = Literal["cv", "ca", "singer", "ballistic", "glide"]
 Prob = Annotated[float, Field(gt=0.0, lt=1.0)]
 _D = TrackerParams()
+# The default motion as the file spells it: one name, or a list for an IMM.
+_D_MOTION: Motion | list[Motion] = _D.motion if isinstance(_D.motion, str) else list(_D.motion)
 # SI names inside TrackerParams → the key a scenario file spells (for its error messages).
 _FILE_NAMES = {"target_alt_band_m": "target_alt_band_km", "min_parallax_rad": "min_parallax_deg",
                "single_sensor_ranges_m": "single_sensor_ranges_km"}
 
 
-def _real(low=None, high=None, unit="", **kw):
-    return Annotated[float, Bounds(low, high, unit, **kw)]
-
-
-Seconds = _real(0.0, 3600.0, "s")
-RangeKm = _real(0.0, 200_000.0, "km", low_open=True)
-AltKm = _real(0.0, 5_000.0, "km", why="far above any missile apogee")
+Seconds = Annotated[float, Bounds(0.0, 3600.0, "s")]
+RangeKm = Annotated[float, Bounds(0.0, 200_000.0, "km", low_open=True)]
+AltKm = Annotated[float, Bounds(0.0, 5_000.0, "km", why="far above any missile apogee")]
 
 
 class TrackerSpec(Model):
@@ -60,10 +57,10 @@ class TrackerSpec(Model):
         "threat-fitted IMM of hyperdef.tracking.config.THREAT_DEFAULTS; with motion alone, "
         "ekf."))
     motion: Motion | Annotated[list[Motion], Field(max_length=5)] = Field(
-        _D.motion, description=("Motion model (one name), or a list of them for filter imm: "
+        _D_MOTION, description=("Motion model (one name), or a list of them for filter imm: "
                                 "cv, ca, singer, ballistic, glide. With filter alone, cv."))
     motion_params: dict[Motion, dict[Annotated[str, Field(max_length=100)],
-                                     _real(0.0, 1e12)]] = Field({}, description=(
+                                     Annotated[float, Bounds(0.0, 1e12)]]] = Field({}, description=(
         "Per motion model, its parameters by name, e.g. {cv: {q_m2ps3: 100}, singer: {tau_s: "
         "20, sigma_m_mps2: 30}}; names and units are those of hyperdef.tracking.motion. With "
         "the threat-fitted default filter, given parameters override its tuned ones."))
@@ -91,7 +88,7 @@ class TrackerSpec(Model):
         "N of M-of-N confirmation."))
     delete_after_misses: Annotated[int, Field(ge=1, le=10_000)] = Field(
         _D.delete_after_misses, description="Delete a track after this many missed scans.")
-    delete_after_s: _real(0.0, 86_400.0, "s", low_open=True) | None = Field(
+    delete_after_s: Annotated[float, Bounds(0.0, 86_400.0, "s", low_open=True)] | None = Field(
         _D.delete_after_s, description="Delete a track not updated for this long [s].")
     fusion: Literal["centralised", "covariance_intersection"] = Field(_D.fusion, description=(
         "Multi-sensor fusion: centralised measurement fusion or covariance intersection."))
@@ -99,10 +96,10 @@ class TrackerSpec(Model):
         "Detections within this time are one scan [s]."))
     triangulation_tolerance_s: Seconds = Field(_D.triangulation_tolerance_s, description=(
         "Lines of sight within this time may be triangulated together [s]."))
-    min_parallax_deg: _real(0.0, 180.0, "deg", high_open=True) = Field(
+    min_parallax_deg: Annotated[float, Bounds(0.0, 180.0, "deg", high_open=True)] = Field(
         math.degrees(_D.min_parallax_rad), description=(
             "Smallest angle between two lines of sight to triangulate a new track [deg]."))
-    init_speed_sigma_mps: _real(0.0, 20_000.0, "m/s", low_open=True) = Field(
+    init_speed_sigma_mps: Annotated[float, Bounds(0.0, 20_000.0, "m/s", low_open=True)] = Field(
         _D.init_speed_sigma_mps, description="1σ speed prior of a new track [m/s].")
     single_sensor_init: bool = Field(_D.single_sensor_init, description=(
         "Start tracks from one sensor's lines of sight with a ladder of range hypotheses "
@@ -171,7 +168,7 @@ class TrackerSpec(Model):
                 import dataclasses
 
                 cls = type(motion_model(name))
-                allowed = [f.name for f in dataclasses.fields(cls)] if \
+                allowed: list[str] = [f.name for f in dataclasses.fields(cls)] if \
                     dataclasses.is_dataclass(cls) else []
                 bad = sorted(set(params) - set(allowed))
                 raise ValueError(f"motion_params.{name}: unknown parameter(s) {bad}; allowed: "

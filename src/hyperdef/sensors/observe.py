@@ -1,17 +1,16 @@
 """Which sensor sees which threat, when, and how well: truth trajectories → detections.
 
 `observe` runs every sensor of a scenario over every Monte Carlo sample of a `Truth`
-(hyperdef.threats.truth). Each (sample, sensor) pair draws from its own stream
-component_key(sample_key(root_key(seed), sample_id), f"sensor/{name}"), keyed per time step, so
-adding a sensor or a sample never changes another's draws. Time is processed in chunks of at most
-`MAX_CHUNK_ELEMENTS` (object × platform × time) entries to bound memory.
+(hyperdef.threats.truth). Each kind (space IR, radar) supplies its kernel and its detection
+rows; hyperdef.sensors.sweep runs them over samples and time chunks, one random stream per
+(sample, sensor).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import jax
@@ -21,7 +20,7 @@ import pandas as pd
 
 from hyperdef.earth.model import EarthModel, earth_model
 from hyperdef.radiometry import band_intensity_w_sr
-from hyperdef.random import component_key, root_key, sample_key
+from hyperdef.random import component_key
 from hyperdef.sensors import detections as dets
 from hyperdef.sensors.horizon import gaussian_radius_m
 from hyperdef.sensors.params import (
@@ -34,20 +33,13 @@ from hyperdef.sensors.params import (
 from hyperdef.sensors.platforms import Platforms, platforms_of
 from hyperdef.sensors.radar import false_alarms, measurement_sigmas, observe_radar_sample
 from hyperdef.sensors.space_ir import observe_ir_sample, pointing
-from hyperdef.sensors.streams import time_keys
+from hyperdef.sensors.sweep import Cut, Rows, observer_rows, sweep
 from hyperdef.time import Epoch
 
 if TYPE_CHECKING:
     import xarray as xr
 
     from hyperdef.threats.truth import Truth
-
-# A kernel's time-chunk slicer: cut(array, fill, axis) (`_sweep`).
-Cut = Callable[..., np.ndarray]
-# Detection rows as the detections table's columns (hyperdef.sensors.detections).
-Rows = dict[str, np.ndarray]
-
-MAX_CHUNK_ELEMENTS = 2_000_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,22 +114,6 @@ def _column_unit(column: str) -> str:
     return "1"
 
 
-def _chunks(n_t: int, per_step: int) -> tuple[int, list[tuple[int, int]]]:
-    step = max(1, MAX_CHUNK_ELEMENTS // max(per_step, 1))
-    step = min(step, n_t)
-    return step, [(a, min(a + step, n_t)) for a in range(0, n_t, step)]
-
-
-def _pad_t(x: np.ndarray, a: int, b: int, width: int, axis: int, fill: float) -> np.ndarray:
-    """x[..., a:b, ...] along `axis`, padded to `width` with `fill` (one jit shape per sensor)."""
-    part = np.take(x, np.arange(a, b), axis=axis)
-    if b - a == width:
-        return part
-    pad = [(0, 0)] * part.ndim
-    pad[axis] = (0, width - (b - a))
-    return np.pad(part, pad, constant_values=fill)
-
-
 def target_intensity_w_sr(sensor: SpaceIRSensor, truth: Truth) -> np.ndarray:
     """(S, O, T) in-band intensity [W/sr] a space_ir sensor sees.
 
@@ -154,56 +130,9 @@ def target_intensity_w_sr(sensor: SpaceIRSensor, truth: Truth) -> np.ndarray:
     return np.asarray(band_intensity_w_sr(np.asarray(truth.temp_k), eps, area, lo, hi))
 
 
-def _sweep(sensor: SensorParams, plat: Platforms, truth: Truth, seed: int, t: np.ndarray,
-           kernel: Callable[[int, Cut, jax.Array], dict[str, jax.Array]],
-           to_rows: Callable[[dict[str, jax.Array], int, np.ndarray, np.ndarray, np.ndarray,
-                              np.ndarray], Rows],
-           extra: Callable[[jax.Array, int], list[Rows]] | None = None,
-           ) -> tuple[list[Rows], np.ndarray, np.ndarray, np.ndarray]:
-    """Run `kernel(s_i, cut, keys)` over samples and time chunks; gather flags and rows.
-
-    kernel gets the sample index, a function cut(array, fill, axis) that slices the current
-    time chunk (padded to a fixed width, one compiled shape per sensor) and the chunk's per-time
-    keys; it returns the kernel's dict of (O, P, Tc) arrays. to_rows(out, sid, o, pl, ti, tg)
-    turns the detected entries into detection rows; extra(key, sid) adds rows not tied to a
-    target (false alarms). Returns (rows, visible, detected, visible_by_platform) with the
-    flags (S, O, T) and the per-platform access (S, O, P, T).
-    """
-    n_o = np.asarray(truth.r_ecef_m).shape[1]
-    width, spans = _chunks(t.size, n_o * plat.count)
-    rows, vis, det = [], [], []
-    for s_i, sid in enumerate(np.asarray(truth.sample_ids)):
-        key = component_key(sample_key(root_key(seed), int(sid)), f"sensor/{sensor.name}")
-        vis_s = np.zeros((n_o, plat.count, t.size), bool)
-        det_s = np.zeros((n_o, t.size), bool)
-        for a, b in spans:
-            def cut(x: np.ndarray, fill: float, axis: int = 1, a: int = a,
-                    b: int = b) -> np.ndarray:
-                return _pad_t(x, a, b, width, axis, fill)
-
-            out = kernel(s_i, cut, time_keys(key, np.arange(a, a + width)))
-            d = np.asarray(out["detected"])[..., : b - a]
-            vis_s[:, :, a:b] = np.asarray(out["visible"])[..., : b - a]
-            det_s[:, a:b] = d.any(axis=1)
-            o, pl, ti = np.nonzero(d)
-            if o.size:
-                rows.append(to_rows(out, int(sid), o, pl, ti, ti + a))
-        if extra is not None:
-            rows += extra(key, int(sid))
-        vis.append(vis_s)
-        det.append(det_s)
-    by_platform = np.stack(vis)
-    return rows, np.asarray(by_platform.any(axis=2)), np.stack(det), by_platform
-
-
-def _observer(plat: Platforms, pl: np.ndarray | int, tg: np.ndarray) -> Rows:
-    return {"r_obs": plat.r_ecef_m[pl, tg], "v_obs": plat.v_ecef_mps[pl, tg],
-            "lat": plat.lat_rad[pl, tg], "lon": plat.lon_rad[pl, tg]}
-
-
 def body_aspects(truth: Truth) -> tuple[np.ndarray, np.ndarray] | None:
     """(panels_w_sr (S, O, T, 4), angles_rad (S, O, 4)) of the objects flown with the infrared
-    body model (zeros elsewhere), or None when there are none (hyperdef.threats.body_ir.Aspect;
+    body model (zeros elsewhere), or None when there are none (hyperdef.threats.body_view.Aspect;
     a sensor adds the view-dependent part to the truth's view from above)."""
     aspects = getattr(truth, "ir_aspects", ()) or ()
     if not any(a is not None for a in aspects):
@@ -244,9 +173,9 @@ def _observe_ir(sensor: SpaceIRSensor, plat: Platforms, truth: Truth, seed: int,
         return dets.los_rows(sample=sid, t_s=t[tg], sensor=sensor.name, platform=pl,
                              u_meas=np.asarray(out["u_meas"])[o, pl, ti], sigma_rad=p.sigma_rad,
                              snr=np.asarray(out["snr"])[o, pl, ti], truth_id=o,
-                             **_observer(plat, pl, tg))
+                             **observer_rows(plat, pl, tg))
 
-    return _sweep(sensor, plat, truth, seed, t, kernel, to_rows)
+    return sweep(sensor, plat, truth, seed, t, kernel, to_rows)
 
 
 def _observe_radar(sensor: RadarSensor, plat: Platforms, truth: Truth, seed: int, t: np.ndarray,
@@ -271,7 +200,7 @@ def _observe_radar(sensor: RadarSensor, plat: Platforms, truth: Truth, seed: int
                                z_meas=np.asarray(out["z_meas"])[o, pl, ti],
                                sigma=np.asarray(out["sigma"])[o, pl, ti],
                                snr=np.asarray(out["snr"])[o, pl, ti], truth_id=o,
-                               **_observer(plat, pl, tg))
+                               **observer_rows(plat, pl, tg))
 
     def false_alarm_rows(key: jax.Array, sid: int) -> list[Rows]:
         scans = np.nonzero(frame)[0]
@@ -282,9 +211,9 @@ def _observe_radar(sensor: RadarSensor, plat: Platforms, truth: Truth, seed: int
         tg = scans[scan]
         return [dets.radar_rows(sample=sid, t_s=t[tg], sensor=sensor.name, z_meas=z,
                                 sigma=np.asarray(measurement_sigmas(snr, p)), snr=snr,
-                                truth_id=-1, **_observer(plat, 0, tg))]
+                                truth_id=-1, **observer_rows(plat, 0, tg))]
 
-    return _sweep(sensor, plat, truth, seed, t, kernel, to_rows, false_alarm_rows)
+    return sweep(sensor, plat, truth, seed, t, kernel, to_rows, false_alarm_rows)
 
 
 def observe(sensors: Sequence[SensorParams], truth: Truth, *,

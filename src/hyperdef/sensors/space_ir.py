@@ -16,7 +16,7 @@ is a step.
 Aspect. A threat flown with `ir_model: body` radiates differently toward every direction (its
 hot windward acreage faces the ground, the cooler leeward side the sky). The truth's `ir_w_sr`
 is the view from straight above; each (sensor platform, time) adds the body model's difference
-between its own direction and the view from above (hyperdef.threats.body_ir.aspect_gain_w_sr),
+between its own direction and the view from above (hyperdef.threats.body_view.aspect_gain_w_sr),
 so a satellite overhead sees the leeward side and one near the horizon the edge-on body.
 
 Measurements are unit lines of sight with tangent-plane Gaussian noise σ (detections contract),
@@ -44,7 +44,7 @@ from hyperdef.sensors.geometry import (
 )
 from hyperdef.sensors.pd import pd_of
 from hyperdef.sensors.streams import map_time, split_keys, uniform_ot
-from hyperdef.threats.body_ir import aspect_gain_w_sr
+from hyperdef.threats.body_view import aspect_gain_w_sr
 
 # What a sensor needs of the body model to see it from its own side: (v_ecef_mps (O, T, 3),
 # panels_w_sr (O, T, 4), angles_rad (O, 4)) (`toward_sensor_w_sr`).
@@ -129,7 +129,7 @@ def toward_sensor_w_sr(intensity_w_sr: jax.Array, r_obs: jax.Array, r_tgt: jax.A
     intensity_w_sr: (O, T) the truth's view from above; r_obs: (1, P, T, 3), r_tgt:
     (O, 1, T, 3) ECEF [m]; aspect: None (every object the same from every side) or
     (v_ecef_mps (O, T, 3), panels_w_sr (O, T, 4), angles_rad (O, 4)) of the body model
-    (zeros for objects without one; hyperdef.threats.body_ir.Aspect).
+    (zeros for objects without one; hyperdef.threats.body_view.Aspect).
     """
     base = intensity_w_sr[:, None, :]
     if aspect is None:

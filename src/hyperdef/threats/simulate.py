@@ -25,7 +25,7 @@ from hyperdef.earth.distance import geodesic_m
 from hyperdef.earth.geodetic import ecef_to_geodetic
 from hyperdef.earth.model import EarthModel
 from hyperdef.status import Status
-from hyperdef.threats import body_ir, heating
+from hyperdef.threats import body_ir, body_view, heating
 from hyperdef.threats.flights import fly_cruise, fly_initial
 from hyperdef.threats.launch import fly_launch
 from hyperdef.threats.params import CruiseParams, ReleaseParams, ThreatParams
@@ -62,8 +62,8 @@ def _body_signature(y: jax.Array, alt_m: jax.Array, earth: EarthModel, atmospher
     air = model(jnp.minimum(alt_m, TOP_OF_ATMOSPHERE_M))
     rho = jnp.where(alt_m < TOP_OF_ATMOSPHERE_M, air.density_kgpm3, 0.0)
     up = altitude_and_up(y[..., :3], earth)[1]
-    return body_ir.signature_from_above(rho, air.temp_k, y[..., 3:6], up, body, emissivity,
-                                        alpha_rad, limit_k, re_tr, k, band_m)
+    return body_view.signature_from_above(rho, air.temp_k, y[..., 3:6], up, body, emissivity,
+                                          alpha_rad, limit_k, re_tr, k, band_m)
 
 
 def _ground_range_m(first_r: jax.Array, last_r: jax.Array, earth: EarthModel) -> np.ndarray:
@@ -120,7 +120,7 @@ def _threat(p: ThreatParams, earth: EarthModel, atmosphere: str,
             jnp.asarray(y), jnp.asarray(alt), earth, atmosphere, body,
             phase.emissivity[:, None], b.alpha_rad, b.material_limit_k,
             b.transition_reynolds, p.heating_k, band))
-        aspect = body_ir.Aspect(
+        aspect = body_view.Aspect(
             np.where(in_flight[..., None], panels, 0.0),
             np.full(p.sample_ids.size, b.alpha_rad), np.asarray(body.leading_edge_sweep_rad)[:, 0],
             np.asarray(body.windward_incidence_rad)[:, 0],

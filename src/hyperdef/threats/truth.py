@@ -18,7 +18,7 @@ from hyperdef.status import Status
 if TYPE_CHECKING:
     import xarray as xr
 
-    from hyperdef.threats.body_ir import Aspect
+    from hyperdef.threats.body_view import Aspect
 
 # The truth schema, the one list of its variables: name: (unit, description), as written to the
 # truth product (docs/conventions.md). VARIABLES are per time (S, O, T), with a trailing xyz axis
@@ -104,7 +104,7 @@ class Truth:
     ir_bands_m: tuple[tuple[float, float], ...] = ()  # (O) per-object bands; () = all ir_band_m
     ir_models: tuple[str, ...] = ()  # (O) 'stagnation' or 'body' per object; () = stagnation
     # (O) per object None (stagnation: the same from every side) or a
-    # hyperdef.threats.body_ir.Aspect, with which a sensor sees the body from its own direction
+    # hyperdef.threats.body_view.Aspect, with which a sensor sees the body from its own direction
     # (detections); in memory only, the truth product keeps the view from above.
     ir_aspects: tuple[Aspect | None, ...] = ()
 

@@ -73,8 +73,13 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
+Filter = Literal["ekf", "ukf", "imm"]
+Motion = Literal["cv", "ca", "singer", "ballistic", "glide"]
+MemberFilter = Literal["ekf", "ukf"]
+Association = Literal["gnn", "jpda"]
+Fusion = Literal["centralised", "covariance_intersection"]
 FILTERS = ("ekf", "ukf", "imm")
 # The tracker a scenario gets when its `tracker:` section names neither filter nor motion (see
 # the module docstring, "Threat-fitted default", for the Monte Carlo evidence behind each number).
@@ -143,20 +148,20 @@ class TrackerParams:
         every track takes T grid slots).
     """
 
-    filter: str = "ekf"
-    motion: str | tuple[str, ...] = "cv"
+    filter: Filter = "ekf"
+    motion: Motion | tuple[Motion, ...] = "cv"
     motion_params: Mapping[str, Mapping[str, float]] = dataclasses.field(default_factory=dict)
     imm_transition: tuple[tuple[float, ...], ...] | None = None
-    imm_member: str = "ekf"
+    imm_member: MemberFilter = "ekf"
     gate_probability: float = 0.999
-    association: str = "gnn"
+    association: Association = "gnn"
     p_detection: float = 0.9
     clutter_density: float | None = None
     confirm_m: int = 3
     confirm_n: int = 5
     delete_after_misses: int = 5
     delete_after_s: float | None = 30.0
-    fusion: str = "centralised"
+    fusion: Fusion = "centralised"
     scan_tolerance_s: float = 1e-3
     triangulation_tolerance_s: float = 1e-3
     min_parallax_rad: float = math.radians(3.0)

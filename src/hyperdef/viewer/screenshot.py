@@ -63,9 +63,10 @@ def render(run_dir, *, time_s=None, width=1280, height=720, timeout_s=90.0) -> R
             except BrowserTimeoutError as error:
                 seen = "; ".join(browser.console_errors) or "no console errors"
                 raise BrowserTimeoutError(f"{error}; the page reported: {seen}") from None
-            error = browser.evaluate("window.hyperdefError")
-            if error:
-                raise ViewerPageError(f"the viewer could not load {run_dir / SCENE}: {error}")
+            page_error = browser.evaluate("window.hyperdefError")
+            if page_error:
+                raise ViewerPageError(
+                    f"the viewer could not load {run_dir / SCENE}: {page_error}")
             count = int(browser.evaluate("window.hyperdefEntityCount"))
             return Render(browser.screenshot_png(), count, list(browser.console_errors), page)
     finally:
