@@ -1,7 +1,7 @@
 """Grid estimates of the batched tracker, collected as arrays and assembled into a TrackSet.
 
-Keeps the TrackSet's conventions (`trackset`): the track axis is the union of the kept track ids
-over samples, kept means firm at some grid time (or any track with `keep_unconfirmed`), a deleted
+Keeps the TrackSet's conventions (`trackset`): each sample's kept tracks numbered from 0 in
+creation order, kept means firm at some grid time (or any track with `keep_unconfirmed`), a deleted
 track is DEAD from the first grid time after its deletion, and assignments are kept for kept
 tracks only.
 """
@@ -58,27 +58,33 @@ class GridWriter:
         s, tid, k, x6, P6, state = self._cat(self._rows, 6)
         big = np.int64(1) << 32
         key = s.astype(np.int64) * big + tid
-        kept = np.unique(key if keep_unconfirmed else key[state == FIRM])
-        ids = np.unique(kept % big)
+        kept = np.unique(key if keep_unconfirmed else key[state == FIRM])  # by sample, then id
+        # track id = rank among the sample's kept tracks (see `trackset`)
+        kept_s = kept // big
+        col = np.arange(len(kept)) - np.searchsorted(kept_s, kept_s)
+        ids = np.arange(int(col.max()) + 1 if len(kept) else 0, dtype=np.int64)
         S, K, T = len(self.sample_ids), len(ids), len(self.t_s)
         x = np.full((S, K, T, 6), np.nan)
         P = np.full((S, K, T, 6, 6), np.nan)
         grid_state = np.zeros((S, K, T), dtype=np.int8)
         use = np.isin(key, kept)
-        c = np.searchsorted(ids, tid[use])
+        c = col[np.searchsorted(kept, key[use])]
         x[s[use], c, k[use]] = x6[use]
         P[s[use], c, k[use]] = P6[use]
         grid_state[s[use], c, k[use]] = state[use]
         es, etid, ek = self._cat(self._ends, 3)
-        mine = np.isin(es.astype(np.int64) * big + etid, kept)
-        for s_, t_, k_ in zip(es[mine], etid[mine], ek[mine], strict=True):
-            grid_state[s_, np.searchsorted(ids, t_), k_:] = DEAD
+        ekey = es.astype(np.int64) * big + etid
+        mine = np.isin(ekey, kept)
+        for s_, c_, k_ in zip(es[mine], col[np.searchsorted(kept, ekey[mine])], ek[mine],
+                              strict=True):
+            grid_state[s_, c_, k_:] = DEAD
         a_s, a_row, a_tid = self._cat(self._assign, 3)
-        keep = np.flatnonzero(np.isin(a_s.astype(np.int64) * big + a_tid, kept))
+        akey = a_s.astype(np.int64) * big + a_tid
+        keep = np.flatnonzero(np.isin(akey, kept))
         keep = keep[np.argsort(a_s[keep], kind="stable")]  # sample by sample, in event order
         a = pd.DataFrame({"sample": self.sample_ids[a_s[keep]].astype(np.int64),
                           "detection": a_row[keep].astype(np.int64),
-                          "track_id": a_tid[keep].astype(np.int64)})
+                          "track_id": col[np.searchsorted(kept, akey[keep])].astype(np.int64)})
         return TrackSet(track_ids=ids.astype(np.int64), t_s=self.t_s,
                         sample_ids=self.sample_ids, x=x, P=P, state=grid_state,
                         state_dim=int(state_dim), assignments=a,

@@ -1,13 +1,17 @@
 """TrackSet: the tracker's output on the scenario time grid.
 
 Dims (sample S, track K, time T), matching the truth's (sample, object, time) so that scoring is
-array arithmetic. Track ids are numbered per sample from 0 in order of creation; the track axis is
-the union of the ids kept in any sample, so `track_ids[k]` names column k in every sample (a
-sample without that track has state NONE there).
+array arithmetic. A sample's kept tracks (firm at some grid time, or every track with
+`keep_unconfirmed`) are numbered from 0 in their order of creation, so track id k is column k in
+every sample, and the track axis is as long as the most tracks one sample keeps (a sample with
+fewer has state NONE in the rest). Ids are not the tracker's internal counters, which also count
+the tentative tracks every clutter detection starts: numbering the union of those made the axis
+grow with the number of samples, nearly all of it empty.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -121,25 +125,29 @@ class TrackSetBuilder:
         keys = sorted(self.rows) if keep_unconfirmed else sorted(self.kept)
         if keep_unconfirmed:
             keys = sorted(set(keys) | self.kept)
-        ids = np.asarray(sorted({tid for _, tid in keys}), dtype=np.int64)
-        col = {tid: c for c, tid in enumerate(ids)}
+        col: dict[tuple[int, int], int] = {}  # (sample index, tracker id) -> track id
+        numbered: collections.Counter[int] = collections.Counter()
+        for s, tid in keys:  # sorted: by sample, then in creation order
+            col[(s, tid)] = numbered[s]
+            numbered[s] += 1
+        ids = np.arange(max(col.values(), default=-1) + 1, dtype=np.int64)
         S, K, T = len(self.sample_ids), len(ids), len(self.t_s)
         x = np.full((S, K, T, 6), np.nan)
         P = np.full((S, K, T, 6, 6), np.nan)
         state = np.zeros((S, K, T), dtype=np.int8)
         for s, tid in keys:
-            c = col[tid]
+            c = col[(s, tid)]
             for k, x6, P6, st in self.rows.get((s, tid), []):
                 x[s, c, k], P[s, c, k], state[s, c, k] = x6, P6, st
             if (s, tid) in self.ended:
                 state[s, c, self.ended[(s, tid)]:] = DEAD
-        kept = {(s, t) for s, t in keys}
         a = pd.DataFrame(assignments, columns=["sample", "detection", "track_id"]).astype("int64")
         if len(a):
             s_index = {int(sid): i for i, sid in enumerate(self.sample_ids)}
-            mask = [(s_index[int(s)], int(t)) in kept
-                    for s, t in zip(a["sample"], a["track_id"], strict=True)]
-            a = a[np.asarray(mask, dtype=bool)].reset_index(drop=True)
+            new_id = [col.get((s_index[int(s)], int(t)), -1)
+                      for s, t in zip(a["sample"], a["track_id"], strict=True)]
+            a = a.assign(track_id=np.asarray(new_id, dtype=np.int64))
+            a = a[a["track_id"] >= 0].reset_index(drop=True)
         return TrackSet(track_ids=ids, t_s=self.t_s, sample_ids=self.sample_ids, x=x, P=P,
                         state=state, state_dim=int(state_dim), assignments=a,
                         problems=count_problems(problems))
