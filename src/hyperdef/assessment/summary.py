@@ -162,14 +162,17 @@ def _footprints(name: str, kind: str, t_s: np.ndarray, x: np.ndarray, P: np.ndar
 
 def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observation | None,
            trackset: TrackSet | None, *, epoch: Epoch | None, earth: EarthModel,
-           options: AssessOptions = AssessOptions()) -> Assessment:
+           options: AssessOptions = AssessOptions(),
+           nis: pd.DataFrame | None = None) -> Assessment:
     """Custody, warning, footprints and engagement windows of one sample (see module docstring).
 
     scenario: hyperdef.scenario.schema.Scenario (defended_areas, interceptors, atmosphere);
     truth: hyperdef.threats.truth.Truth or None; observation: hyperdef.sensors.observe.Observation
     or None; trackset: hyperdef.tracking.trackset.TrackSet or None; epoch: hyperdef.time.Epoch
-    (recorded only); earth: EarthModel. Never raises for missing stages: no threats → empty
-    result; no sensors → every threat "never detected".
+    (recorded only); earth: EarthModel. nis: the run's NIS table (`io.run_metrics.nis_table`
+    of every sample) where the caller has it, else the sample's rows are computed here when the
+    quality gate needs them. Never raises for missing stages: no threats → empty result; no
+    sensors → every threat "never detected".
     """
     del epoch  # times are seconds since the epoch throughout; nothing here needs the calendar
     if truth is None or len(truth.names) == 0:
@@ -187,6 +190,8 @@ def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observa
 
     def nis_rows() -> pd.DataFrame | None:
         """The sample's NIS rows, computed once and only when some threat is held."""
+        if not nis_cache and nis is not None:
+            nis_cache.append(nis[nis["sample"] == sid])
         if not nis_cache:
             from hyperdef.io import run_metrics as rm
 

@@ -18,6 +18,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 DRAWN = ("mass_kg", "beta_kgpm2", "lift_to_drag")
 
@@ -43,10 +44,11 @@ def _flat(doc: dict, prefix: str = "") -> dict:
     return out
 
 
-def _consistency(result) -> dict[int, dict]:
-    """Each sample's set-metric means with their population and NIS summary, by sample id."""
+def _consistency(result) -> tuple[dict[int, dict], pd.DataFrame | None]:
+    """Each sample's set-metric means with their population and NIS summary, by sample id,
+    and the run's NIS table (the assessment's quality gate reads it too)."""
     if result.trackset is None or result.observation is None:
-        return {}
+        return {}, None
     from hyperdef.io.run_metrics import sample_scalars
     from hyperdef.pipeline import consistency_tables
 
@@ -55,7 +57,7 @@ def _consistency(result) -> dict[int, dict]:
     times = sets.groupby("sample").size()
     for sid, doc in scalars.items():
         doc["ospa_count"] = int(times.get(sid, 0))
-    return scalars
+    return scalars, nis
 
 
 def rows_of(result) -> list[dict]:
@@ -70,12 +72,12 @@ def rows_of(result) -> list[dict]:
     scenario = result.scenario
     earth = earth_model(scenario.earth)
     detections = getattr(result.observation, "detections", None)
-    consistency = _consistency(result)
+    consistency, nis = _consistency(result)
     rows = []
     for s, sid in enumerate(np.asarray(result.sample_ids).tolist()):
         assessment = assess(scenario, truth, result.observation, result.trackset,
                             epoch=result.epoch, earth=earth,
-                            options=AssessOptions(sample_index=s, max_footprints=0))
+                            options=AssessOptions(sample_index=s, max_footprints=0), nis=nis)
         scores = None
         if result.trackset is not None:
             from hyperdef.assessment.track_scoring import score_tracks
