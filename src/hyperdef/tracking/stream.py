@@ -71,19 +71,13 @@ def check_columns(detections: pd.DataFrame) -> None:
         raise ValueError(f"detections: missing columns {missing}; see the detections contract")
 
 
-def build_stream(detections: pd.DataFrame, sample_ids: NDArray[np.int64], params: TrackerParams,
-                 sensors: Collection[str] | None, problems: collections.Counter[str]) -> Stream:
-    """Clean and order the detections of samples `sample_ids` (counts skipped rows in problems)."""
-    samples = np.asarray(detections["sample"], dtype=np.int64)
-    known = np.isin(samples, sample_ids)
-    problems["unknown_sample"] += int((~known).sum())
-    index = {int(s): i for i, s in enumerate(sample_ids)}
-    s_idx = np.full(len(samples), -1, dtype=np.int64)
-    s_idx[known] = [index[int(s)] for s in samples[known]] if known.any() else []
-    # Sample-major, table order within a sample (the order each sample's stream is read in).
-    pos = np.flatnonzero(known)
-    pos = pos[np.argsort(s_idx[pos], kind="stable")]
-    df = detections.iloc[pos]
+def _readable(df: pd.DataFrame, sensors: Collection[str] | None,
+              problems: collections.Counter[str], smallest: int
+              ) -> tuple[NDArray[np.intp], mb.MeasBatch, NDArray[np.bool_], NDArray[np.str_],
+                         NDArray[np.float64]]:
+    """The rules both trackers read a table by: rows of a known kind and sensor with a finite
+    time (sel, positions in df), their MeasBatch as NumPy, which of them are finite throughout
+    (finite, aligned with sel), and every row's sensor and time. Counts what it skips."""
     kind = np.asarray(df["kind"], dtype=object)
     ok = np.isin(kind, ["los", "radar"])
     problems["unknown_kind"] += int((~ok).sum())
@@ -100,8 +94,25 @@ def build_stream(detections: pd.DataFrame, sample_ids: NDArray[np.int64], params
     finite = np.zeros(0, bool)
     if len(sel):
         finite = gating.chunked(lambda i: _row_finite(jax.tree.map(lambda a: a[i], batch)),
-                                len(sel), 1024, gating.BATCHED_SMALLEST)
+                                len(sel), 1024, smallest)
     problems["nan_measurement"] += int((~finite).sum())
+    return sel, batch, finite, sensor, t
+
+
+def build_stream(detections: pd.DataFrame, sample_ids: NDArray[np.int64], params: TrackerParams,
+                 sensors: Collection[str] | None, problems: collections.Counter[str]) -> Stream:
+    """Clean and order the detections of samples `sample_ids` (counts skipped rows in problems)."""
+    samples = np.asarray(detections["sample"], dtype=np.int64)
+    known = np.isin(samples, sample_ids)
+    problems["unknown_sample"] += int((~known).sum())
+    index = {int(s): i for i, s in enumerate(sample_ids)}
+    s_idx = np.full(len(samples), -1, dtype=np.int64)
+    s_idx[known] = [index[int(s)] for s in samples[known]] if known.any() else []
+    # Sample-major, table order within a sample (the order each sample's stream is read in).
+    pos = np.flatnonzero(known)
+    pos = pos[np.argsort(s_idx[pos], kind="stable")]
+    df = detections.iloc[pos]
+    sel, batch, finite, sensor, t = _readable(df, sensors, problems, gating.BATCHED_SMALLEST)
     ts, ss = t[sel], s_idx[pos][sel]
     # Out of sequence: earlier than the latest finite time already read in the same sample.
     seen = pd.Series(np.where(finite, ts, -np.inf)).groupby(ss).cummax().to_numpy()
@@ -137,24 +148,7 @@ def clean_sample(df: pd.DataFrame, rows: NDArray[np.int64], params: TrackerParam
 
     Skips (and counts) unknown kinds and sensors, non-finite rows and out-of-sequence times.
     """
-    kind = np.asarray(df["kind"], dtype=object)
-    ok = np.isin(kind, ["los", "radar"])
-    problems["unknown_kind"] += int((~ok).sum())
-    sensor = np.asarray(df["sensor"]).astype(str)
-    if sensors is not None:
-        bad = ok & ~np.isin(sensor, list(sensors))
-        problems["unknown_sensor"] += int(bad.sum())
-        ok &= ~bad
-    t = np.asarray(df["t_s"], dtype=float)
-    problems["nan_measurement"] += int((ok & ~np.isfinite(t)).sum())
-    ok &= np.isfinite(t)
-    sel = np.flatnonzero(ok)
-    batch = jax.tree.map(np.asarray, mb.from_detections(df.iloc[sel]))
-    finite = np.zeros(0, bool)
-    if len(sel):
-        finite = gating.chunked(lambda i: _row_finite(jax.tree.map(lambda a: a[i], batch)),
-                                len(sel), 1024)
-    problems["nan_measurement"] += int((~finite).sum())
+    sel, batch, finite, sensor, t = _readable(df, sensors, problems, 1)
     # Stream order: a row earlier than a scan already processed is out of sequence.
     ts = t[sel]
     late = ts < np.maximum.accumulate(np.where(finite, ts, -np.inf)) - params.scan_tolerance_s
