@@ -80,23 +80,32 @@ def simulate(scenario: Scenario, base_dir: Path | None = None, *,
     if not summarise:
         return RunResult(scenario, epoch, ids, truth, observation, trackset, [], [], None,
                          timing)
+    scores = None
     if truth is not None:
-        threat_rows = _threat_rows(truth, observation, trackset, 0)
+        scores = _scores(truth, observation, trackset, 0)
+        threat_rows = _threat_rows(truth, scores, 0)
         if observation is not None:
             sensor_rows = observation.summary(truth, 0)
     assessment = timed("assessment", assess, scenario, truth, observation, trackset,
-                       epoch=epoch, earth=earth)
+                       epoch=epoch, earth=earth, scores=scores)
     return RunResult(scenario, epoch, ids, truth, observation, trackset, threat_rows,
                      sensor_rows, assessment, timing)
 
 
-def _threat_rows(truth, observation, trackset, s: int) -> list[dict]:
-    """Sample index s's threat rows: the truth summary, with the track scores when tracked."""
+def _scores(truth, observation, trackset, s: int):
+    """Sample index s's track scores (`score_tracks`), or None for an untracked run; computed
+    once and handed to both the threat rows and the assessment."""
     from hyperdef.assessment.track_scoring import score_tracks
 
+    if observation is None or trackset is None:
+        return None
+    return score_tracks(trackset, truth, observation.detections, sample_index=s)
+
+
+def _threat_rows(truth, scores, s: int) -> list[dict]:
+    """Sample index s's threat rows: the truth summary, with the track scores when tracked."""
     rows = truth.summary(s)
-    if observation is not None and trackset is not None:
-        scores = score_tracks(trackset, truth, observation.detections, sample_index=s)
+    if scores is not None:
         for row, score in zip(rows, scores, strict=True):
             row.update({k: v for k, v in json_safe(score).items() if k != "threat"})
     return rows
@@ -198,10 +207,11 @@ def sample_summary(result: RunResult, s: int) -> tuple[list[dict], dict]:
     from hyperdef.assessment.summary import AssessOptions, assess
 
     truth, obs = result.truth, result.observation
-    rows = _threat_rows(truth, obs, result.trackset, s)
+    scores = _scores(truth, obs, result.trackset, s)
+    rows = _threat_rows(truth, scores, s)
     assessment = assess(result.scenario, truth, obs, result.trackset, epoch=result.epoch,
                         earth=earth_model(result.scenario.earth),
-                        options=AssessOptions(sample_index=s, max_footprints=0))
+                        options=AssessOptions(sample_index=s, max_footprints=0), scores=scores)
     return rows, json_safe(assessment).get("per_threat", {})
 
 

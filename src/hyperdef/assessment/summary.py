@@ -55,6 +55,7 @@ from hyperdef.earth.model import EarthModel
 from hyperdef.status import Status
 
 if TYPE_CHECKING:
+    from hyperdef.assessment.track_scoring import TrackScore
     from hyperdef.sensors.observe import Observation
     from hyperdef.threats.truth import Truth
     from hyperdef.time import Epoch
@@ -163,7 +164,8 @@ def _footprints(name: str, kind: str, t_s: np.ndarray, x: np.ndarray, P: np.ndar
 def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observation | None,
            trackset: TrackSet | None, *, epoch: Epoch | None, earth: EarthModel,
            options: AssessOptions = AssessOptions(),
-           nis: pd.DataFrame | None = None) -> Assessment:
+           nis: pd.DataFrame | None = None,
+           scores: list[TrackScore] | None = None) -> Assessment:
     """Custody, warning, footprints and engagement windows of one sample (see module docstring).
 
     scenario: hyperdef.scenario.schema.Scenario (defended_areas, interceptors, atmosphere);
@@ -171,8 +173,8 @@ def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observa
     or None; trackset: hyperdef.tracking.trackset.TrackSet or None; epoch: hyperdef.time.Epoch
     (recorded only); earth: EarthModel. nis: the run's NIS table (`io.run_metrics.nis_table`
     of every sample) where the caller has it, else the sample's rows are computed here when the
-    quality gate needs them. Never raises for missing stages: no threats → empty result; no
-    sensors → every threat "never detected".
+    quality gate needs them; scores: the sample's `score_tracks`, likewise. Never raises for
+    missing stages: no threats → empty result; no sensors → every threat "never detected".
     """
     del epoch  # times are seconds since the epoch throughout; nothing here needs the calendar
     if truth is None or len(truth.names) == 0:
@@ -181,8 +183,7 @@ def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observa
     sid = int(np.asarray(truth.sample_ids)[s])
     t_s = np.asarray(truth.t_s, np.float64)
     detections = observation.detections if observation is not None else None
-    scores = None
-    if trackset is not None:
+    if trackset is not None and scores is None:
         from hyperdef.assessment.track_scoring import score_tracks
         scores = score_tracks(trackset, truth, detections, sample_index=s)
     areas, sites = list(scenario.defended_areas), list(scenario.interceptors)

@@ -75,14 +75,15 @@ def rows_of(result) -> list[dict]:
     consistency, nis = _consistency(result)
     rows = []
     for s, sid in enumerate(np.asarray(result.sample_ids).tolist()):
-        assessment = assess(scenario, truth, result.observation, result.trackset,
-                            epoch=result.epoch, earth=earth,
-                            options=AssessOptions(sample_index=s, max_footprints=0), nis=nis)
         scores = None
         if result.trackset is not None:
             from hyperdef.assessment.track_scoring import score_tracks
 
             scores = score_tracks(result.trackset, truth, detections, sample_index=s)
+        assessment = assess(scenario, truth, result.observation, result.trackset,
+                            epoch=result.epoch, earth=earth,
+                            options=AssessOptions(sample_index=s, max_footprints=0), nis=nis,
+                            scores=scores)
         for o, summary in enumerate(truth.summary(s)):
             name = summary.pop("name")
             row = {"sample": int(sid), "threat": name, **_flat(summary)}
