@@ -28,20 +28,15 @@ from jax.typing import ArrayLike
 
 from hyperdef.assessment.custody import intervals, step_weights_s
 from hyperdef.assessment.flyout import FlightOptions, VehicleClass, coast
+from hyperdef.assessment.warning import NamedPlace
 from hyperdef.earth.geodetic import ecef_to_geodetic, geodetic_to_ecef
 from hyperdef.earth.model import WGS84, EarthModel
 
 
-class InterceptorSite(Protocol):
+class InterceptorSite(NamedPlace, Protocol):
     """The envelope fields of an interceptor site (the scenario's `interceptors:` entries, or
-    any record with the same fields): read-only, so frozen records match too."""
+    any record with the same fields)."""
 
-    @property
-    def name(self) -> str: ...
-    @property
-    def lat_deg(self) -> float: ...
-    @property
-    def lon_deg(self) -> float: ...
     @property
     def alt_m(self) -> float: ...
     @property

@@ -32,8 +32,9 @@ from hyperdef.earth.model import WGS84, EarthModel
 ARRIVAL_CEILING_M = 100e3  # the Kármán line (FAI): above it the threat is not "over" the area
 
 
-class DefendedAreaSpec(Protocol):
-    """A defended area's fields (the scenario's `defended_areas:` entries): read-only."""
+class NamedPlace(Protocol):
+    """A named place on the ground (defended areas, interceptor sites): read-only fields, so
+    frozen records and the scenario's entries match alike."""
 
     @property
     def name(self) -> str: ...
@@ -41,6 +42,11 @@ class DefendedAreaSpec(Protocol):
     def lat_deg(self) -> float: ...
     @property
     def lon_deg(self) -> float: ...
+
+
+class DefendedAreaSpec(NamedPlace, Protocol):
+    """A defended area's fields (the scenario's `defended_areas:` entries)."""
+
     @property
     def radius_km(self) -> float: ...
 
