@@ -121,6 +121,8 @@ def summary(result: RunResult, out: Path | None = None) -> dict:
         "threats": result.threat_rows,
         "sensors": result.sensor_rows,
         "assessment": _assessment_doc(result),
+        "tracker_faults": ([] if result.trackset is None else
+                           json_safe(result.trackset.faults.to_dict("records"))),
         "timing_s": result.timing_s,
     }
 
@@ -228,6 +230,11 @@ def metrics_rows(result: RunResult, extra: dict[int, dict] | None = None, *,
     parts = [(ids[0], result.threat_rows, _assessment_doc(result).get("per_threat", {}))]
     if every_sample and result.truth is not None:
         parts += [(sid, *sample_summary(result, s)) for s, sid in enumerate(ids) if s > 0]
+    if result.trackset is not None:
+        from hyperdef.tracking.faults import status_columns
+
+        extra = {sid: {**extra.get(sid, {}), **status_columns(result.trackset.faults, sid)}
+                 for sid in ids}
     rows = [{**row, "sample": int(sid), **extra.get(int(sid), {}),
              **{f"assess_{k}": v for k, v in per_threat.get(row["name"], {}).items()}}
             for sid, threat_rows, per_threat in parts for row in threat_rows]

@@ -14,7 +14,7 @@ from hyperdef.pipeline import metrics_rows
 
 def test_nested_values_become_columns(tmp_path):
     result = SimpleNamespace(
-        sample_ids=np.array([0]),
+        sample_ids=np.array([0]), trackset=None,
         threat_rows=[{"name": "glider", "impact": {"lat_deg": 20.0, "lon_deg": 170.0},
                       "track_ids": [0]},
                      {"name": "mrbm", "impact": None, "track_ids": [1]}],
@@ -43,7 +43,7 @@ def test_pipeline_without_a_report_writer_writes_data_only(tmp_path, monkeypatch
 
     result = SimpleNamespace(
         scenario=SimpleNamespace(name="s", seed=1), sample_ids=np.array([0]), timing_s={},
-        assessment=None, threat_rows=[], sensor_rows=[])
+        assessment=None, threat_rows=[], sensor_rows=[], trackset=None)
     monkeypatch.setattr(pipeline, "write_run", lambda r, folder: [])
     seen = []
     pipeline.write_folder(result, tmp_path / "a", command="test")
@@ -70,7 +70,7 @@ def test_every_sample_gets_its_rows_and_its_own_scalars(monkeypatch):
 
     monkeypatch.setattr(pipeline, "sample_summary", fake_summary)
     result = SimpleNamespace(
-        sample_ids=np.array([7, 8, 9]), truth=object(),
+        sample_ids=np.array([7, 8, 9]), truth=object(), trackset=None,
         threat_rows=[{"name": "glider", "custody_fraction": 0.5}],
         assessment={"per_threat": {"glider": {"warning_time_s": 42.0}}})
     extra = {7: {"ospa_mean_m": 1.0}, 8: {"ospa_mean_m": 2.0}, 9: {"ospa_mean_m": 3.0}}

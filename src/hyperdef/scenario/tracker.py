@@ -119,6 +119,9 @@ class TrackerSpec(Model):
         "Merge two tracks when they are this likely to be one target [-]."))
     keep_unconfirmed: bool = Field(_D.keep_unconfirmed, description=(
         "Keep tentative tracks in the outputs."))
+    max_tracks: Annotated[int, Field(ge=1, le=1_000_000)] = Field(_D.max_tracks, description=(
+        "Most live tracks one sample may hold at once; a sample that needs more stops being "
+        "tracked there, with status 'capacity' naming the number it wanted."))
 
     @model_validator(mode="before")
     @classmethod
@@ -205,4 +208,5 @@ class TrackerSpec(Model):
             hypothesis_prune=self.hypothesis_prune,
             duplicate_probability=self.duplicate_probability,
             keep_unconfirmed=self.keep_unconfirmed,
+            max_tracks=self.max_tracks,
         )

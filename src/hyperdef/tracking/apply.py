@@ -9,7 +9,7 @@ in dispatch than the arithmetic. Slots with weighted updates go round by round.
 
 from __future__ import annotations
 
-import collections
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -27,6 +27,9 @@ from hyperdef.tracking.table import Slots
 SlotUpdates = list[tuple[NDArray[np.int64], NDArray[np.float64] | None]]
 #: hit (R,) bool and hit sensors (R, n_sensors) bool per track row (`apply_plan`).
 Hits = tuple[NDArray[np.bool_], NDArray[np.bool_]]
+#: Where failed updates are counted: (kind, slots (n,), update times (n,) [s]) — the batched
+#: tracker attributes them to the slots' samples (`scanstate.State.slot_fault`).
+FaultSink = Callable[[str, NDArray[np.int64], NDArray[np.float64]], None]
 
 
 class SlotStore(Protocol):
@@ -49,32 +52,36 @@ class SlotStore(Protocol):
 
 
 def apply_updates(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float64],
-                  seq: dict[int, SlotUpdates], problems: collections.Counter[str]) -> None:
+                  seq: dict[int, SlotUpdates], fault: FaultSink) -> None:
     """Apply a scan's updates to their slots.
 
     bank: SlotStore; packed: (N, 18) the sample's rows (`measurement.batch.pack`); t_s: (N,) their
     times [s]; seq: {slot: [(rows, betas)]} in round order — rows an int array into packed, betas
-    None for a plain update (one row) or (len(rows)+1,) association probabilities; problems:
-    Counter of failed updates. Updates slots, their times, and problems in place.
+    None for a plain update (one row) or (len(rows)+1,) association probabilities; fault: where
+    failed updates are counted (the slot keeps its state). Updates slots and their times in place.
     """
     plain = {s: [rows[0] for rows, _ in e] for s, e in seq.items()
              if all(beta is None for _, beta in e)}
     if plain:
-        _rounds(bank, packed, t_s, plain, problems)
+        _rounds(bank, packed, t_s, plain, fault)
     other = {s: e for s, e in seq.items() if s not in plain}
     for r in range(max((len(e) for e in other.values()), default=0)):
         now = [(s, e[r]) for s, e in other.items() if len(e) > r]
         _round(bank, packed, t_s, np.asarray([s for s, _ in now]), [x[0] for _, x in now],
-               [x[1] for _, x in now], problems)
+               [x[1] for _, x in now], fault)
 
 
-def _count(status: NDArray[np.int32], problems: collections.Counter[str]) -> None:
-    problems["update_singular"] += int((status == Status.SINGULAR).sum())
-    problems["update_non_finite"] += int((status == Status.NON_FINITE).sum())
+def _count(status: NDArray[np.int32], slots: NDArray[np.int64], t_s: NDArray[np.float64],
+           fault: FaultSink) -> None:
+    for kind, code in (("update_singular", Status.SINGULAR),
+                       ("update_non_finite", Status.NON_FINITE)):
+        failed = status == code
+        if failed.any():
+            fault(kind, slots[failed], t_s[failed])
 
 
 def _rounds(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float64],
-            seq: dict[int, list[NDArray[np.int64]]], problems: collections.Counter[str]) -> None:
+            seq: dict[int, list[NDArray[np.int64]]], fault: FaultSink) -> None:
     """Plain updates, every round of every slot in one kernel call (per CHUNK slots).
 
     seq: {slot: rows in update order}; rounds padded to a bucketed width, the pads masked.
@@ -84,12 +91,12 @@ def _rounds(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float6
     ri = np.zeros((len(slots), bucket(int(n.max()), 4)), dtype=np.int64)
     for i, v in enumerate(seq.values()):
         ri[i, : len(v)] = v
-    plain_rounds(bank, packed, t_s, slots, ri, n, problems, CHUNK)
+    plain_rounds(bank, packed, t_s, slots, ri, n, fault, CHUNK)
 
 
 def plain_rounds(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float64],
                  slots: NDArray[np.int64], ri: NDArray[np.int64], n: NDArray[np.int64],
-                 problems: collections.Counter[str], chunk: int) -> None:
+                 fault: FaultSink, chunk: int) -> None:
     """Plain updates of slots (M,) with rows ri (M, W) (rounds r < n (M,) used, in order)."""
     width = ri.shape[1]
     valid = np.arange(width) < n[:, None]
@@ -100,14 +107,14 @@ def plain_rounds(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.f
         lambda sel: bank.k.predict_update_rounds(bank.get(slots[sel]), dt[sel], packed[ri[sel]],
                                                     valid[sel], np.int32(n[sel].max())),
         len(slots), chunk, bank.smallest)
-    _count(status[valid], problems)
+    _count(status[valid], np.broadcast_to(slots[:, None], valid.shape)[valid], t[valid], fault)
     bank.put(slots, new)
     bank.t_s[slots] = t[np.arange(len(slots)), n - 1]
 
 
 def _round(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float64],
            slots: NDArray[np.int64], rws: list[NDArray[np.int64]],
-           betas: list[NDArray[np.float64] | None], problems: collections.Counter[str]) -> None:
+           betas: list[NDArray[np.float64] | None], fault: FaultSink) -> None:
     """One round: predict-and-update slots with their rows, plain or weighted."""
     k = bank.k
     t_row = t_s[[r[0] for r in rws]]
@@ -119,7 +126,7 @@ def _round(bank: SlotStore, packed: NDArray[np.float64], t_s: NDArray[np.float64
         new, _, status = chunked(
             lambda sel: k.predict_update(bank.get(sl[sel]), d[sel], packed[ri[sel]]),
             len(sl), CHUNK, bank.smallest)
-        _count(status, problems)
+        _count(status, sl, t_row[plain], fault)
         bank.put(sl, new)
     if not plain.all():
         sl, d = slots[~plain], dt[~plain]
@@ -222,7 +229,7 @@ def apply_plan(st: State, plan: Plan, pairs: PairTable | None) -> Hits:
         rows, beta = (np.asarray([row[e]]), None) if plain[e] else plan.weighted[wi[e]]
         seq.setdefault(int(s_), []).append((rows, beta))
     if seq:
-        apply_updates(sl, sm.packed, sm.t_s, seq, st.problems)
+        apply_updates(sl, sm.packed, sm.t_s, seq, st.slot_fault)
     return hit, hit_sensors
 
 
@@ -239,5 +246,5 @@ def _plain_batch(st: State, slot: NDArray[np.int64], e: NDArray[np.int64], row: 
     col = np.arange(len(slot)) - np.repeat(start, n)
     ri = np.zeros((len(start), bucket(int(n.max()), 4)), dtype=np.int64)
     ri[np.repeat(np.arange(len(start)), n), col] = row[e]
-    plain_rounds(st.slots, st.stream.packed, st.stream.t_s, slot[start], ri, n, st.problems,
+    plain_rounds(st.slots, st.stream.packed, st.stream.t_s, slot[start], ri, n, st.slot_fault,
                  BATCH_CHUNK)

@@ -90,6 +90,10 @@ THREAT_DEFAULTS = {
     "single_sensor_init": False,
 }
 MOTIONS = ("cv", "ca", "singer", "ballistic", "glide")
+# A sample's live-track capacity. The demo and each point of the example campaign hold at most 11
+# live tracks at once (100 samples each, clutter's tentative tracks included); 500 leaves room for
+# raids of tens of threats with their clutter while still stopping a runaway sample.
+MAX_TRACKS = 500
 ASSOCIATIONS = ("gnn", "jpda")
 FUSIONS = ("centralised", "covariance_intersection")
 
@@ -146,6 +150,10 @@ class TrackerParams:
         have correlated errors and sit well inside).
     keep_unconfirmed: keep tracks that never became firm in the TrackSet (they cost memory:
         every track takes T grid slots).
+    max_tracks: most live tracks (tentative and firm) one sample may hold at once. A sample that
+        needs more (a clutter storm) stops being tracked at that scan with status "capacity" and
+        the number it wanted (`tracking.faults`), so it cannot take a batch's memory and time;
+        the rest of the batch is unaffected.
     """
 
     filter: Filter = "ekf"
@@ -173,6 +181,7 @@ class TrackerParams:
     hypothesis_prune: float = 1e-3
     duplicate_probability: float = 0.5
     keep_unconfirmed: bool = False
+    max_tracks: int = MAX_TRACKS
 
     def __post_init__(self) -> None:
         _one_of("filter", self.filter, FILTERS)
@@ -194,6 +203,8 @@ class TrackerParams:
         if not 1 <= self.confirm_m <= self.confirm_n:
             raise ValueError(f"confirm_m/confirm_n: need 1 <= m <= n, got {self.confirm_m}/"
                              f"{self.confirm_n}")
+        if self.max_tracks < 1:
+            raise ValueError(f"max_tracks: must be >= 1, got {self.max_tracks}")
         if self.delete_after_misses < 1:
             raise ValueError(f"delete_after_misses: must be >= 1, got {self.delete_after_misses}")
         for name in ("delete_after_s", "clutter_density"):

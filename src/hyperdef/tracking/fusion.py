@@ -34,6 +34,7 @@ from scipy.stats import chi2
 
 from hyperdef.tracking.association.gnn import gnn_assign
 from hyperdef.tracking.config import TrackerParams
+from hyperdef.tracking.faults import merge_faults
 from hyperdef.tracking.trackset import DEAD, NONE, TrackSet, count_problems
 
 _GOLDEN = 0.5 * (np.sqrt(5.0) - 1.0)
@@ -225,7 +226,7 @@ def _assemble(local: dict[str, TrackSet], names: list[str], rows: _Fused, maps: 
     a = a[a["track_id"] >= 0].sort_values(["sample", "detection"]).reset_index(drop=True)
     return TrackSet(track_ids=ids, t_s=first.t_s, sample_ids=first.sample_ids, x=x, P=P,
                     state=state, state_dim=first.state_dim, assignments=a,
-                    problems=problems)
+                    problems=problems, faults=merge_faults(*(local[n].faults for n in names)))
 
 
 def run_decentralised(params: TrackerParams, detections: pd.DataFrame, *,

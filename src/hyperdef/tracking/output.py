@@ -53,8 +53,8 @@ class GridWriter:
             return [np.zeros(0, dtype=np.int64) for _ in range(n)]
         return [np.concatenate([p[i] for p in parts]) for i in range(n)]
 
-    def build(self, *, state_dim: int, problems: Mapping[str, int],
-              keep_unconfirmed: bool) -> TrackSet:
+    def build(self, *, state_dim: int, problems: Mapping[str, int], keep_unconfirmed: bool,
+              faults: pd.DataFrame) -> TrackSet:
         s, tid, k, x6, P6, state = self._cat(self._rows, 6)
         big = np.int64(1) << 32
         key = s.astype(np.int64) * big + tid
@@ -88,4 +88,4 @@ class GridWriter:
         return TrackSet(track_ids=ids.astype(np.int64), t_s=self.t_s,
                         sample_ids=self.sample_ids, x=x, P=P, state=grid_state,
                         state_dim=int(state_dim), assignments=a,
-                        problems=count_problems(problems))
+                        problems=count_problems(problems), faults=faults)

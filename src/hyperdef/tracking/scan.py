@@ -12,11 +12,12 @@ one batched kernel call where filters are involved:
 5. `update`    the planned updates, platform after platform, in one kernel call;
 6. `confirm`   M-of-N confirmation and deletion;
 7. `initiate`  new tracks from what no track took;
-8. `dedupe`    duplicate tracks removed.
+8. `bound`     a sample holding more than `max_tracks` tracks stops there (`tracking.faults`);
+9. `dedupe`    duplicate tracks removed.
 
 The per-sample decisions are the same as tracking each sample alone; only the batching differs.
 Bad input never stops a run (see `stream`); numerical failures leave the track as it was, and the
-TrackSet's problems count each kind. The tracker never reads `truth_id`.
+TrackSet's faults give each sample's (`tracking.faults`). The tracker never reads `truth_id`.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from hyperdef.tracking.output import GridWriter
 from hyperdef.tracking.scanstate import Scan, State
 from hyperdef.tracking.stream import build_stream, next_scans
 from hyperdef.tracking.table import Slots, Tracks
-from hyperdef.tracking.trackset import TrackSet
+from hyperdef.tracking.trackset import TrackSet, count_problems
 
 
 def track_all(params: TrackerParams, ops: FilterOps, detections: pd.DataFrame, *,
@@ -61,9 +62,12 @@ def track_all(params: TrackerParams, ops: FilterOps, detections: pd.DataFrame, *
         hits = stages.update(st, scan, plan, pairs)
         stages.confirm(st, scan, hits)
         stages.initiate(st, scan, plan.taken)
+        full = stages.bound(st, scan)
         stages.dedupe(st, scan, plan.shared)
         ptr[active] = stop
+        ptr[full] = stream.stop[full]
     everyone = np.arange(len(sample_ids))
     stages.emit(st, everyone, np.full(len(everyone), np.inf))
-    return st.out.build(state_dim=ops.dim, problems=problems,
-                        keep_unconfirmed=params.keep_unconfirmed)
+    return st.out.build(state_dim=ops.dim, problems=count_problems(problems, st.faults.totals()),
+                        keep_unconfirmed=params.keep_unconfirmed,
+                        faults=st.faults.frame(sample_ids, params.max_tracks))

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from scipy.stats import chi2
 
 from hyperdef.tracking.config import TrackerParams
+from hyperdef.tracking.faults import Faults
 from hyperdef.tracking.output import GridWriter
 from hyperdef.tracking.stream import Stream
 from hyperdef.tracking.table import Slots, Tracks
@@ -25,7 +26,7 @@ _Scalar = TypeVar("_Scalar", bound=np.generic)
 class State:
     """Everything the stages read and change; k_next (S,): first grid index not yet written;
     next_id (S,): next track id per sample; streak: {(sample, tid, tid): scans of shared
-    evidence in a row}."""
+    evidence in a row}; faults: numerical failures and capacity overflows per sample."""
 
     params: TrackerParams
     stream: Stream
@@ -41,7 +42,12 @@ class State:
         n = len(self.out.sample_ids)
         self.k_next = np.zeros(n, dtype=np.int64)
         self.next_id = np.zeros(n, dtype=np.int64)
+        self.faults = Faults(n)
         self.dup_gate: float = chi2.ppf(self.params.duplicate_probability, 3)
+
+    def slot_fault(self, kind: str, slots: NDArray[np.int64], t_s: NDArray[np.float64]) -> None:
+        """Failed updates of slots (n,) at times t_s, counted for their samples."""
+        self.faults.add(kind, self.tracks.sample[self.slots.track[slots]], t_s)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -34,10 +34,11 @@ from hyperdef.tracking.apply import SlotUpdates, apply_updates
 from hyperdef.tracking.association.births import births
 from hyperdef.tracking.association.plan import PairTable, Updates, plan_scan
 from hyperdef.tracking.config import TrackerParams
+from hyperdef.tracking.faults import Faults
 from hyperdef.tracking.filters.ops import FilterOps
 from hyperdef.tracking.manage import CHUNK, TrackBook, combine
 from hyperdef.tracking.stream import clean_sample
-from hyperdef.tracking.trackset import FIRM, TrackSet, TrackSetBuilder
+from hyperdef.tracking.trackset import FIRM, TrackSet, TrackSetBuilder, count_problems
 
 #: (sample id, positional detection row, track id) of each detection a track used.
 Assignment = tuple[int, int, int]
@@ -54,6 +55,7 @@ def run_sequential(params: TrackerParams, detections: pd.DataFrame, *, t_grid_s:
     sample_ids = np.atleast_1d(np.asarray(sample_ids, dtype=np.int64))
     t_grid_s = np.asarray(t_grid_s, dtype=float)
     problems: collections.Counter[str] = collections.Counter()
+    faults = Faults(len(sample_ids))
     builder = TrackSetBuilder(t_grid_s, sample_ids)
     assignments: list[Assignment] = []
     pos = np.arange(len(detections))
@@ -64,9 +66,11 @@ def run_sequential(params: TrackerParams, detections: pd.DataFrame, *, t_grid_s:
     for s, sid in enumerate(sample_ids):
         rows = pos[samples == sid]
         sub = detections.iloc[rows]
-        _Sample(ops, params, sub, rows, s, int(sid), builder, problems, assignments,
+        _Sample(ops, params, sub, rows, s, int(sid), builder, problems, faults, assignments,
                 sensors).run()
-    return builder.build(state_dim=ops.dim, assignments=assignments, problems=problems,
+    return builder.build(state_dim=ops.dim, assignments=assignments,
+                         problems=count_problems(problems, faults.totals()),
+                         faults=faults.frame(sample_ids, params.max_tracks),
                          keep_unconfirmed=params.keep_unconfirmed)
 
 
@@ -78,10 +82,11 @@ class _Sample:
 
     def __init__(self, ops: FilterOps, params: TrackerParams, df: pd.DataFrame,
                  rows: NDArray[np.int64], s: int, sid: int, builder: TrackSetBuilder,
-                 problems: collections.Counter[str], assignments: list[Assignment],
-                 sensors: Collection[str] | None) -> None:
+                 problems: collections.Counter[str], faults: Faults,
+                 assignments: list[Assignment], sensors: Collection[str] | None) -> None:
         self.ops, self.p, self.s, self.sid = ops, params, s, sid
-        self.builder, self.problems, self.assignments = builder, problems, assignments
+        self.builder, self.faults, self.assignments = builder, faults, assignments
+        self.stopped = False  # by a capacity overflow
         self.rows, self.b, self.sensor, plat = clean_sample(df, rows, params, sensors, problems)
         self.platform = pd.factorize(pd.Series(list(zip(self.sensor, plat, strict=True)),
                                                dtype=object))[0] if len(plat) else plat
@@ -100,7 +105,7 @@ class _Sample:
     def run(self) -> None:
         t = cast(NDArray[np.float64], self.b.t_s)  # NumPy here; MeasBatch is typed for JAX
         start = 0
-        while start < len(t):
+        while start < len(t) and not self.stopped:
             stop = start + int(np.searchsorted(t[start:], t[start] + self.p.scan_tolerance_s,
                                                side="right"))
             self.emit_before(t[start])
@@ -151,6 +156,10 @@ class _Sample:
         self.pending = []
         return pred[off:], x6[off:], P6[off:]
 
+    def fault(self, kind: str, slots: NDArray[np.int64], t_s: NDArray[np.float64]) -> None:
+        """Numerical failures of this sample's slots (n,) at times t_s (`apply.FaultSink`)."""
+        self.faults.add(kind, np.full(len(slots), self.s), t_s)
+
     def delete(self, tid: int) -> None:
         self.book.delete(tid)
         self.builder.end(self.s, tid, self.k_next)
@@ -172,6 +181,13 @@ class _Sample:
         for tid in self.book.record_scan(hits, set(self.sensor[idx]), t0):
             self.delete(tid)
         self.initiate(idx[~taken])
+        if len(self.book.tracks) > self.p.max_tracks:
+            self.faults.overflow(np.asarray([self.s]), np.asarray([len(self.book.tracks)]),
+                                 np.asarray([t0]))
+            for tid in list(self.book.tracks):
+                self.delete(tid)
+            self.stopped = True
+            return
         for tid in self.book.duplicates(t0, self.shared):
             self.delete(tid)
 
@@ -198,7 +214,8 @@ class _Sample:
         d2, logdet = gating.chunked(lambda sel: kern(pred[si[sel]], self.packed[idx[rj[sel]]]),
                                     len(si), PAIR_CHUNK)
         bad = ~np.isfinite(d2)
-        self.problems["singular_innovation"] += int(bad.sum())
+        if bad.any():
+            self.fault("singular_innovation", si[bad], np.asarray(self.b.t_s)[idx[rj[bad]]])
         dof = self.dof[idx[rj]]
         return dict(slot=slots[si], tid=slot_tid[si], r=rj, d2=d2, logdet=logdet,
                     gated=~bad & (d2 < self.thr[idx[rj]]),
@@ -258,7 +275,7 @@ class _Sample:
                 if beta is None:
                     self.assignments.append((self.sid, int(self.rows[idx[rr[0]]]), tid))
         # A slot's entries are rounds 0, 1, … (pruned slots drop out, none joins later).
-        apply_updates(bank, self.packed, cast(NDArray[np.float64], self.b.t_s), seq, self.problems)
+        apply_updates(bank, self.packed, cast(NDArray[np.float64], self.b.t_s), seq, self.fault)
         return hits
 
     # -- initiation --------------------------------------------------------------------------
@@ -269,7 +286,8 @@ class _Sample:
     def start(self, x6: NDArray[np.float64], P6: NDArray[np.float64],  # noqa: N803
               members: list[int], logw: NDArray[np.float64] | None = None) -> None:
         if not (np.isfinite(x6).all() and np.isfinite(P6).all()):
-            self.problems["non_finite_track"] += 1
+            self.fault("non_finite_track", np.zeros(1, dtype=np.int64),
+                       np.asarray([self.b.t_s[members[0]]]))
             return
         t = float(self.b.t_s[members[0]])
         tid = self.book.new_track(x6, P6, t, self.sensor[members[0]], logw)

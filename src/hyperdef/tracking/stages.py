@@ -154,7 +154,8 @@ def gate(st: State, scan: Scan) -> PairTable | None:
     d2, logdet = gating.chunked(lambda sel: kern(pred[si[sel]], sm.packed[rj[sel]]), len(si),
                                 PAIR_CHUNK, sl.smallest)
     bad = ~np.isfinite(d2)
-    st.problems["singular_innovation"] += int(bad.sum())
+    if bad.any():
+        st.faults.add("singular_innovation", s[si[bad]], sm.t_s[rj[bad]])
     return dict(slot=slots[si], tid=owner[si], r=rj, d2=d2, logdet=logdet,
                 gated=~bad & (d2 < sm.thr[rj]),
                 loglik=gating.log_likelihood(d2, logdet, sm.dof[rj]))
@@ -208,6 +209,23 @@ def initiate(st: State, scan: Scan, taken: NDArray[np.bool_]) -> None:
     """New tracks from the scan's rows no track took (`association.births.births_batch`)."""
     rows = scan.rows()
     births_batch(st, rows[~taken[rows]])
+
+
+def bound(st: State, scan: Scan) -> NDArray[np.int64]:
+    """Samples of the scan holding more than max_tracks live tracks: their tracks end here and
+    they are tracked no further (`tracking.faults`); returns those samples."""
+    tr = st.tracks
+    live = np.bincount(tr.sample[tr.alive], minlength=len(st.k_next))[scan.samples]
+    over = live > st.params.max_tracks
+    if not over.any():
+        return np.zeros(0, dtype=np.int64)
+    full = scan.samples[over]
+    st.faults.overflow(full, live[over], scan.t0[over])
+    mine = np.zeros(len(st.k_next), dtype=bool)
+    mine[full] = True
+    gone = tr.live_of(mine)
+    delete(st, gone, st.k_next[tr.sample[gone]])
+    return full
 
 
 def dedupe(st: State, scan: Scan, shared: set[tuple[int, int]]) -> None:

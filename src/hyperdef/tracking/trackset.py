@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from hyperdef.tracking.faults import CAPACITY, NUMERICAL, OK, empty_faults
+
 if TYPE_CHECKING:
     import xarray as xr
 
@@ -29,6 +31,8 @@ NONE, TENTATIVE, FIRM, DEAD = 0, 1, 2, 3
 PROBLEM_KINDS = ("nan_measurement", "unknown_kind", "unknown_sensor", "unknown_sample",
                  "out_of_order", "singular_innovation", "update_singular", "update_non_finite",
                  "non_finite_track")
+#: Codes of the sample statuses in `TrackSet.to_xarray`'s sample_status.
+FAULT_CODES = {OK: 0, NUMERICAL: 1, CAPACITY: 2}
 STATE_NAMES = {NONE: "none", TENTATIVE: "tentative", FIRM: "firm", DEAD: "dead"}
 
 
@@ -52,6 +56,10 @@ class TrackSet:
         an already processed scan ("out_of_order"); (track, detection) pairs whose innovation
         covariance was singular; updates that failed (SINGULAR / NON_FINITE status, the track
         kept its state); tracks that could not start from non-finite initiation output.
+    faults: DataFrame, one row per sample whose tracking had a fault (`tracking.faults`):
+        sample (id), status ("numerical" | "capacity"), failures (numerical failures of the
+        sample), t_s (first failure, or the overflow time [s]), detail (what happened and the
+        fix). Samples without a row are "ok".
     """
 
     track_ids: np.ndarray
@@ -63,12 +71,18 @@ class TrackSet:
     state_dim: int
     assignments: pd.DataFrame
     problems: dict[str, int]
+    faults: pd.DataFrame = dataclasses.field(default_factory=empty_faults)
 
     def to_xarray(self) -> xr.Dataset:
         """xarray.Dataset with dims (sample, track, time[, comp, comp2]) and units in attrs."""
         import xarray as xr
 
         comp = ["x", "y", "z", "vx", "vy", "vz"]
+        at = pd.Index(self.sample_ids).get_indexer(self.faults["sample"])
+        status = np.zeros(len(self.sample_ids), dtype=np.int8)
+        status[at] = [FAULT_CODES[s] for s in self.faults["status"]]
+        failures = np.zeros(len(self.sample_ids), dtype=np.int64)
+        failures[at] = self.faults["failures"]
         coords = {"sample": self.sample_ids, "track": self.track_ids, "time": self.t_s,
                   "comp": comp, "comp2": comp}
         ds = xr.Dataset(
@@ -79,10 +93,16 @@ class TrackSet:
                       {"units": "m^2, m^2/s, m^2/s^2", "frame": "ECEF (WGS84)"}),
                 "state": (("sample", "track", "time"), self.state,
                           {"meaning": "0 none, 1 tentative, 2 firm, 3 dead"}),
+                "sample_status": (("sample",), status,
+                                  {"meaning": "0 ok, 1 numerical failures, 2 capacity overflow"}),
+                "sample_failures": (("sample",), failures, {"units": "count"}),
             },
             coords=coords,
             attrs={"state_dim": int(self.state_dim),
-                   "problems": ", ".join(f"{k}={v}" for k, v in sorted(self.problems.items()))},
+                   "problems": ", ".join(f"{k}={v}" for k, v in sorted(self.problems.items())),
+                   "faults": "\n".join(f"sample {sid}: {d}" for sid, d in
+                                        zip(self.faults["sample"], self.faults["detail"],
+                                            strict=True))},
         )
         ds["time"].attrs["units"] = "s since scenario epoch"
         return ds
@@ -121,7 +141,8 @@ class TrackSetBuilder:
         self.ended[(s, tid)] = k
 
     def build(self, *, state_dim: int, assignments: Sequence[tuple[int, int, int]],
-              problems: Mapping[str, int], keep_unconfirmed: bool) -> TrackSet:
+              problems: Mapping[str, int], keep_unconfirmed: bool,
+              faults: pd.DataFrame | None = None) -> TrackSet:
         keys = sorted(self.rows) if keep_unconfirmed else sorted(self.kept)
         if keep_unconfirmed:
             keys = sorted(set(keys) | self.kept)
@@ -150,4 +171,5 @@ class TrackSetBuilder:
             a = a[a["track_id"] >= 0].reset_index(drop=True)
         return TrackSet(track_ids=ids, t_s=self.t_s, sample_ids=self.sample_ids, x=x, P=P,
                         state=state, state_dim=int(state_dim), assignments=a,
-                        problems=count_problems(problems))
+                        problems=count_problems(problems),
+                        faults=empty_faults() if faults is None else faults)

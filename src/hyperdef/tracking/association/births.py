@@ -238,8 +238,11 @@ def births_batch(st: State, free: NDArray[np.int64]) -> None:
 def _start(st: State, new: list[_BatchBirth]) -> None:
     """Create the tracks of `new` births (sorted by sample, then `births`' order)."""
     sm, tr = st.stream, st.tracks
-    ok = [e for e in new if np.isfinite(e[3]).all() and np.isfinite(e[4]).all()]
-    st.problems["non_finite_track"] += len(new) - len(ok)
+    good = [bool(np.isfinite(e[3]).all() and np.isfinite(e[4]).all()) for e in new]
+    ok = [e for e, g in zip(new, good, strict=True) if g]
+    bad = [e for e, g in zip(new, good, strict=True) if not g]
+    if bad:
+        st.faults.add("non_finite_track", [e[0] for e in bad], sm.t_s[[e[5][0] for e in bad]])
     if not ok:
         return
     s = np.asarray([e[0] for e in ok], dtype=np.int64)
