@@ -10,6 +10,11 @@ position RMSE always named `rmse_m`. A tracked run adds its sample's set and con
 as metrics.parquet has them (the same on every threat row of the sample: they score all tracks
 against all threats): `ospa_mean_m` and `gospa_mean_m` over `ospa_count` grid times, and the NIS
 summary of `nis_count` track updates (`nis_mean`, its 95 % bounds, the share inside them).
+A tracked run also says how the sample's tracking went (`tracking.faults`): `track_status` "ok",
+"numerical" (failed updates were refused, `track_failures` of them; the figures stand) or
+"capacity" (tracking stopped part-way, so the sample is assessed as untracked: every
+track-derived column is empty, `warning_missing` says why, and the warning statistics count it
+as unwarned), with `track_fault` the detail.
 """
 
 from __future__ import annotations
@@ -75,12 +80,17 @@ def rows_of(result) -> list[dict]:
     consistency, nis = _consistency(result)
     rows = []
     for s, sid in enumerate(np.asarray(result.sample_ids).tolist()):
-        scores = None
-        if result.trackset is not None:
+        scores, trackset, tracked = None, result.trackset, {}
+        if trackset is not None:
             from hyperdef.assessment.track_scoring import score_tracks
+            from hyperdef.tracking.faults import CAPACITY, status_columns
 
-            scores = score_tracks(result.trackset, truth, detections, sample_index=s)
-        assessment = assess(scenario, truth, result.observation, result.trackset,
+            tracked = status_columns(trackset.faults, sid)
+            if tracked["track_status"] == CAPACITY:  # stopped part-way: no track-derived figure
+                trackset = None
+            else:
+                scores = score_tracks(trackset, truth, detections, sample_index=s)
+        assessment = assess(scenario, truth, result.observation, trackset,
                             epoch=result.epoch, earth=earth,
                             options=AssessOptions(sample_index=s, max_footprints=0), nis=nis,
                             scores=scores)
@@ -96,7 +106,12 @@ def rows_of(result) -> list[dict]:
                 row.update(_flat({k: v for k, v in score.items()
                                   if k not in ("threat", "track_ids", "rmse_pos_m")}, "track_"))
                 row["rmse_m"] = scores[o].rmse_pos_m
-            row.update(_flat(consistency.get(int(sid), {})))
+            if trackset is not None:
+                row.update(_flat(consistency.get(int(sid), {})))
+            elif tracked:  # assessed as untracked: say why, and hold no custody figure
+                row.update(custody_fraction=None,
+                           warning_missing=f"tracking stopped: {tracked['track_fault']}")
+            row.update(tracked)
             rows.append(row)
     return rows
 

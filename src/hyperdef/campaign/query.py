@@ -126,6 +126,11 @@ def _summary_sql(con: duckdb.DuckDBPyConnection) -> str:
                  f"quantile_cont({w0}, 0.9) AS warning_p90_s",
                  f"median(CASE WHEN {warned} THEN {w} END) AS warning_median_warned_s",
                  f"avg(CASE WHEN {seen} THEN 1.0 ELSE 0.0 END) AS detected_fraction"]
+    if "track_status" in cols:  # samples whose tracking had a fault (`tracking.faults`)
+        aggs += ["count(DISTINCT CASE WHEN r.track_status = 'capacity' THEN r.sample END) "
+                 "AS track_capacity_samples",
+                 "count(DISTINCT CASE WHEN r.track_status = 'numerical' THEN r.sample END) "
+                 "AS track_numerical_samples"]
     if "custody_fraction" in cols:
         aggs += ["avg(coalesce(r.custody_fraction, 0.0)) AS custody_mean",
                  "median(coalesce(r.custody_fraction, 0.0)) AS custody_median"]
@@ -140,7 +145,9 @@ def _summary_sql(con: duckdb.DuckDBPyConnection) -> str:
 def architecture_summary(folder: Path) -> pd.DataFrame:
     """One row per architecture point (the `summary` view): samples, rows, warning statistics
     over every row (`WARNING_STATS`: no warning counts as 0 s), custody (a missing custody counts
-    as 0) and RMSE quantiles. Columns of metrics the store lacks are absent.
+    as 0) and RMSE quantiles, and the samples whose tracking stopped at its capacity or had
+    numerical failures (`track_capacity_samples`, `track_numerical_samples`: the former count
+    as untracked in every statistic). Columns of metrics the store lacks are absent.
     """
     con = connect(folder)
     try:

@@ -177,6 +177,9 @@ def write_campaign_report(folder: Path) -> Path:
     stats = "; ".join(f"{k}: {v}" for k, v in WARNING_STATS.items() if k in summary.columns)
     parts.append(f"<p class='note'>Every statistic is over all rows of a point (sample × "
                  f"threat): {html.escape(stats)}. custody_mean counts a missing custody as 0. "
+                 "track_capacity_samples: samples whose tracking stopped at the tracker's "
+                 "capacity (tracker.max_tracks), counted as untracked throughout; "
+                 "track_numerical_samples: samples with refused numerical updates. "
                  "pareto marks points no other point beats in satellites (fewer), median "
                  "warning and mean custody (more) at once. Samples share their threat draws "
                  "across architectures (same seed and sample id).</p>")
