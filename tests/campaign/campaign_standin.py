@@ -29,6 +29,7 @@ from hyperdef.scenario.base import draw
 
 FAIL_ENV = "HYPERDEF_STANDIN_FAIL_SAMPLE"
 SLEEP_ENV = "HYPERDEF_STANDIN_SLEEP_S"
+CLOCK_ENV = "HYPERDEF_STANDIN_CLOCK"  # set: every row says when its batch started and ended
 
 
 @jax.jit
@@ -79,10 +80,11 @@ def evaluate(scenario, base_dir, sample_ids):
     fail = os.environ.get(FAIL_ENV)
     if fail is not None and int(fail) in ids.tolist():
         raise RuntimeError(f"stand-in asked to fail at sample {fail}")
+    import time
+
+    started = time.time()
     sleep = float(os.environ.get(SLEEP_ENV, "0"))
     if sleep:
-        import time
-
         time.sleep(sleep)
     radar = scenario.sensors[0]
     t_s = jnp.arange(0.0, scenario.duration_s + 0.5 * scenario.step_s, scenario.step_s)
@@ -109,4 +111,8 @@ def evaluate(scenario, base_dir, sample_ids):
                 "warning_time_s": float(warn[i]), "custody_fraction": float(frac[i]),
                 "rmse_m": float(rmse[i]), "detected": bool(np.isfinite(t_det[i])),
             })
+    if os.environ.get(CLOCK_ENV):
+        ended = time.time()
+        for row in rows:
+            row.update(started_unix=started, ended_unix=ended)
     return rows

@@ -7,7 +7,7 @@ import pytest
 from campaign_helpers import assert_same_table
 
 from hyperdef.campaign.query import results
-from hyperdef.campaign.run import run_campaign
+from hyperdef.campaign.run import local_cache, run_campaign
 
 
 @pytest.mark.parametrize("chunk_size", [4, 12, 24])
@@ -23,19 +23,47 @@ def test_chunk_size_does_not_change_a_bit(reference, tmp_path, chunk_size):
 
 
 @pytest.mark.parametrize("workers", [1, pytest.param(2, marks=pytest.mark.slow)])
-def test_local_cluster_matches_the_in_process_reference(reference, tmp_path, workers):
+def test_local_cluster_matches_the_in_process_reference(reference, tmp_path, workers,
+                                                         monkeypatch):
     """LocalCluster of 1 (fast suite) and 2 (slow suite) spawned single-threaded workers. Two
     workers are also checked in the fast suite on a real external cluster (test_campaign_dask)."""
     path, _, ref = reference
     out = tmp_path / "store"
+    monkeypatch.setenv("HYPERDEF_JAX_CACHE", str(tmp_path / "user-cache"))
     doc = run_campaign(path, out, workers=workers, evaluate=campaign_standin.evaluate)
     assert doc["mode"] == f"local cluster, {workers} worker(s)"
     assert_same_table(results(out), ref)
-    # The workers compiled into the store's persistent cache (set in the task, since a worker
+    # The workers compiled into the user's persistent cache (set in the task, since a worker
     # imports JAX before any environment given to the cluster applies), and the time spent
     # compiling is reported apart from the rest.
-    assert any((out / "jax-cache").iterdir())
+    assert any((tmp_path / "user-cache").iterdir())
+    assert not (out / "jax-cache").exists()
     assert doc["worker_compile_time_s"] > 0 and doc["worker_run_time_s"] > 0
+
+
+def test_on_an_empty_cache_one_worker_compiles_first(reference, tmp_path, monkeypatch):
+    """Two workers and no compiled kernel yet: the first chunk runs alone (it compiles with both
+    cores, and the others then load its kernels instead of compiling them again at once)."""
+    path, _, ref = reference
+    monkeypatch.setenv("HYPERDEF_JAX_CACHE", str(tmp_path / "empty"))
+    monkeypatch.setenv(campaign_standin.CLOCK_ENV, "1")
+    monkeypatch.setenv(campaign_standin.SLEEP_ENV, "0.2")
+    run_campaign(path, tmp_path / "s", workers=2, evaluate=campaign_standin.evaluate)
+    df = results(tmp_path / "s")
+    calls = df.groupby(["point", "started_unix", "ended_unix"]).size().reset_index()
+    first = calls.sort_values("ended_unix").iloc[0]
+    chunk = (df["point"] == first["point"]) & (df["sample"] // 8 == int(
+        df.loc[df["started_unix"] == first["started_unix"], "sample"].iloc[0]) // 8)
+    mine, others = df[chunk], df[~chunk]
+    assert mine["ended_unix"].max() <= others["started_unix"].min()
+    assert_same_table(results(tmp_path / "s").drop(columns=["started_unix", "ended_unix"]), ref)
+
+
+def test_without_a_user_cache_workers_cache_in_the_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("HYPERDEF_JAX_CACHE", "0")
+    assert local_cache(tmp_path / "store") == (tmp_path / "store" / "jax-cache").resolve()
+    monkeypatch.setenv("HYPERDEF_JAX_CACHE", str(tmp_path / "mine"))
+    assert local_cache(tmp_path / "store") == (tmp_path / "mine").resolve()
 
 
 def test_every_sample_id_appears_once_per_point(reference):

@@ -60,6 +60,20 @@ class Progress:
     elapsed_s: float
 
 
+def local_cache(store_folder: Path) -> Path:
+    """The compilation cache of a local cluster's workers: the user's (`HYPERDEF_JAX_CACHE`,
+    shared with `hyperdef run` and every later campaign on this machine, so only the first
+    campaign compiles), or the store's own folder when the user's is turned off (a resume or a
+    second worker still loads what one compiled). A user's cluster uses each worker's own."""
+    from hyperdef.jaxcache import cache_dir
+
+    return (cache_dir() or store_folder / COMPILE_CACHE).resolve()
+
+
+def _holds_kernels(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.iterdir())
+
+
 def default_evaluator():
     from hyperdef.campaign.evaluate import pipeline_rows
 
@@ -134,10 +148,17 @@ def _execute_local(plan: Plan, pending: list[Chunk], evaluate):
         yield chunk, out
 
 
-def _execute_dask(client, plan: Plan, pending: list[Chunk], evaluate, compile_cache):
+def _execute_dask(client, plan: Plan, pending: list[Chunk], evaluate, compile_cache,
+                  first_alone: bool):
     """Chunks as Dask tasks, at most `IN_FLIGHT_PER_WORKER` per worker submitted at a time: the
     scheduler never holds a whole campaign's results, so memory stays bounded however many
-    samples stream through."""
+    samples stream through.
+
+    first_alone: run the first chunk by itself, then the rest. On an empty compilation cache
+    every worker would otherwise compile the same kernels at once, each on one core, where one
+    compiling alone uses both (XLA compiles in parallel; measured on the example: 43 s for one
+    worker alone, 71 s each for two at once) and the others then load its kernels (≈ 10 s).
+    """
     from distributed import as_completed
 
     tag = uuid.uuid4().hex[:8]
@@ -153,8 +174,9 @@ def _execute_dask(client, plan: Plan, pending: list[Chunk], evaluate, compile_ca
             futures[fut.key] = (fut, chunk)
             queue.add(fut)
 
+    window = IN_FLIGHT_PER_WORKER * workers
     queue = as_completed([], loop=client.loop)
-    submit(IN_FLIGHT_PER_WORKER * workers)
+    submit(1 if first_alone else window)
     try:
         for fut in queue:
             chunk = futures.pop(fut.key)[1]
@@ -162,7 +184,7 @@ def _execute_dask(client, plan: Plan, pending: list[Chunk], evaluate, compile_ca
                 raise _failure(chunk, plan, fut.exception())
             yield chunk, fut.result()
             fut.release()
-            submit(1)
+            submit(window - len(futures))
     finally:
         for fut, _ in futures.values():
             fut.cancel()
@@ -222,10 +244,10 @@ def run_campaign(source, out: Path, *, samples: int | None = None, workers: int 
                 workers=workers, scheduler=None, connect_timeout_s=connect_timeout_s))
         compute_t0 = time.perf_counter()
         if client is not None:
-            # Local workers share a cache inside the store (a resume or a second worker loads
-            # what one compiled); a user's cluster uses each worker's own (HYPERDEF_JAX_CACHE).
-            cache = str((store.folder / COMPILE_CACHE).resolve()) if scheduler is None else ""
-            results = _execute_dask(client, plan, pending, evaluate, cache)
+            cache = None if scheduler is not None else local_cache(store.folder)
+            results = _execute_dask(client, plan, pending, evaluate,
+                                    "" if cache is None else str(cache),
+                                    first_alone=cache is not None and not _holds_kernels(cache))
         else:
             results = _execute_local(plan, pending, evaluate)
         rows = 0
