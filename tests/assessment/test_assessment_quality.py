@@ -1,6 +1,8 @@
 """Track-derived products are withheld from estimates that have not converged."""
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hyperdef.assessment.quality import QualityGate, withheld_reason
 
@@ -63,3 +65,54 @@ def test_products_and_engagement_use_only_estimates_that_pass_both_gates():
     assert reasons[1] == "track not converged: position 1σ 100.0 km > 15.0 km"
     assert reasons[4].startswith("innovations inconsistent: NIS 65.0 over the last 3 updates")
     assert reasons[5].startswith("innovations inconsistent: NIS 65.0")
+
+
+def _one_step_at_a_time(t, x, P, cols, track_ids, nis, gate):
+    """The gate as its definition reads, one grid time at a time: covariance first, then the
+    holder's NIS window up to that time (the batched `gate_reasons` must say the same)."""
+    from hyperdef.assessment.quality import innovation_reason
+
+    out = []
+    for i, k in enumerate(cols):
+        if k < 0:
+            out.append(None)
+            continue
+        if not np.isfinite(x[k, i]).all():
+            out.append("track estimate not finite")
+            continue
+        why = withheld_reason(P[k, i], gate)
+        rows = nis[(nis["track"] == track_ids[k]) & (nis["t_s"] <= t[i] + 1e-9)]
+        if why is None and len(rows):
+            why = innovation_reason(rows["nis"].to_numpy(), rows["dof"].to_numpy(), gate)
+        out.append(why)
+    return out
+
+
+@given(st.integers(0, 2**32 - 1))
+@settings(max_examples=40, deadline=None)
+def test_batched_gate_says_what_each_step_says(seed):
+    import pandas as pd
+
+    from hyperdef.assessment.quality import gate_reasons
+
+    rng = np.random.default_rng(seed)
+    T, K = 30, 3
+    t = np.arange(T) * 2.0
+    x = rng.normal(size=(K, T, 6))
+    x[rng.random((K, T)) < 0.05] = np.nan
+    sig = np.exp(rng.uniform(np.log(1e2), np.log(1e5), (K, T, 6)))
+    sig[..., 3:] /= 500.0
+    P = np.zeros((K, T, 6, 6))
+    P[..., range(6), range(6)] = sig**2
+    P[rng.random((K, T)) < 0.05] = np.nan
+    cols = rng.integers(-1, K, T)
+    track_ids = np.array([4, 9, 11])
+    n = 60
+    nis = pd.DataFrame({"t_s": rng.choice(t, n) + rng.choice([0.0, 0.5], n),
+                        "track": rng.choice([4, 9, 11, 20], n), "dof": rng.choice([2, 3], n),
+                        "nis": rng.chisquare(2.5, n) * rng.choice([1.0, 8.0], n)})
+    nis.loc[rng.random(n) < 0.03, "nis"] = np.nan
+    gate = QualityGate(nis_window=int(rng.integers(1, 12)))
+    assert gate_reasons(t, x, P, cols, track_ids, nis, gate) == \
+        _one_step_at_a_time(t, x, P, cols, track_ids, nis.sort_values("t_s", kind="stable"),
+                            gate)

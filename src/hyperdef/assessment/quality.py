@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -40,16 +39,19 @@ class QualityGate:
     nis_probability: float = 0.999  # χ² quantile above which the innovations are inconsistent
 
 
-def withheld_reason(P6: ArrayLike, gate: QualityGate = QualityGate()) -> str | None:
-    """None when the estimate passes the gate, else a sentence saying why it is withheld.
+def _sigmas(P6: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: N803
+    """(finite, position 1σ [m], velocity 1σ [m/s]), each (n,), of covariances P6 (n, 6, 6): the
+    square roots of the largest eigenvalues of P_rr and P_vv."""
+    finite = np.isfinite(P6).all(axis=(1, 2))
+    safe = np.where(finite[:, None, None], P6, 0.0)
+    pos = np.sqrt(np.maximum(np.linalg.eigvalsh(safe[:, :3, :3])[:, -1], 0.0))
+    vel = np.sqrt(np.maximum(np.linalg.eigvalsh(safe[:, 3:, 3:])[:, -1], 0.0))
+    return finite, pos, vel
 
-    P6: (6, 6) covariance of ECEF position [m²] and velocity [m²/s²].
-    """
-    P6 = np.asarray(P6, float)
-    if not np.all(np.isfinite(P6)):
+
+def _covariance_reason(finite: bool, pos: float, vel: float, gate: QualityGate) -> str | None:
+    if not finite:
         return "track covariance not finite"
-    pos = float(np.sqrt(max(np.linalg.eigvalsh(P6[:3, :3])[-1], 0.0)))
-    vel = float(np.sqrt(max(np.linalg.eigvalsh(P6[3:, 3:])[-1], 0.0)))
     if pos > gate.max_pos_sigma_m:
         return (f"track not converged: position 1σ {pos / 1e3:.1f} km > "
                 f"{gate.max_pos_sigma_m / 1e3:.1f} km")
@@ -59,10 +61,50 @@ def withheld_reason(P6: ArrayLike, gate: QualityGate = QualityGate()) -> str | N
     return None
 
 
+def withheld_reason(P6: ArrayLike, gate: QualityGate = QualityGate()) -> str | None:
+    """None when the estimate passes the gate, else a sentence saying why it is withheld.
+
+    P6: (6, 6) covariance of ECEF position [m²] and velocity [m²/s²].
+    """
+    finite, pos, vel = _sigmas(np.asarray(P6, float)[None])
+    return _covariance_reason(bool(finite[0]), float(pos[0]), float(vel[0]), gate)
+
+
 @functools.lru_cache(maxsize=256)
 def _nis_limit(probability: float, dof: float) -> float:
     # A handful of dof sums recur at every grid time of every sample; scipy's ppf costs ~0.2 ms.
     return float(chi2.ppf(probability, dof))
+
+
+def _nis_reason(total: float, k: float, n: int, finite: bool, gate: QualityGate) -> str | None:
+    if n == 0:
+        return None
+    if not finite:
+        return "innovations not finite"
+    limit = _nis_limit(gate.nis_probability, k)
+    if total > limit:
+        return (f"innovations inconsistent: NIS {total:.1f} over the last {n} updates > "
+                f"{limit:.1f} (χ²({k:.0f}) {gate.nis_probability:.1%} quantile)")
+    return None
+
+
+def _windows(nis: np.ndarray, dof: np.ndarray, n: np.ndarray, width: int
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sums over the last `width` of the first n[i] entries, for every i: (NIS total, dof total,
+    entries, all finite). Summed left to right, as `innovation_reason` sums one window."""
+    lo = np.maximum(n - width, 0)
+    idx = lo[:, None] + np.arange(width)
+    valid = idx < n[:, None]
+    if len(nis) == 0:  # nothing to index: every window is empty
+        nis, dof = np.zeros(1), np.zeros(1)
+    idx = np.minimum(idx, len(nis) - 1)
+    v = np.where(valid, nis[idx], 0.0)
+    d = np.where(valid, dof[idx], 0.0)
+    total, k = np.zeros(len(n)), np.zeros(len(n))
+    for j in range(width):  # left to right: adding the leading zeros changes no bit
+        total += v[:, j]
+        k += d[:, j]
+    return total, k, n - lo, (~valid | np.isfinite(v)).all(axis=1)
 
 
 def innovation_reason(nis: ArrayLike, dof: ArrayLike,
@@ -73,28 +115,9 @@ def innovation_reason(nis: ArrayLike, dof: ArrayLike,
     dof: (n,) their measurement degrees of freedom. Only the last `gate.nis_window` count; a
     track with no update yet passes (its covariance gate is what holds it back).
     """
-    nis = np.asarray(nis, float)[-gate.nis_window:]
-    dof = np.asarray(dof, float)[-gate.nis_window:]
-    if nis.size == 0:
-        return None
-    if not np.all(np.isfinite(nis)):
-        return "innovations not finite"
-    total, k = float(nis.sum()), float(dof.sum())
-    limit = _nis_limit(gate.nis_probability, k)
-    if total > limit:
-        return (f"innovations inconsistent: NIS {total:.1f} over the last {nis.size} updates > "
-                f"{limit:.1f} (χ²({k:.0f}) {gate.nis_probability:.1%} quantile)")
-    return None
-
-
-def _within_gate(P6: np.ndarray, gate: QualityGate) -> np.ndarray:  # noqa: N803
-    """(n,) whether `withheld_reason` passes each of P6 (n, 6, 6): its tests, batched (the
-    sentence of a failure is still written by `withheld_reason`)."""
-    finite = np.isfinite(P6).all(axis=(1, 2))
-    safe = np.where(finite[:, None, None], P6, 0.0)
-    pos = np.sqrt(np.maximum(np.linalg.eigvalsh(safe[:, :3, :3])[:, -1], 0.0))
-    vel = np.sqrt(np.maximum(np.linalg.eigvalsh(safe[:, 3:, 3:])[:, -1], 0.0))
-    return finite & (pos <= gate.max_pos_sigma_m) & (vel <= gate.max_vel_sigma_mps)
+    nis, dof = np.asarray(nis, float), np.asarray(dof, float)
+    total, k, n, finite = _windows(nis, dof, np.asarray([nis.size]), gate.nis_window)
+    return _nis_reason(float(total[0]), float(k[0]), int(n[0]), bool(finite[0]), gate)
 
 
 def gate_reasons(t_s: np.ndarray, x: np.ndarray, P: np.ndarray, holder_cols: np.ndarray,
@@ -102,23 +125,36 @@ def gate_reasons(t_s: np.ndarray, x: np.ndarray, P: np.ndarray, holder_cols: np.
                  gate: QualityGate) -> list[str | None]:
     """(T,) why the holder's estimate at each grid time fails `quality` (None: it passes, or no
     holder): covariance size first, then the NIS of the holder's latest updates up to that time.
-    nis: the sample's NIS rows (`run_metrics.nis_table`) or None (no innovation gate)."""
+    nis: the sample's NIS rows (`run_metrics.nis_table`) or None (no innovation gate).
+    Every test runs on all held grid times at once; sentences are written for failures only."""
     reasons: list[str | None] = [None] * len(t_s)
-    by_track: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    if nis is not None and len(nis):
-        for tid, g in nis.sort_values("t_s", kind="stable").groupby("track"):
-            # groupby keys are untyped scalars; track ids are integers.
-            by_track[int(cast(int, tid))] = (g["t_s"].to_numpy(), g["nis"].to_numpy(),
-                                             g["dof"].to_numpy())
     held = np.flatnonzero(holder_cols >= 0)
-    covariance_ok = _within_gate(P[holder_cols[held], held], gate)
-    for i, ok in zip(held, covariance_ok, strict=True):
-        k = int(holder_cols[i])
-        why = ("track estimate not finite" if not np.all(np.isfinite(x[k, i]))
-               else None if ok else withheld_reason(P[k, i], gate))
-        rows = by_track.get(int(track_ids[k]))
-        if why is None and rows is not None:
-            n = int(np.searchsorted(rows[0], t_s[i] + 1e-9, side="right"))
-            why = innovation_reason(rows[1][:n], rows[2][:n], gate)
-        reasons[i] = why
+    if len(held) == 0:
+        return reasons
+    cols = holder_cols[held]
+    finite, pos, vel = _sigmas(P[cols, held])
+    x_ok = np.isfinite(x[cols, held]).all(axis=1)
+    cov_ok = finite & (pos <= gate.max_pos_sigma_m) & (vel <= gate.max_vel_sigma_mps)
+    total, k = np.zeros(len(held)), np.zeros(len(held))
+    count, nis_finite = np.zeros(len(held), dtype=np.int64), np.ones(len(held), dtype=bool)
+    if nis is not None and len(nis):
+        ordered = nis.sort_values("t_s", kind="stable")
+        tid_of = np.asarray(track_ids)[cols]
+        for tid, g in ordered.groupby("track"):
+            at = np.flatnonzero(tid_of == tid)
+            if len(at) == 0:
+                continue
+            t = g["t_s"].to_numpy()
+            n = np.searchsorted(t, t_s[held[at]] + 1e-9, side="right")
+            total[at], k[at], count[at], nis_finite[at] = _windows(
+                g["nis"].to_numpy(float), g["dof"].to_numpy(float), n, gate.nis_window)
+    for j in np.flatnonzero(~(x_ok & cov_ok) | (count > 0)):
+        i = int(held[j])
+        if not x_ok[j]:
+            reasons[i] = "track estimate not finite"
+        elif not cov_ok[j]:
+            reasons[i] = _covariance_reason(bool(finite[j]), float(pos[j]), float(vel[j]), gate)
+        else:
+            reasons[i] = _nis_reason(float(total[j]), float(k[j]), int(count[j]),
+                                     bool(nis_finite[j]), gate)
     return reasons
