@@ -71,3 +71,15 @@ def test_every_sample_id_appears_once_per_point(reference):
     counts = ref.groupby(["point", "sample"]).size()
     assert counts.eq(1).all() and len(counts) == 2 * 24
     assert sorted(ref["sample"].unique().tolist()) == list(range(24))
+
+
+def test_local_workers_run_without_the_statistical_profiler():
+    """Dask's profiler samples a task's Python stack every 10 ms by default, which slows the
+    tracker's Python scan loop; local workers are made without it."""
+    import dask
+
+    from hyperdef.campaign.run import dask_client
+
+    with dask_client(workers=1, scheduler=None, connect_timeout_s=30.0) as client:
+        seen = client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+    assert list(seen.values()) == [False]

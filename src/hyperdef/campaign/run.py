@@ -36,6 +36,10 @@ WORKER_ENV = {
     "OMP_NUM_THREADS": "1",
     "XLA_PYTHON_CLIENT_PREALLOCATE": "false",
 }
+# No statistical profiler in local workers: it samples the task's Python stack every 10 ms, and
+# the tracker's scan loop is Python; off, a worker runs the example 7 % faster (64.0 → 59.3 s of
+# run time for 750 samples). Nothing here reads the profiles (no dashboard).
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 COMPILE_CACHE = "jax-cache"  # inside the store: a resumed run reuses its compiled kernels
@@ -128,9 +132,13 @@ def dask_client(*, workers: int, scheduler: str | None, connect_timeout_s: float
         finally:
             client.close()
         return
+    import dask
+
     env = dict(WORKER_ENV)
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR, env=env)
+    # Workers take the configuration their nanny had when it was made (`WORKER_CONFIG`).
+    with dask.config.set(WORKER_CONFIG):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR, env=env)
     try:
         with Client(cluster, set_as_default=False) as client:
             yield client
@@ -158,12 +166,17 @@ def _execute_dask(client, plan: Plan, pending: list[Chunk], evaluate, compile_ca
     every worker would otherwise compile the same kernels at once, each on one core, where one
     compiling alone uses both (XLA compiles in parallel; measured on the example: 43 s for one
     worker alone, 71 s each for two at once) and the others then load its kernels (≈ 10 s).
+    Each point's first chunk also goes ahead of the rest, so the kernels only that point needs
+    (its sensors' shapes) are compiled while the other workers are busy elsewhere rather than by
+    every worker at once when they all reach that point.
     """
     from distributed import as_completed
 
     tag = uuid.uuid4().hex[:8]
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    todo = iter(pending)
+    firsts = {c.point: c for c in reversed(pending)}  # each point's first pending chunk
+    todo = iter(sorted(firsts.values(), key=lambda c: c.point)
+                + [c for c in pending if firsts[c.point] is not c])
     futures = {}
 
     def submit(n):
