@@ -1,7 +1,7 @@
 """Campaign throughput: samples/s at 1 and 2 Dask workers, and the example campaign end to end.
 
     python benchmarks/campaign.py                       # both measures, full size
-    python benchmarks/campaign.py --samples 40 --no-e2e # a quick look
+    python benchmarks/campaign.py --samples 250 --no-e2e # a quicker look
     python benchmarks/campaign.py --campaign my.yaml --workers 1 2 4
     python benchmarks/campaign.py --synthetic-ms 200 --no-e2e   # the runner alone
 
@@ -14,7 +14,15 @@ figures this script does not measure (a 10⁴-sample Monte Carlo of the demo ≤
 measured. samples/s counts the compute phase (from the
 first task submitted to the last part stored: JIT compilation in each worker included, cluster
 start-up excluded); the end-to-end time is the whole `run_campaign` call plus the report. Prints
-one table and, with --json, a JSON document. On a machine with a GPU, JAX uses it in every
+one table and, with --json, a JSON document.
+
+The compilation cache. Local workers keep their kernels in the user's cache folder
+(`HYPERDEF_JAX_CACHE`); this script points it at a new empty folder of its own, so the
+end-to-end run (first) starts cold, as a first campaign on a new machine does. The throughput
+runs then find the cache warm, as every later campaign does, and both worker counts run on equal
+terms (without the end-to-end run a discarded 1-worker run warms it first). Their default size is
+the campaign's own (1 000 samples for the example): with fewer, one chunk per point leaves a
+worker idle. On a machine with a GPU, JAX uses it in every
 worker; run the same command there and compare the samples/s side by side.
 
 --synthetic-ms replaces the pipeline by a CPU-bound stand-in of about that many ms per sample
@@ -60,12 +68,12 @@ def synthetic(scenario, base_dir, sample_ids, *, ms: float = 0.0):
     return rows
 
 
-def throughput(campaign: str, samples: int, workers: int, scratch: Path,
-               synthetic_ms: float | None = None) -> dict:
+def throughput(campaign: str, samples: int | None, workers: int, scratch: Path,
+               synthetic_ms: float | None = None, name: str | None = None) -> dict:
     import functools
 
     _, _, run_campaign, _ = _load()
-    out = scratch / f"w{workers}"
+    out = scratch / (name or f"w{workers}")
     evaluate = None if synthetic_ms is None else functools.partial(synthetic, ms=synthetic_ms)
     if evaluate is not None:
         functools.update_wrapper(evaluate, synthetic)
@@ -93,8 +101,8 @@ def end_to_end(campaign: str, samples: int | None, workers: int, scratch: Path) 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--campaign", default="example", help="campaign file or built-in name")
-    ap.add_argument("--samples", type=int, default=200,
-                    help="samples per point for the throughput runs (default 200)")
+    ap.add_argument("--samples", type=int, default=None,
+                    help="samples per point for the throughput runs (default: the campaign's)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--e2e-samples", type=int, default=None,
                     help="samples per point end to end (default: the campaign's own, ≥ 1000)")
@@ -108,29 +116,33 @@ def main(argv=None) -> int:
 
     jax, make_plan, _, _ = _load()
     plan = make_plan(args.campaign, samples=args.samples, yes=True)
+    tmp = tempfile.TemporaryDirectory(prefix="hyperdef-bench-")
+    os.environ["HYPERDEF_JAX_CACHE"] = str(Path(tmp.name) / "jax-cache")  # empty: cold
     doc = {"campaign": args.campaign, "points": len(plan.points),
            "jax_backend": jax.default_backend(), "devices": [str(d) for d in jax.devices()],
            "cpus": os.cpu_count(), "load_avg_1min": round(os.getloadavg()[0], 2),
            "synthetic_ms": args.synthetic_ms, "throughput": [], "end_to_end": None}
-    with tempfile.TemporaryDirectory(prefix="hyperdef-bench-") as tmp:
-        scratch = Path(tmp)
-        if not args.no_throughput:
-            for k in args.workers:
-                row = throughput(args.campaign, args.samples, k, scratch, args.synthetic_ms)
-                doc["throughput"].append(row)
-                print(f"{k} worker(s): {row['runs']} runs, compute {row['compute_s']:.1f} s, "
-                      f"{row['samples_per_s']:.2f} samples/s", file=sys.stderr)
-            base = next((r for r in doc["throughput"] if r["workers"] == 1), None)
-            for row in doc["throughput"]:
-                if base is not None and base["samples_per_s"]:
-                    row["speedup_vs_1"] = round(row["samples_per_s"] / base["samples_per_s"], 3)
+    with tmp:
+        scratch = Path(tmp.name)
         if not args.no_e2e:
             doc["end_to_end"] = end_to_end(args.campaign, args.e2e_samples, args.e2e_workers,
                                            scratch)
             e = doc["end_to_end"]
-            print(f"end to end: {e['points']} points × {e['samples']} samples on "
-                  f"{e['workers']} workers in {e['wall_s']:.0f} s (goal ≤ 600 s: "
-                  f"{'met' if e['meets_goal'] else 'missed'})", file=sys.stderr)
+            print(f"end to end (cold cache): {e['points']} points × {e['samples']} samples on "
+                  f"{e['workers']} workers in {e['wall_s']:.0f} s", file=sys.stderr)
+        if not args.no_throughput:
+            if args.no_e2e and args.synthetic_ms is None:
+                throughput(args.campaign, args.samples, 1, scratch, name="warm-up")
+            for k in args.workers:
+                row = throughput(args.campaign, args.samples, k, scratch, args.synthetic_ms)
+                doc["throughput"].append(row)
+                print(f"{k} worker(s), warm cache: {row['runs']} runs, compute "
+                      f"{row['compute_s']:.1f} s, {row['samples_per_s']:.2f} samples/s",
+                      file=sys.stderr)
+            base = next((r for r in doc["throughput"] if r["workers"] == 1), None)
+            for row in doc["throughput"]:
+                if base is not None and base["samples_per_s"]:
+                    row["speedup_vs_1"] = round(row["samples_per_s"] / base["samples_per_s"], 3)
     for row in doc["throughput"]:
         print(f"workers={row['workers']:>2}  samples/s={row['samples_per_s']:>8.2f}  "
               f"speed-up={row.get('speedup_vs_1', float('nan')):.2f}  (goal ≥ 1.7 at 2)")
@@ -148,7 +160,8 @@ def goals(doc: dict) -> None:
     by_workers = {r["workers"]: r for r in doc["throughput"]}
     up = by_workers.get(2, {}).get("speedup_vs_1")
     stand_in = doc["synthetic_ms"] is not None  # the runner alone: the goals are the pipeline's
-    goal(">= 1.7x samples/s from 1 to 2 workers", "7, 11", f"{up:.2f}x" if up else None,
+    goal(">= 1.7x samples/s from 1 to 2 workers (warm cache)", "7, 11",
+         f"{up:.2f}x" if up else None,
          up >= 1.7 if up and not stand_in else None,
          why="--synthetic-ms replaces the pipeline" if stand_in else
          "needs the throughput runs at --workers 1 2")
