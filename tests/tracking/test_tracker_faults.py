@@ -174,3 +174,23 @@ def test_scenario_names_the_capacity_field(value, why):
     data = {**parse_yaml(text, "demo"), "tracker": {"max_tracks": value}}
     with pytest.raises(ScenarioError, match=f"tracker.max_tracks: input should be .*{why}"):
         validate(data, "demo")
+
+
+def test_fused_runs_merge_their_local_trackers_faults():
+    """Covariance-intersection fusion runs one tracker per sensor: a sample's faults from each
+    are one row, capacity ahead of numerical, failures summed, both details kept."""
+    from hyperdef.tracking.faults import merge_faults
+
+    cols = ["sample", "status", "failures", "t_s", "detail"]
+    ir = pd.DataFrame([(3, "numerical", 2, 40.0, "ir: 2 numerical failures"),
+                       (5, "numerical", 1, 10.0, "ir: 1 numerical failure")], columns=cols)
+    radar = pd.DataFrame([(3, "capacity", 1, 60.0, "radar: tracker.max_tracks = 9 exceeded")],
+                         columns=cols)
+    got = merge_faults(ir, radar, pd.DataFrame(columns=cols))
+    assert got["sample"].tolist() == [3, 5]
+    assert got["status"].tolist() == ["capacity", "numerical"]
+    assert got["failures"].tolist() == [3, 1]
+    assert got["t_s"].tolist() == [60.0, 10.0]
+    assert got["detail"].iloc[0] == ("radar: tracker.max_tracks = 9 exceeded; "
+                                     "ir: 2 numerical failures")
+    assert len(merge_faults()) == 0

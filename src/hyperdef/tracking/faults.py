@@ -1,8 +1,9 @@
 """What went wrong in one sample's tracking: numerical failures and capacity overflows.
 
 A Monte Carlo batch is tracked in one call, so a fault must stay with the sample that had it:
-the rest of the batch goes on exactly as if that sample were not there, and the sample gets a
-status (`TrackSet.faults`, one row per sample with a fault) that campaign rows and the run
+the rest of the batch makes the same decisions as if that sample were not there (its estimates
+equal to rounding: kernels compiled for another batch length may round differently), and the
+sample gets a status (`TrackSet.faults`, one row per sample with a fault) that campaign rows and the run
 summary carry.
 
 * **numerical** — an innovation covariance was singular, an update came out singular or
