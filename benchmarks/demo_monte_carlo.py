@@ -2,13 +2,15 @@
 
 The built-in demo scenario with its own dispersions (the MRBM removed: a glider study) run as a
 campaign of N samples on a local Dask cluster, cold: a fresh store and an empty compilation
-cache of its own (`HYPERDEF_JAX_CACHE` pointed at a new folder), as on a new machine. Prints the wall time, samples/s, the workers'
-compile and run seconds, and the largest process's peak memory (this process, or the largest
-worker once the cluster has been closed and its processes reaped).
+cache of its own (`HYPERDEF_JAX_CACHE` pointed at a new folder), as on a new machine. Prints
+the wall time, samples/s, the workers' compile and run seconds, and the largest process's peak
+memory (this process, or the largest worker once the cluster has been closed and its processes
+reaped).
 
 Goal (issue 11): 10⁴ samples ≤ 10 min and ≤ 8 GiB on 2 cores, printed as met / NOT met (not
 measured below 10⁴ samples or 2 workers). The peer is the same campaign's own earlier figure:
-1 414 s wall for 10⁴ samples on 2 shared cores when this script was written.
+1 414 s wall for 10⁴ samples on 2 shared cores when this script was written (1 318 s once the
+workers shared one cache and compiled each kernel once).
 
     python benchmarks/demo_monte_carlo.py                 # 10 000 samples, 2 workers (~25 min)
     python benchmarks/demo_monte_carlo.py --samples 400   # a quick look

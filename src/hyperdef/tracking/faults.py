@@ -3,8 +3,8 @@
 A Monte Carlo batch is tracked in one call, so a fault must stay with the sample that had it:
 the rest of the batch makes the same decisions as if that sample were not there (its estimates
 equal to rounding: kernels compiled for another batch length may round differently), and the
-sample gets a status (`TrackSet.faults`, one row per sample with a fault) that campaign rows and the run
-summary carry.
+sample gets a status (`TrackSet.faults`, one row per sample with a fault) that campaign rows and
+the run summary carry.
 
 * **numerical** — an innovation covariance was singular, an update came out singular or
   non-finite, or a new track's initiation was non-finite. The tracker never lets such a number
