@@ -233,8 +233,8 @@ def metrics_rows(result: RunResult, extra: dict[int, dict] | None = None, *,
     if result.trackset is not None:
         from hyperdef.tracking.faults import status_columns
 
-        extra = {sid: {**extra.get(sid, {}), **status_columns(result.trackset.faults, sid)}
-                 for sid in ids}
+        statuses = status_columns(result.trackset.faults, ids)
+        extra = {sid: {**extra.get(sid, {}), **statuses[sid]} for sid in ids}
     rows = [{**row, "sample": int(sid), **extra.get(int(sid), {}),
              **{f"assess_{k}": v for k, v in per_threat.get(row["name"], {}).items()}}
             for sid, threat_rows, per_threat in parts for row in threat_rows]

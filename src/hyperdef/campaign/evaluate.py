@@ -68,8 +68,10 @@ def _consistency(result) -> tuple[dict[int, dict], pd.DataFrame | None]:
 def rows_of(result) -> list[dict]:
     """One dict per (sample, threat) of a hyperdef.result.RunResult."""
     from hyperdef.assessment.summary import AssessOptions, assess
+    from hyperdef.assessment.track_scoring import score_tracks
     from hyperdef.earth.model import earth_model
     from hyperdef.io.jsonable import json_safe
+    from hyperdef.tracking.faults import CAPACITY, status_columns
 
     truth = result.truth
     if truth is None:
@@ -78,14 +80,12 @@ def rows_of(result) -> list[dict]:
     earth = earth_model(scenario.earth)
     detections = getattr(result.observation, "detections", None)
     consistency, nis = _consistency(result)
+    ids = np.asarray(result.sample_ids).tolist()
+    statuses = {} if result.trackset is None else status_columns(result.trackset.faults, ids)
     rows = []
-    for s, sid in enumerate(np.asarray(result.sample_ids).tolist()):
-        scores, trackset, tracked = None, result.trackset, {}
+    for s, sid in enumerate(ids):
+        scores, trackset, tracked = None, result.trackset, statuses.get(sid, {})
         if trackset is not None:
-            from hyperdef.assessment.track_scoring import score_tracks
-            from hyperdef.tracking.faults import CAPACITY, status_columns
-
-            tracked = status_columns(trackset.faults, sid)
             if tracked["track_status"] == CAPACITY:  # stopped part-way: no track-derived figure
                 trackset = None
             else:

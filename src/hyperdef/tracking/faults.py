@@ -104,12 +104,15 @@ def merge_faults(*frames: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype(COLUMNS)
 
 
-def status_columns(faults: pd.DataFrame, sample_id: int) -> dict[str, str | int | None]:
-    """A sample id's columns in metrics and campaign rows: track_status ("ok" without a fault),
-    track_failures (numerical failures) and track_fault (the detail, None when ok)."""
-    row = faults[faults["sample"] == sample_id]
-    if len(row) == 0:
-        return {"track_status": OK, "track_failures": 0, "track_fault": None}
-    return {"track_status": str(row["status"].iloc[0]),
-            "track_failures": int(row["failures"].iloc[0]),
-            "track_fault": str(row["detail"].iloc[0])}
+def status_columns(faults: pd.DataFrame, sample_ids: ArrayLike
+                   ) -> dict[int, dict[str, str | int | None]]:
+    """{sample id: its columns in metrics and campaign rows}: track_status ("ok" without a
+    fault), track_failures (numerical failures) and track_fault (the detail, None when ok)."""
+    out: dict[int, dict[str, str | int | None]] = {
+        int(sid): {"track_status": OK, "track_failures": 0, "track_fault": None}
+        for sid in np.asarray(sample_ids).tolist()}
+    for sid, status, failures, detail in zip(faults["sample"], faults["status"],
+                                             faults["failures"], faults["detail"], strict=True):
+        out[int(sid)] = {"track_status": str(status), "track_failures": int(failures),
+                         "track_fault": str(detail)}
+    return out
