@@ -203,24 +203,26 @@ def bucket(n: int) -> int:
 
 def prepare(y0: ArrayLike, t0_s: ArrayLike | None, params: Params, stop_alt_m: ArrayLike | None,
             t_stop_s: ArrayLike | None, t_grid_s: ArrayLike
-            ) -> tuple[int, NDArray[np.float64], jax.Array, jax.Array, Params, jax.Array,
-                       jax.Array]:
+            ) -> tuple[int, NDArray[np.float64], np.ndarray, np.ndarray, Params, np.ndarray,
+                       np.ndarray]:
     """Checks, defaults, padding, and the vehicles-last layout the kernels use."""
     g = np.asarray(t_grid_s, np.float64)
     if g.ndim != 1 or g.size < 2 or not np.all(np.diff(g) > 0):
         raise ValueError("t_grid_s: must be a strictly increasing 1-D array of at least 2 times")
-    y0 = jnp.asarray(y0, jnp.float64)
+    # Host arrays throughout: each eager jnp operation here would be one more compilation for
+    # every batch size and parameter shape (the kernels take NumPy inputs as they are).
+    y0 = np.asarray(y0, np.float64)
     n = y0.shape[0]
-    def full(x: ArrayLike | None, fill: float) -> jax.Array:
-        return jnp.broadcast_to(jnp.asarray(fill if x is None else x, jnp.float64), (n,))
+    def full(x: ArrayLike | None, fill: float) -> np.ndarray:
+        return np.broadcast_to(np.asarray(fill if x is None else x, np.float64), (n,))
 
     pad = bucket(n) - n
 
-    def grow(x: jax.Array) -> jax.Array:
-        return jnp.concatenate([x, jnp.repeat(x[:1], pad, axis=0)]) if pad else x
+    def grow(x: np.ndarray) -> np.ndarray:
+        return np.concatenate([x, np.repeat(x[:1], pad, axis=0)]) if pad else x
 
-    def last(x: ArrayLike) -> jax.Array:
-        return jnp.moveaxis(grow(jnp.asarray(x)), 0, -1)
+    def last(x: ArrayLike) -> np.ndarray:
+        return np.moveaxis(grow(np.asarray(x)), 0, -1)
     p = jax.tree.map(last, params)
     return (n, g, last(y0), grow(full(t0_s, 0.0)), p, grow(full(stop_alt_m, -jnp.inf)),
             grow(full(t_stop_s, jnp.inf)))

@@ -110,9 +110,9 @@ def _fixed(y0: jax.Array, t0: jax.Array, p: Params, t_grid_s: jax.Array, stop_al
 UNROLL_FROM = 512
 
 
-def _chunks(x: jax.Array, c: int) -> jax.Array:
-    """(..., N) -> (c, ..., N/c)."""
-    return jnp.moveaxis(x.reshape(x.shape[:-1] + (c, x.shape[-1] // c)), -2, 0)
+def _chunks(x: np.ndarray, c: int) -> np.ndarray:
+    """(..., N) -> (c, ..., N/c), on the host."""
+    return np.moveaxis(x.reshape(x.shape[:-1] + (c, x.shape[-1] // c)), -2, 0)
 
 
 def integrate_fixed(rhs: Rhs, y0: ArrayLike, t0_s: ArrayLike, params: Params,
