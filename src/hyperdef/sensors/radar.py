@@ -105,16 +105,20 @@ def in_sector(az_rad: jax.Array, p: RadarParams) -> jax.Array:
     return jnp.mod(az_rad - p.az_lo_rad, _TWO_PI) <= p.az_width_rad
 
 
-def measurement_sigmas(snr: ArrayLike, p: RadarParams) -> jax.Array:
+def measurement_sigmas(snr: ArrayLike, p: RadarParams) -> jax.Array | np.ndarray:
     """(..., 4) 1σ of [range_m, az_rad, el_rad, range_rate_mps] at linear SNR (...): the floors,
-    with the monopulse thermal term added in quadrature to the angles when a beamwidth is set."""
-    snr = jnp.asarray(snr, jnp.float64)
-    sigma = jnp.broadcast_to(jnp.asarray(p.sigma), snr.shape + (4,))
+    with the monopulse thermal term added in quadrature to the angles when a beamwidth is set.
+
+    NumPy in, NumPy out (the false alarms, drawn on the host in counts that vary per sample and
+    scan: eager JAX would compile once per count); JAX inside the detection kernels."""
+    xp = np if isinstance(snr, np.ndarray) else jnp
+    snr = xp.asarray(snr, xp.float64)
+    sigma = xp.broadcast_to(xp.asarray(p.sigma), snr.shape + (4,))
     if p.beamwidth_rad is None:
         return sigma
-    thermal = p.beamwidth_rad / (p.monopulse_k * jnp.sqrt(2.0 * jnp.maximum(snr, 1e-12)))
-    return jnp.stack([sigma[..., 0], jnp.hypot(p.sigma[1], thermal),
-                      jnp.hypot(p.sigma[2], thermal), sigma[..., 3]], axis=-1)
+    thermal = p.beamwidth_rad / (p.monopulse_k * xp.sqrt(2.0 * xp.maximum(snr, 1e-12)))
+    return xp.stack([sigma[..., 0], xp.hypot(p.sigma[1], thermal),
+                     xp.hypot(p.sigma[2], thermal), sigma[..., 3]], axis=-1)
 
 
 @functools.partial(jax.jit, static_argnames="p")
