@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -111,12 +112,12 @@ def measurement_sigmas(snr: ArrayLike, p: RadarParams) -> jax.Array | np.ndarray
 
     NumPy in, NumPy out (the false alarms, drawn on the host in counts that vary per sample and
     scan: eager JAX would compile once per count); JAX inside the detection kernels."""
-    xp = np if isinstance(snr, np.ndarray) else jnp
-    snr = xp.asarray(snr, xp.float64)
-    sigma = xp.broadcast_to(xp.asarray(p.sigma), snr.shape + (4,))
+    xp: Any = np if isinstance(snr, np.ndarray) else jnp
+    s = xp.asarray(snr, xp.float64)
+    sigma = xp.broadcast_to(xp.asarray(p.sigma), s.shape + (4,))
     if p.beamwidth_rad is None:
         return sigma
-    thermal = p.beamwidth_rad / (p.monopulse_k * xp.sqrt(2.0 * xp.maximum(snr, 1e-12)))
+    thermal = p.beamwidth_rad / (p.monopulse_k * xp.sqrt(2.0 * xp.maximum(s, 1e-12)))
     return xp.stack([sigma[..., 0], xp.hypot(p.sigma[1], thermal),
                      xp.hypot(p.sigma[2], thermal), sigma[..., 3]], axis=-1)
 
