@@ -142,7 +142,7 @@ class TrackSetBuilder:
 
     def build(self, *, state_dim: int, assignments: Sequence[tuple[int, int, int]],
               problems: Mapping[str, int], keep_unconfirmed: bool,
-              faults: pd.DataFrame | None = None) -> TrackSet:
+              faults: pd.DataFrame) -> TrackSet:
         keys = sorted(self.rows) if keep_unconfirmed else sorted(self.kept)
         if keep_unconfirmed:
             keys = sorted(set(keys) | self.kept)
@@ -171,5 +171,4 @@ class TrackSetBuilder:
             a = a[a["track_id"] >= 0].reset_index(drop=True)
         return TrackSet(track_ids=ids, t_s=self.t_s, sample_ids=self.sample_ids, x=x, P=P,
                         state=state, state_dim=int(state_dim), assignments=a,
-                        problems=count_problems(problems),
-                        faults=empty_faults() if faults is None else faults)
+                        problems=count_problems(problems), faults=faults)
