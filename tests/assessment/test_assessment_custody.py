@@ -73,6 +73,31 @@ def test_holder_is_sticky_and_ignores_other_threats_tracks():
     assert h.tolist() == [9] * 8 + [7] * 4
 
 
+def _holder_by_the_rule(state, ids, mine):
+    # The rule as written, one grid time at a time: the holder stays while firm, else the
+    # lowest firm id of this threat takes custody (-1 where none is firm).
+    out, current = [], -1
+    for i in range(state.shape[1]):
+        firm = sorted(t for t, row in zip(ids, state[:, i], strict=True) if row == 2 and t in mine)
+        if current not in firm:
+            current = firm[0] if firm else -1
+        out.append(current)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5), st.integers(0, 40), st.data())
+def test_holder_timeline_follows_the_rule_at_every_time(k, n_t, data):
+    # Property: the spell-by-spell holder equals the rule applied at each grid time, for any
+    # pattern of firm (2), tentative (1), dead (3) and absent (0) states and any subset of ids.
+    cells = data.draw(st.lists(st.sampled_from([0, 1, 2, 3]), min_size=k * n_t, max_size=k * n_t))
+    state = np.asarray(cells, np.int8).reshape(k, n_t)
+    ids = data.draw(st.permutations(range(10, 10 + k)))
+    mine = data.draw(st.sets(st.sampled_from(ids)))
+    h = holder_timeline(state, ids, sorted(mine))
+    assert h.tolist() == _holder_by_the_rule(state, ids, mine)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.booleans(), min_size=2, max_size=60), st.lists(st.booleans(), min_size=2,
                                                                    max_size=60))

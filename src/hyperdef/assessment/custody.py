@@ -73,14 +73,22 @@ def holder_timeline(state: ArrayLike, track_ids: ArrayLike,
     cand = ids[mine]
     order = np.argsort(cand)
     firm, cand = firm[order], cand[order]
-    current = -1
-    for i in range(n_t):
-        col = firm[:, i]
-        if current >= 0 and col[np.searchsorted(cand, current)]:
-            out[i] = current
-            continue
-        current = int(cand[np.argmax(col)]) if col.any() else -1
-        out[i] = current
+    anyone = firm.any(axis=0)
+    lowest = firm.argmax(axis=0)  # row of the lowest firm id at each time (where anyone)
+    # One pass per holding spell, not per grid time: a holder keeps custody until its first
+    # non-firm time, where the lowest firm id (if any) takes over.
+    i = 0
+    while i < n_t:
+        if not anyone[i]:
+            later = np.flatnonzero(anyone[i:])
+            if len(later) == 0:
+                break
+            i += int(later[0])
+        row = int(lowest[i])
+        ends = np.flatnonzero(~firm[row, i:])
+        j = n_t if len(ends) == 0 else i + int(ends[0])
+        out[i:j] = cand[row]
+        i = j
     return out
 
 
