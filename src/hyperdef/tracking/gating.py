@@ -43,15 +43,15 @@ def gate_threshold(probability: float, dof: ArrayLike) -> float | NDArray[np.flo
     return chi2.ppf(probability, np.asarray(dof))
 
 
-def bucket(n: int, minimum: int = 16) -> int:
-    """Padded batch size: the next power of four ≥ n (and ≥ minimum).
+def bucket(n: int, minimum: int = 16, factor: int = 4) -> int:
+    """Padded batch size: minimum × the least power of `factor` that reaches n.
 
     Every distinct batch shape costs a jit compilation (seconds for an EKF with autodiff
     Jacobians); powers of four keep the number of shapes small at ≤ 4× padding.
     """
     size = max(1, minimum)
     while size < n:
-        size *= 4
+        size *= factor
     return size
 
 
@@ -69,6 +69,11 @@ def pad_index(idx: ArrayLike, minimum: int = 16) -> NDArray[np.int64]:
 #: 64 rather than 16 saved 3.5 s of a cold example chunk's 43 s at the same warm speed. (The
 #: per-sample tracker keeps 1.)
 BATCHED_SMALLEST = 64
+#: Padded lengths of the batched tracker's calls grow by this factor, not 4: from 64 rows on a
+#: call costs in proportion to its rows, and a demo chunk's updates (≈ 94 rows a scan) padded to
+#: 256 rather than 128 cost 16 of its 124 ms a sample (warm, 100 samples); the extra shapes add
+#: ≈ 5 % to a cold example chunk.
+BATCHED_FACTOR = 2
 
 
 def chunked(fn: Callable[[NDArray[np.int64]], Any], n: int, size: int,
@@ -76,17 +81,19 @@ def chunked(fn: Callable[[NDArray[np.int64]], Any], n: int, size: int,
     """fn over chunks of range(n), outputs concatenated (NumPy, leading axis n).
 
     fn(sel) takes an int64 index array of a fixed length — `size` for full chunks,
-    bucket(m, smallest) (a power of four ≤ size) for a last chunk of m < size, padded by
-    repeating its indices — and returns a pytree of arrays with that leading axis. A few lengths
-    mean a few jit compilations for any n; padding small batches only up to the next power of
-    four, not to `size`, matters because most scans of one sample update one or two tracks and
-    a padded row costs as much as a real one (the batched tracker pads to BATCHED_SMALLEST).
+    bucket(m, smallest) (≤ size) for a last chunk of m < size, padded by repeating its
+    indices — and returns a pytree of arrays with that leading axis. A few lengths mean a few
+    jit compilations for any n; padding small batches only up to the next power of four, not to
+    `size`, matters because most scans of one sample update one or two tracks and a padded row
+    costs as much as a real one (the batched tracker pads to BATCHED_SMALLEST, then to powers of
+    BATCHED_FACTOR).
     """
+    factor = BATCHED_FACTOR if smallest >= BATCHED_SMALLEST else 4
     parts = []
     for start in range(0, n, size):
         sel = np.arange(start, min(n, start + size))
         m = len(sel)
-        out = fn(np.resize(sel, min(size, bucket(m, smallest))) if m < size else sel)
+        out = fn(np.resize(sel, min(size, bucket(m, smallest, factor))) if m < size else sel)
         # copies: writable NumPy, not read-only views of device buffers
         parts.append(jax.tree.map(lambda a, m=m: np.asarray(a)[:m].copy(), out))
     if not parts:
