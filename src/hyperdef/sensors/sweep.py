@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import jax
 import numpy as np
 
-from hyperdef.random import component_key, root_key, sample_key
+from hyperdef.random import component_keys
 from hyperdef.sensors.platforms import Platforms
 from hyperdef.sensors.streams import time_keys
 
@@ -65,8 +65,10 @@ def sweep(sensor: SensorParams, plat: Platforms, truth: Truth, seed: int, t: np.
     n_o = np.asarray(truth.r_ecef_m).shape[1]
     width, spans = _chunks(t.size, n_o * plat.count)
     rows, vis, det = [], [], []
-    for s_i, sid in enumerate(np.asarray(truth.sample_ids)):
-        key = component_key(sample_key(root_key(seed), int(sid)), f"sensor/{sensor.name}")
+    ids = np.asarray(truth.sample_ids)
+    keys = component_keys(seed, ids, f"sensor/{sensor.name}")  # every sample's, in one call
+    for s_i, sid in enumerate(ids):
+        key = keys[s_i]
         vis_s = np.zeros((n_o, plat.count, t.size), bool)
         det_s = np.zeros((n_o, t.size), bool)
         for a, b in spans:
