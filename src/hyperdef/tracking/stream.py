@@ -99,6 +99,19 @@ def _readable(df: pd.DataFrame, sensors: Collection[str] | None,
     return sel, batch, finite, sensor, t
 
 
+def _codes(*columns: NDArray[np.int64]) -> NDArray[np.int64]:
+    """0, 1, … for the distinct rows of int columns, numbered in order of first appearance.
+
+    The columns are folded into one int64 key first: factorizing a MultiIndex builds a Python
+    tuple per row (milliseconds a sample in a campaign batch)."""
+    key = np.zeros(len(columns[0]), np.int64)
+    for c in columns:
+        if len(c):
+            c = c - c.min()
+            key = key * (int(c.max()) + 1) + c
+    return pd.factorize(key)[0].astype(np.int64)
+
+
 def build_stream(detections: pd.DataFrame, sample_ids: NDArray[np.int64], params: TrackerParams,
                  sensors: Collection[str] | None, problems: collections.Counter[str]) -> Stream:
     """Clean and order the detections of samples `sample_ids` (counts skipped rows in problems)."""
@@ -124,8 +137,7 @@ def build_stream(detections: pd.DataFrame, sample_ids: NDArray[np.int64], params
     sample = ss[keep]
     names, sensor_code = np.unique(sensor[sel][keep], return_inverse=True)
     plat = np.asarray(df["platform"], dtype=np.int64)[sel][keep]
-    platform = pd.MultiIndex.from_arrays([sample, sensor_code, plat]).factorize()[0] \
-        if len(keep) else np.zeros(0, np.int64)
+    platform = _codes(sample, sensor_code, plat)
     n_s = len(sample_ids)
     start = np.searchsorted(sample, np.arange(n_s), side="left")
     stop = np.searchsorted(sample, np.arange(n_s), side="right")
