@@ -43,15 +43,15 @@ def gate_threshold(probability: float, dof: ArrayLike) -> float | NDArray[np.flo
     return chi2.ppf(probability, np.asarray(dof))
 
 
-def bucket(n: int, minimum: int = 16, factor: int = 4) -> int:
-    """Padded batch size: minimum × the least power of `factor` that reaches n.
+def bucket(n: int, minimum: int = 16) -> int:
+    """Padded batch size: the next power of four ≥ n (and ≥ minimum).
 
     Every distinct batch shape costs a jit compilation (seconds for an EKF with autodiff
     Jacobians); powers of four keep the number of shapes small at ≤ 4× padding.
     """
     size = max(1, minimum)
     while size < n:
-        size *= factor
+        size *= 4
     return size
 
 
@@ -69,35 +69,50 @@ def pad_index(idx: ArrayLike, minimum: int = 16) -> NDArray[np.int64]:
 #: 64 rather than 16 saved 3.5 s of a cold example chunk's 43 s at the same warm speed. (The
 #: per-sample tracker keeps 1.)
 BATCHED_SMALLEST = 64
-#: Padded lengths of the batched tracker's calls grow by this factor, not 4: from 64 rows on a
-#: call costs in proportion to its rows, and a demo chunk's updates (≈ 94 rows a scan) padded to
-#: 256 rather than 128 cost 16 of its 124 ms a sample (warm, 100 samples); the extra shapes add
-#: ≈ 5 % to a cold example chunk.
-BATCHED_FACTOR = 2
+
+
+def call_lengths(n: int, size: int, smallest: int = 1) -> list[int]:
+    """Lengths of the calls `chunked` makes for n rows: each one of bucket(·, smallest) ≤ size.
+
+    Small calls (smallest < BATCHED_SMALLEST) cost their dispatch, so the rows go in calls of
+    `size` and one last call padded to the next power of four. From BATCHED_SMALLEST rows on a
+    call costs in proportion to its rows, and that padding threw away up to three quarters of
+    it (a demo chunk's ≈ 94 updates a scan ran at 256 rows): such rows go in the largest lengths
+    that fit, the last < smallest of them padded, so at most smallest − 1 rows are padding and
+    no new length (no new compilation) appears. One padded call is kept where it wastes less.
+    """
+    if smallest < BATCHED_SMALLEST:
+        full, rest = divmod(n, size)
+        return [size] * full + ([min(size, bucket(rest, smallest))] if rest else [])
+    out = []
+    while n > 0:
+        one = min(size, bucket(n, smallest))  # the least length ≥ n, or size
+        if one > n and one - n >= smallest:
+            one = max(smallest, one // 4)  # the largest length < n (or smallest)
+        out.append(one)
+        n -= one
+    return out
 
 
 def chunked(fn: Callable[[NDArray[np.int64]], Any], n: int, size: int,
             smallest: int = 1) -> Any:
-    """fn over chunks of range(n), outputs concatenated (NumPy, leading axis n).
+    """fn over calls covering range(n) (`call_lengths`), outputs concatenated (NumPy, leading
+    axis n).
 
-    fn(sel) takes an int64 index array of a fixed length — `size` for full chunks,
-    bucket(m, smallest) (≤ size) for a last chunk of m < size, padded by repeating its
-    indices — and returns a pytree of arrays with that leading axis. A few lengths mean a few
-    jit compilations for any n; padding small batches only up to the next power of four, not to
-    `size`, matters because most scans of one sample update one or two tracks and a padded row
-    costs as much as a real one (the batched tracker pads to BATCHED_SMALLEST, then to powers of
-    BATCHED_FACTOR).
+    fn(sel) takes an int64 index array of one of a few fixed lengths (a last call's indices
+    padded by repeating them) and returns a pytree of arrays with that leading axis. A few
+    lengths mean a few jit compilations for any n. Every call is dispatched before any result is
+    read, so XLA runs one while Python prepares the next.
     """
-    factor = BATCHED_FACTOR if smallest >= BATCHED_SMALLEST else 4
-    parts = []
-    for start in range(0, n, size):
-        sel = np.arange(start, min(n, start + size))
-        m = len(sel)
-        out = fn(np.resize(sel, min(size, bucket(m, smallest, factor))) if m < size else sel)
-        # copies: writable NumPy, not read-only views of device buffers
-        parts.append(jax.tree.map(lambda a, m=m: np.asarray(a)[:m].copy(), out))
-    if not parts:
+    if n < 1:
         raise ValueError("chunked: n must be >= 1")
+    outs, start = [], 0
+    for length in call_lengths(n, size, smallest):
+        m = min(length, n - start)
+        outs.append((m, fn(np.resize(np.arange(start, start + m), length))))
+        start += m
+    # copies: writable NumPy, not read-only views of device buffers
+    parts = [jax.tree.map(lambda a, m=m: np.asarray(a)[:m].copy(), out) for m, out in outs]
     if len(parts) == 1:
         return parts[0]
     return jax.tree.map(lambda *xs: np.concatenate(xs), *parts)
