@@ -66,7 +66,8 @@ def sweep(sensor: SensorParams, plat: Platforms, truth: Truth, seed: int, t: np.
     width, spans = _chunks(t.size, n_o * plat.count)
     rows, vis, det = [], [], []
     ids = np.asarray(truth.sample_ids)
-    keys = component_keys(seed, ids, f"sensor/{sensor.name}")  # every sample's, in one call
+    # Every sample's key in one call, split once (indexing a key array costs an op per sample).
+    keys = list(component_keys(seed, ids, f"sensor/{sensor.name}"))
     for s_i, sid in enumerate(ids):
         key = keys[s_i]
         vis_s = np.zeros((n_o, plat.count, t.size), bool)
