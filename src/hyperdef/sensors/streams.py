@@ -15,7 +15,6 @@ from jax.typing import ArrayLike
 
 
 @jax.jit
-@jax.jit  # eager, the vmapped fold-in dispatched its ops one by one for every sample and chunk
 def time_keys(key: jax.Array, t_index: ArrayLike) -> jax.Array:
     """(T,) keys fold_in(key, i) for grid indices t_index (T,) int."""
     return jax.vmap(lambda i: jax.random.fold_in(key, i))(jnp.asarray(t_index))
