@@ -173,8 +173,9 @@ def coast(y0: ArrayLike, t0_s: ArrayLike, vehicle: VehicleClass, t_grid_s: Array
         params = np.tile([vehicle.beta_kgpm2, vehicle.lift_to_drag, 0.0, 0.0], (16, 1))
         # Steps past the grid's last time are never read: stop there rather than at the ground
         # (a glider released high would otherwise fly hundreds of unused steps).
-        steps = int(np.ceil((t[-1] - t0[lo:lo + 16].min()) / options.step_s)) + 1 if len(t) else 1
-        _, _, _, path = _fly(y0p, params, options.step_s, min(n_rec - 1, max(steps, 1)),
+        last = t[-1] if len(t) else t0[lo]
+        steps = max(1, int(np.ceil((last - t0[lo:lo + 16].min()) / options.step_s)) + 1)
+        _, _, _, path = _fly(y0p, params, options.step_s, min(n_rec - 1, steps),
                              atmosphere=atmosphere, earth=earth, n_record=n_rec)
         _fill(out, lo, np.asarray(path)[:min(16, g - lo)], t0, t, options.step_s)
     return out

@@ -224,6 +224,6 @@ def prepare(y0: ArrayLike, t0_s: ArrayLike | None, params: Params, stop_alt_m: A
     def last(x: ArrayLike) -> np.ndarray:
         return np.moveaxis(grow(np.asarray(x)), 0, -1)
     p = jax.tree.map(last, params)
-    return (n, g, last(y0), grow(full(t0_s, 0.0)), p, grow(full(stop_alt_m, -jnp.inf)),
-            grow(full(t_stop_s, jnp.inf)))
+    return (n, g, last(y0), grow(full(t0_s, 0.0)), p, grow(full(stop_alt_m, -np.inf)),
+            grow(full(t_stop_s, np.inf)))
 

@@ -68,8 +68,7 @@ def sweep(sensor: SensorParams, plat: Platforms, truth: Truth, seed: int, t: np.
     ids = np.asarray(truth.sample_ids)
     # Every sample's key in one call, split once (indexing a key array costs an op per sample).
     keys = list(component_keys(seed, ids, f"sensor/{sensor.name}"))
-    for s_i, sid in enumerate(ids):
-        key = keys[s_i]
+    for s_i, (sid, key) in enumerate(zip(ids, keys, strict=True)):
         vis_s = np.zeros((n_o, plat.count, t.size), bool)
         det_s = np.zeros((n_o, t.size), bool)
         for a, b in spans:
