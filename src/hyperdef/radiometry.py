@@ -35,10 +35,18 @@ def band_exitance_w_m2(temp_k: ArrayLike, lo_m: float, hi_m: float) -> jax.Array
     Check: 2 200 K gives 4.9 W/cm² in 2.65–2.85 µm and 19.8 W/cm² in 3–5 µm (computed from
     Planck's law; docs/references.md#heating-and-infrared).
     """
-    temp_k = jnp.asarray(temp_k)[..., None]
+    temp_k = jnp.asarray(temp_k, jnp.float64)
     half = 0.5 * (hi_m - lo_m)
-    lam = 0.5 * (hi_m + lo_m) + half * _GL_X
-    return half * jnp.sum(_GL_W * spectral_exitance_w_m3(lam, temp_k), axis=-1)
+    nodes = (jnp.asarray(0.5 * (hi_m + lo_m) + half * _GL_X), jnp.asarray(_GL_W))
+
+    # Node by node: a (..., 64) array of every node's exitance would hold 64 copies of temp_k
+    # (GiB for a batch's body panels on the scenario grid); the sum is the same quadrature.
+    def add(total: jax.Array, node: tuple[jax.Array, jax.Array]) -> tuple[jax.Array, None]:
+        lam, w = node
+        return total + w * spectral_exitance_w_m3(lam, temp_k), None
+
+    total, _ = jax.lax.scan(add, jnp.zeros(temp_k.shape), nodes)
+    return half * total
 
 
 def band_intensity_w_sr(temp_k: ArrayLike, emissivity: ArrayLike, area_m2: ArrayLike,
