@@ -56,6 +56,8 @@ class GridWriter:
     def build(self, *, state_dim: int, problems: Mapping[str, int], keep_unconfirmed: bool,
               faults: pd.DataFrame) -> TrackSet:
         s, tid, k, x6, P6, state = self._cat(self._rows, 6)
+        if not self._rows:  # no track was ever firm (unconfirmed ones are not written)
+            x6, P6 = np.zeros((0, 6)), np.zeros((0, 6, 6))
         big = np.int64(1) << 32
         key = s.astype(np.int64) * big + tid
         kept = np.unique(key if keep_unconfirmed else key[state == FIRM])  # by sample, then id

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from scipy.stats import chi2
 
 from hyperdef.tracking.config import TrackerParams
+from hyperdef.tracking.deferred import Deferred
 from hyperdef.tracking.faults import Faults
 from hyperdef.tracking.output import GridWriter
 from hyperdef.tracking.stream import Stream
@@ -26,7 +27,8 @@ _Scalar = TypeVar("_Scalar", bound=np.generic)
 class State:
     """Everything the stages read and change; k_next (S,): first grid index not yet written;
     next_id (S,): next track id per sample; streak: {(sample, tid, tid): scans of shared
-    evidence in a row}; faults: numerical failures and capacity overflows per sample."""
+    evidence in a row}; faults: numerical failures and capacity overflows per sample;
+    deferred: the grid rows of tentative tracks, estimated if they confirm (`deferred`)."""
 
     params: TrackerParams
     stream: Stream
@@ -43,6 +45,7 @@ class State:
         self.k_next = np.zeros(n, dtype=np.int64)
         self.next_id = np.zeros(n, dtype=np.int64)
         self.faults = Faults(n)
+        self.deferred = Deferred(self.slots.k.layout.width)
         self.dup_gate: float = chi2.ppf(self.params.duplicate_probability, 3)
 
     def slot_fault(self, kind: str, slots: NDArray[np.int64], t_s: NDArray[np.float64]) -> None:

@@ -19,6 +19,7 @@ from hyperdef.tracking import gating
 from hyperdef.tracking.apply import Hits, apply_plan
 from hyperdef.tracking.association.births import births_batch
 from hyperdef.tracking.association.plan import PairTable, Plan, plan_batch
+from hyperdef.tracking.deferred import Held
 from hyperdef.tracking.scanstate import Scan, State
 from hyperdef.tracking.table import PREDICT_CHUNK, Tracks, mixture_groups
 from hyperdef.tracking.trackset import FIRM, TENTATIVE
@@ -34,6 +35,7 @@ def delete(st: State, rows: NDArray[np.int64], k: NDArray[np.int64]) -> None:
         return
     tr = st.tracks
     st.out.end(tr.sample[rows], tr.tid[rows], k)
+    st.deferred.take(rows)  # estimates held for a tentative track are no longer wanted
     tr.alive[rows] = False
     st.slots.release(np.flatnonzero(np.isin(st.slots.track, rows)))
 
@@ -75,13 +77,47 @@ def emit(st: State, samples: NDArray[np.int64], t_end: NDArray[np.float64]) -> N
         n = np.maximum(k_hi - k_lo, 0)
         pr = np.repeat(np.arange(len(rows)), n)
         k = np.repeat(k_lo - np.cumsum(n) + n, n) + np.arange(n.sum())
-        if len(pr):
-            r = rows[pr]
-            x6, P6 = track_estimates(st, rows, pr, grid[k])
-            st.out.add(tr.sample[r], tr.tid[r], k, x6, P6, tr.status[r])
+        now = st.params.keep_unconfirmed | (tr.status[rows[pr]] == FIRM)
+        if now.any():
+            r = rows[pr[now]]
+            x6, P6 = track_estimates(st, rows, pr[now], grid[k[now]])
+            st.out.add(tr.sample[r], tr.tid[r], k[now], x6, P6, tr.status[r])
+        if not now.all():  # tentative: written if and when the track confirms (`deferred`)
+            r = rows[pr[~now]]
+            pair, slot = _components(st, rows, pr[~now])
+            sl = st.slots
+            st.deferred.hold(Held(r, tr.sample[r], tr.tid[r], k[~now], tr.status[r], pair,
+                                  sl.get(slot), grid[k[~now]][pair] - sl.t_s[slot],
+                                  sl.logw[slot]))
         # stale tracks go after their last estimates are written (they need their slots)
         delete(st, rows[gone], k_hi[gone])  # k_hi is the deletion index where gone
     st.k_next[samples] = np.maximum(st.k_next[samples], k_end)
+
+
+def _components(st: State, rows: NDArray[np.int64],
+                pr: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The slots of tracks rows[pr] (rows distinct, pr (n,) indices into rows): (pair, slot),
+    each pair index 0 … n−1 repeated once per slot of its track."""
+    sl = st.slots
+    slots = sl.of_tracks(rows)
+    pos = np.empty(int(rows.max()) + 1, dtype=np.int64)
+    pos[rows] = np.arange(len(rows))
+    owner = pos[sl.track[slots]]  # index into rows; slots come grouped by owner in rows order
+    first = np.searchsorted(owner, np.arange(len(rows)))
+    m = np.bincount(owner, minlength=len(rows))[pr]  # slots of each (track, time) pair
+    pair = np.repeat(np.arange(len(pr)), m)
+    return pair, slots[np.repeat(first[pr] - np.cumsum(m) + m, m) + np.arange(m.sum())]
+
+
+def estimates(st: State, states: NDArray[np.float64], dt_s: NDArray[np.float64],
+              logw: NDArray[np.float64], pair: NDArray[np.int64],
+              n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Estimates x6 (n,6), P6 (n,6,6) of n (track, time) pairs from their slots' flat states
+    predicted over dt_s, mixtures of a pair's slots combined."""
+    kern = st.slots.k.predict_mean6
+    x6, P6 = gating.chunked(lambda sel: kern(states[sel], dt_s[sel]), len(states),
+                            PREDICT_CHUNK, st.slots.smallest)
+    return mixture_groups(x6, P6, logw, pair, n)
 
 
 def track_estimates(st: State, rows: NDArray[np.int64], pr: NDArray[np.int64],
@@ -92,19 +128,9 @@ def track_estimates(st: State, rows: NDArray[np.int64], pr: NDArray[np.int64],
     rows: distinct track rows; pr: (n,) indices into rows. returns x6 (n,6), P6 (n,6,6).
     """
     sl = st.slots
-    slots = sl.of_tracks(rows)
-    pos = np.empty(int(rows.max()) + 1, dtype=np.int64)
-    pos[rows] = np.arange(len(rows))
-    owner = pos[sl.track[slots]]  # index into rows; slots come grouped by owner in rows order
-    first = np.searchsorted(owner, np.arange(len(rows)))
-    m = np.bincount(owner, minlength=len(rows))[pr]  # slots of each (track, time) pair
-    pair = np.repeat(np.arange(len(pr)), m)
-    slot = slots[np.repeat(first[pr] - np.cumsum(m) + m, m) + np.arange(m.sum())]
-    dt = np.asarray(t_s)[pair] - sl.t_s[slot]
-    kern = sl.k.predict_mean6
-    x6, P6 = gating.chunked(lambda sel: kern(sl.get(slot[sel]), dt[sel]), len(slot),
-                            PREDICT_CHUNK, sl.smallest)
-    return mixture_groups(x6, P6, sl.logw[slot], pair, len(pr))
+    pair, slot = _components(st, rows, pr)
+    return estimates(st, sl.get(slot), np.asarray(t_s)[pair] - sl.t_s[slot], sl.logw[slot],
+                     pair, len(pr))
 
 
 def expire(st: State, scan: Scan) -> None:
@@ -201,6 +227,10 @@ def confirm(st: State, scan: Scan, hits: Hits) -> None:
     first = np.minimum(tr.events[rows], p.confirm_n)
     firm = tent & (tr.hits_first[rows] >= p.confirm_m) & (nslots == 1)
     tr.status[rows[firm]] = FIRM
+    held = st.deferred.take(rows[firm])  # their tentative start, held until now
+    if len(held.track):
+        x6, P6 = estimates(st, held.states, held.dt_s, held.logw, held.pair, len(held.track))
+        st.out.add(held.s, held.tid, held.k, x6, P6, held.status)
     gone |= tent & ~firm & (first - tr.hits_first[rows] > p.confirm_n - p.confirm_m)
     delete(st, rows[gone], st.k_next[s[gone]])
 
