@@ -47,3 +47,4 @@ def test_take_returns_each_track_with_its_own_components(seed, blocks):
     assert len(rest.track) + len(out.track) == sum(len(h.track) for h in held)
     assert len(rest.states) + len(out.states) == sum(len(h.states) for h in held)
     assert len(store.take(np.arange(20)).track) == 0
+    assert store.free.all()  # every slab place is free again

@@ -17,7 +17,6 @@ import dataclasses
 import numpy as np
 from numpy.typing import NDArray
 
-_FIELDS = ("track", "s", "tid", "k", "status", "states", "dt_s", "logw")  # Held's, but pair
 
 @dataclasses.dataclass
 class Held:
@@ -35,36 +34,57 @@ class Held:
     dt_s: NDArray[np.float64]
     logw: NDArray[np.float64]
 
-    @classmethod
-    def empty(cls, width: int) -> Held:
-        i, f = np.zeros(0, np.int64), np.zeros(0)
-        return cls(i, i, i, i, i, i, np.zeros((0, width)), f, f)
 
-    def select(self, rows: NDArray[np.bool_]) -> Held:
-        """The rows where `rows` (n,) is True, with their components (pairs renumbered)."""
-        new = np.cumsum(rows) - 1
-        comp = rows[self.pair]
-        return Held(self.track[rows], self.s[rows], self.tid[rows], self.k[rows],
-                    self.status[rows], new[self.pair[comp]], self.states[comp],
-                    self.dt_s[comp], self.logw[comp])
+_ROW = ("track", "s", "tid", "k", "status")
+_COMPONENT = ("dt_s", "logw")
 
-    @staticmethod
-    def join(a: Held, b: Held) -> Held:
-        parts = {f: np.concatenate([getattr(a, f), getattr(b, f)]) for f in _FIELDS}
-        return Held(**parts, pair=np.concatenate([a.pair, b.pair + len(a.track)]))
 
 class Deferred:
-    """The held rows of every sample's tentative tracks (see the module docstring)."""
+    """The held rows of every sample's tentative tracks (see the module docstring).
+
+    Rows and components are small columns, filtered as tracks confirm or die; the flat states
+    (the bulk) sit in a slab whose places are reused, so a deletion copies no state.
+    """
 
     def __init__(self, width: int) -> None:
-        self.held = Held.empty(width)
+        self.slab = np.zeros((256, width))
+        self.free = np.ones(256, dtype=bool)
+        self.next_id = 0
+        i, f = np.zeros(0, np.int64), np.zeros(0)
+        self.rows = {name: i for name in ("id", *_ROW)}
+        self.comps = {"row": i, "at": i, "dt_s": f, "logw": f}
 
-    def hold(self, rows: Held) -> None:
-        self.held = Held.join(self.held, rows)
+    def _place(self, states: NDArray[np.float64]) -> NDArray[np.int64]:
+        """Slab places for states (m, F), the slab doubled when full."""
+        if self.free.sum() < len(states):
+            size = max(2 * len(self.free), len(self.free) + len(states))
+            slab = np.zeros((size, self.slab.shape[1]))
+            slab[: len(self.slab)] = self.slab
+            self.slab, self.free = slab, np.r_[self.free, np.ones(size - len(self.free), bool)]
+        at = np.flatnonzero(self.free)[: len(states)]
+        self.slab[at], self.free[at] = states, False
+        return at
+
+    def hold(self, held: Held) -> None:
+        ids = self.next_id + np.arange(len(held.track))
+        self.next_id += len(held.track)
+        new = {"id": ids, **{name: getattr(held, name) for name in _ROW}}
+        self.rows = {k: np.concatenate([v, new[k]]) for k, v in self.rows.items()}
+        comp = {"row": ids[held.pair], "at": self._place(held.states),
+                **{name: getattr(held, name) for name in _COMPONENT}}
+        self.comps = {k: np.concatenate([v, comp[k]]) for k, v in self.comps.items()}
 
     def take(self, tracks: NDArray[np.int64]) -> Held:
-        """Remove and return the rows of track rows `tracks`."""
-        mine = np.isin(self.held.track, tracks)
-        out = self.held.select(mine)
-        self.held = self.held.select(~mine)
+        """Remove and return the rows of track rows `tracks` (in the order they were held)."""
+        mine = np.isin(self.rows["track"], tracks)
+        ids = self.rows["id"][mine]  # ascending: rows are held in id order
+        theirs = np.isin(self.comps["row"], ids)
+        at = self.comps["at"][theirs]
+        out = Held(**{name: self.rows[name][mine] for name in _ROW},
+                   pair=np.searchsorted(ids, self.comps["row"][theirs]), states=self.slab[at],
+                   **{name: self.comps[name][theirs] for name in _COMPONENT})
+        if mine.any():
+            self.free[at] = True
+            self.rows = {k: v[~mine] for k, v in self.rows.items()}
+            self.comps = {k: v[~theirs] for k, v in self.comps.items()}
         return out
