@@ -5,7 +5,8 @@ are independent, so their scans need not share a time) and runs the stages of St
 diagram over all of them together, each stage array arithmetic over the (sample, track) rows and
 one batched kernel call where filters are involved:
 
-1. `emit`      grid times before the scan: stale tracks deleted, estimates written out;
+1. `emit`      grid times before the scan: stale tracks deleted, estimates written out
+               (a tentative track's once it confirms, `deferred`);
 2. `expire`    tracks silent for longer than `delete_after_s` deleted;
 3. `gate`      live slots predicted to the scan, coarse then exact χ² gate on (slot, row) pairs;
 4. `associate` per platform: lone pairs taken at once, conflicts solved by GNN or JPDA;

@@ -84,20 +84,19 @@ def emit(st: State, samples: NDArray[np.int64], t_end: NDArray[np.float64]) -> N
             st.out.add(tr.sample[r], tr.tid[r], k[now], x6, P6, tr.status[r])
         if not now.all():  # tentative: written if and when the track confirms (`deferred`)
             r = rows[pr[~now]]
-            pair, slot = _components(st, rows, pr[~now])
-            sl = st.slots
-            st.deferred.hold(Held(r, tr.sample[r], tr.tid[r], k[~now], tr.status[r], pair,
-                                  sl.get(slot), grid[k[~now]][pair] - sl.t_s[slot],
-                                  sl.logw[slot]))
+            st.deferred.hold(Held(r, tr.sample[r], tr.tid[r], k[~now], tr.status[r],
+                                  *_components(st, rows, pr[~now], grid[k[~now]])))
         # stale tracks go after their last estimates are written (they need their slots)
         delete(st, rows[gone], k_hi[gone])  # k_hi is the deletion index where gone
     st.k_next[samples] = np.maximum(st.k_next[samples], k_end)
 
 
-def _components(st: State, rows: NDArray[np.int64],
-                pr: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """The slots of tracks rows[pr] (rows distinct, pr (n,) indices into rows): (pair, slot),
-    each pair index 0 … n−1 repeated once per slot of its track."""
+def _components(st: State, rows: NDArray[np.int64], pr: NDArray[np.int64],
+                t_s: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.float64],
+                                                   NDArray[np.float64], NDArray[np.float64]]:
+    """The slots of tracks rows[pr] to predict to times t_s (n,) (rows distinct, pr indices
+    into rows): pair (m,) (each of 0 … n−1 once per slot of its track), the slots' flat states
+    (m, F), the time to predict over dt_s (m,) and log-weights (m,)."""
     sl = st.slots
     slots = sl.of_tracks(rows)
     pos = np.empty(int(rows.max()) + 1, dtype=np.int64)
@@ -106,7 +105,8 @@ def _components(st: State, rows: NDArray[np.int64],
     first = np.searchsorted(owner, np.arange(len(rows)))
     m = np.bincount(owner, minlength=len(rows))[pr]  # slots of each (track, time) pair
     pair = np.repeat(np.arange(len(pr)), m)
-    return pair, slots[np.repeat(first[pr] - np.cumsum(m) + m, m) + np.arange(m.sum())]
+    slot = slots[np.repeat(first[pr] - np.cumsum(m) + m, m) + np.arange(m.sum())]
+    return pair, sl.get(slot), np.asarray(t_s)[pair] - sl.t_s[slot], sl.logw[slot]
 
 
 def estimates(st: State, states: NDArray[np.float64], dt_s: NDArray[np.float64],
@@ -127,10 +127,8 @@ def track_estimates(st: State, rows: NDArray[np.int64], pr: NDArray[np.int64],
 
     rows: distinct track rows; pr: (n,) indices into rows. returns x6 (n,6), P6 (n,6,6).
     """
-    sl = st.slots
-    pair, slot = _components(st, rows, pr)
-    return estimates(st, sl.get(slot), np.asarray(t_s)[pair] - sl.t_s[slot], sl.logw[slot],
-                     pair, len(pr))
+    pair, states, dt_s, logw = _components(st, rows, pr, t_s)
+    return estimates(st, states, dt_s, logw, pair, len(pr))
 
 
 def expire(st: State, scan: Scan) -> None:
