@@ -13,6 +13,7 @@ within a few scans, so the rows held stay few.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -51,8 +52,8 @@ class Deferred:
         self.free = np.ones(256, dtype=bool)
         self.next_id = 0
         i, f = np.zeros(0, np.int64), np.zeros(0)
-        self.rows = {name: i for name in ("id", *_ROW)}
-        self.comps = {"row": i, "at": i, "dt_s": f, "logw": f}
+        self.rows: dict[str, NDArray[Any]] = {name: i for name in ("id", *_ROW)}
+        self.comps: dict[str, NDArray[Any]] = {"row": i, "at": i, "dt_s": f, "logw": f}
 
     def _place(self, states: NDArray[np.float64]) -> NDArray[np.int64]:
         """Slab places for states (m, F), the slab doubled when full."""
@@ -80,9 +81,10 @@ class Deferred:
         ids = self.rows["id"][mine]  # ascending: rows are held in id order
         theirs = np.isin(self.comps["row"], ids)
         at = self.comps["at"][theirs]
-        out = Held(**{name: self.rows[name][mine] for name in _ROW},
-                   pair=np.searchsorted(ids, self.comps["row"][theirs]), states=self.slab[at],
-                   **{name: self.comps[name][theirs] for name in _COMPONENT})
+        r, c = self.rows, self.comps
+        out = Held(track=r["track"][mine], s=r["s"][mine], tid=r["tid"][mine], k=r["k"][mine],
+                   status=r["status"][mine], pair=np.searchsorted(ids, c["row"][theirs]),
+                   states=self.slab[at], dt_s=c["dt_s"][theirs], logw=c["logw"][theirs])
         if mine.any():
             self.free[at] = True
             self.rows = {k: v[~mine] for k, v in self.rows.items()}
