@@ -14,7 +14,8 @@ process, this machine) and one process then peaks at 2.7 GiB.
 Goal (issue 11): 10⁴ samples ≤ 10 min and ≤ 8 GiB on 2 cores, printed as met / NOT met (not
 measured below 10⁴ samples or 2 workers). The peer is the same campaign's own earlier figure:
 1 414 s wall for 10⁴ samples on 2 shared cores when this script was written (1 318 s once the
-workers shared one cache and compiled each kernel once).
+workers shared one cache and compiled each kernel once; 779 s in batches of 100 before the body
+signature's working memory and the tracker's unconfirmed estimates were cut).
 
     python benchmarks/demo_monte_carlo.py                 # 10 000 samples, 2 workers (~10 min)
     python benchmarks/demo_monte_carlo.py --samples 400   # a quick look
