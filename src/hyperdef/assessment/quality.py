@@ -140,10 +140,9 @@ def gate_reasons(t_s: np.ndarray, x: np.ndarray, P: np.ndarray, holder_cols: np.
     if nis is not None and len(nis):
         # Each track's rows in time order (ties in table order), by NumPy: pandas' sort and
         # group-by cost milliseconds a sample.
-        track = nis["track"].to_numpy()
-        order = np.lexsort((nis["t_s"].to_numpy(), track))
-        track = track[order]
-        t_all, v_all = nis["t_s"].to_numpy()[order], nis["nis"].to_numpy(float)[order]
+        track, t_all = nis["track"].to_numpy(), nis["t_s"].to_numpy()
+        order = np.lexsort((t_all, track))
+        track, t_all, v_all = track[order], t_all[order], nis["nis"].to_numpy(float)[order]
         d_all = nis["dof"].to_numpy(float)[order]
         tids, first = np.unique(track, return_index=True)
         tid_of = np.asarray(track_ids)[cols]

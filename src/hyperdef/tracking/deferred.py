@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hyperdef.tracking.table import grown
+
 
 @dataclasses.dataclass
 class Held:
@@ -59,9 +61,7 @@ class Deferred:
         """Slab places for states (m, F), the slab doubled when full."""
         if self.free.sum() < len(states):
             size = max(2 * len(self.free), len(self.free) + len(states))
-            slab = np.zeros((size, self.slab.shape[1]))
-            slab[: len(self.slab)] = self.slab
-            self.slab, self.free = slab, np.r_[self.free, np.ones(size - len(self.free), bool)]
+            self.slab, self.free = grown(self.slab, size, 0.0), grown(self.free, size, True)
         at = np.flatnonzero(self.free)[: len(states)]
         self.slab[at], self.free[at] = states, False
         return at
@@ -77,16 +77,26 @@ class Deferred:
 
     def take(self, tracks: NDArray[np.int64]) -> Held:
         """Remove and return the rows of track rows `tracks` (in the order they were held)."""
-        mine = np.isin(self.rows["track"], tracks)
-        ids = self.rows["id"][mine]  # ascending: rows are held in id order
-        theirs = np.isin(self.comps["row"], ids)
-        at = self.comps["at"][theirs]
-        r, c = self.rows, self.comps
+        mine, theirs = self._of(tracks)
+        ids, r, c = self.rows["id"][mine], self.rows, self.comps  # ids ascend: held in id order
         out = Held(track=r["track"][mine], s=r["s"][mine], tid=r["tid"][mine], k=r["k"][mine],
                    status=r["status"][mine], pair=np.searchsorted(ids, c["row"][theirs]),
-                   states=self.slab[at], dt_s=c["dt_s"][theirs], logw=c["logw"][theirs])
+                   states=self.slab[c["at"][theirs]], dt_s=c["dt_s"][theirs],
+                   logw=c["logw"][theirs])
+        self._forget(mine, theirs)
+        return out
+
+    def drop(self, tracks: NDArray[np.int64]) -> None:
+        """Forget the rows of track rows `tracks` (deleted unconfirmed: nothing is read)."""
+        self._forget(*self._of(tracks))
+
+    def _of(self, tracks: NDArray[np.int64]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        """Masks of the rows of track rows `tracks` and of their components."""
+        mine = np.isin(self.rows["track"], tracks)
+        return mine, np.isin(self.comps["row"], self.rows["id"][mine])
+
+    def _forget(self, mine: NDArray[np.bool_], theirs: NDArray[np.bool_]) -> None:
         if mine.any():
-            self.free[at] = True
+            self.free[self.comps["at"][theirs]] = True
             self.rows = {k: v[~mine] for k, v in self.rows.items()}
             self.comps = {k: v[~theirs] for k, v in self.comps.items()}
-        return out

@@ -35,7 +35,7 @@ def delete(st: State, rows: NDArray[np.int64], k: NDArray[np.int64]) -> None:
         return
     tr = st.tracks
     st.out.end(tr.sample[rows], tr.tid[rows], k)
-    st.deferred.take(rows)  # estimates held for a tentative track are no longer wanted
+    st.deferred.drop(rows)  # estimates held for a tentative track are no longer wanted
     tr.alive[rows] = False
     st.slots.release(np.flatnonzero(np.isin(st.slots.track, rows)))
 

@@ -25,7 +25,8 @@ INIT_CHUNK = 1024  # slots per init call (padded to powers of four below that)
 PREDICT_CHUNK = 4096  # slots per predict call
 
 
-def _grow(a: np.ndarray, size: int, fill: float) -> np.ndarray:
+def grown(a: np.ndarray, size: int, fill: float) -> np.ndarray:
+    """a (n, …) extended to (size, …) with fill (the tables double when full)."""
     out = np.full((size,) + a.shape[1:], fill, dtype=a.dtype)
     out[: len(a)] = a
     return out
@@ -58,9 +59,9 @@ class Slots:
         free = np.flatnonzero(self.track < 0)
         if len(free) < n:
             cap = max(2 * len(self.t_s), len(self.t_s) + n)
-            self.data = _grow(self.data, cap, 0.0)
-            self.t_s, self.logw = _grow(self.t_s, cap, 0.0), _grow(self.logw, cap, 0.0)
-            self.track = _grow(self.track, cap, -1)
+            self.data = grown(self.data, cap, 0.0)
+            self.t_s, self.logw = grown(self.t_s, cap, 0.0), grown(self.logw, cap, 0.0)
+            self.track = grown(self.track, cap, -1)
             free = np.flatnonzero(self.track < 0)
         idx = free[:n]
         if n:
@@ -128,8 +129,8 @@ class Tracks:
         if len(free) < n:
             cap = max(2 * len(self.alive), len(self.alive) + n)
             for name, fill in _COLUMNS.items():
-                setattr(self, name, _grow(getattr(self, name), cap, fill))
-            self.sensors = _grow(self.sensors, cap, False)
+                setattr(self, name, grown(getattr(self, name), cap, fill))
+            self.sensors = grown(self.sensors, cap, False)
             free = np.flatnonzero(~self.alive)
         rows = free[:n]
         for name, fill in _COLUMNS.items():
