@@ -31,8 +31,8 @@ from hyperdef.sensors.params import (
     frame_start_index,
 )
 from hyperdef.sensors.platforms import Platforms, platforms_of
-from hyperdef.sensors.radar import false_alarms, measurement_sigmas, observe_radar_sample
-from hyperdef.sensors.space_ir import observe_ir_sample, pointing
+from hyperdef.sensors.radar import false_alarms, measurement_sigmas, observe_radar_samples
+from hyperdef.sensors.space_ir import observe_ir_samples, pointing
 from hyperdef.sensors.sweep import Cut, Rows, observer_rows, sweep
 from hyperdef.time import Epoch
 
@@ -160,19 +160,20 @@ def _observe_ir(sensor: SpaceIRSensor, plat: Platforms, truth: Truth, seed: int,
     aspects = body_aspects(truth) if sensor.band_m is None else None
     v_t = np.asarray(truth.v_ecef_mps)
 
-    def kernel(s_i: int, cut: Cut, keys: jax.Array) -> dict[str, jax.Array]:
+    def kernel(s_i: np.ndarray, cut: Cut, keys: jax.Array) -> dict[str, jax.Array]:
         aspect = None if aspects is None else (
-            cut(v_t[s_i], 0.0), cut(aspects[0][s_i], 0.0), aspects[1][s_i])
-        return observe_ir_sample(
-            cut(plat.r_ecef_m, np.nan), cut(point, 0.0), cut(r_t[s_i], np.nan),
-            cut(intensity[s_i], 0.0), cut(fly[s_i], False), cut(frame, False, 0), keys,
+            cut(v_t[s_i], 0.0, 2), cut(aspects[0][s_i], 0.0, 2), aspects[1][s_i])
+        return observe_ir_samples(
+            cut(plat.r_ecef_m, np.nan), cut(point, 0.0), cut(r_t[s_i], np.nan, 2),
+            cut(intensity[s_i], 0.0, 2), cut(fly[s_i], False, 2), cut(frame, False, 0), keys,
             p=p, earth=earth, aspect=aspect)
 
-    def to_rows(out: dict[str, jax.Array], sid: int, o: np.ndarray, pl: np.ndarray,
-                ti: np.ndarray, tg: np.ndarray) -> Rows:
+    def to_rows(out: dict[str, jax.Array], sid: np.ndarray, b: np.ndarray, o: np.ndarray,
+                pl: np.ndarray, ti: np.ndarray, tg: np.ndarray) -> Rows:
         return dets.los_rows(sample=sid, t_s=t[tg], sensor=sensor.name, platform=pl,
-                             u_meas=np.asarray(out["u_meas"])[o, pl, ti], sigma_rad=p.sigma_rad,
-                             snr=np.asarray(out["snr"])[o, pl, ti], truth_id=o,
+                             u_meas=np.asarray(out["u_meas"])[b, o, pl, ti],
+                             sigma_rad=p.sigma_rad, snr=np.asarray(out["snr"])[b, o, pl, ti],
+                             truth_id=o,
                              **observer_rows(plat, pl, tg))
 
     return sweep(sensor, plat, truth, seed, t, kernel, to_rows)
@@ -187,19 +188,19 @@ def _observe_radar(sensor: RadarSensor, plat: Platforms, truth: Truth, seed: int
     r_t, v_t = np.asarray(truth.r_ecef_m), np.asarray(truth.v_ecef_mps)
     alt_t, fly = np.asarray(truth.alt_m), np.asarray(truth.in_flight)
 
-    def kernel(s_i: int, cut: Cut, keys: jax.Array) -> dict[str, jax.Array]:
-        return observe_radar_sample(
+    def kernel(s_i: np.ndarray, cut: Cut, keys: jax.Array) -> dict[str, jax.Array]:
+        return observe_radar_samples(
             cut(plat.r_ecef_m, np.nan), cut(plat.v_ecef_mps, 0.0), cut(plat.lat_rad, 0.0),
             cut(plat.lon_rad, 0.0), cut(plat.alt_m, 0.0), cut(radius, 1.0),
-            cut(r_t[s_i], np.nan), cut(v_t[s_i], 0.0), cut(alt_t[s_i], 0.0),
-            cut(fly[s_i], False), cut(frame, False, 0), keys, p=p)
+            cut(r_t[s_i], np.nan, 2), cut(v_t[s_i], 0.0, 2), cut(alt_t[s_i], 0.0, 2),
+            cut(fly[s_i], False, 2), cut(frame, False, 0), keys, p=p)
 
-    def to_rows(out: dict[str, jax.Array], sid: int, o: np.ndarray, pl: np.ndarray,
-                ti: np.ndarray, tg: np.ndarray) -> Rows:
+    def to_rows(out: dict[str, jax.Array], sid: np.ndarray, b: np.ndarray, o: np.ndarray,
+                pl: np.ndarray, ti: np.ndarray, tg: np.ndarray) -> Rows:
         return dets.radar_rows(sample=sid, t_s=t[tg], sensor=sensor.name,
-                               z_meas=np.asarray(out["z_meas"])[o, pl, ti],
-                               sigma=np.asarray(out["sigma"])[o, pl, ti],
-                               snr=np.asarray(out["snr"])[o, pl, ti], truth_id=o,
+                               z_meas=np.asarray(out["z_meas"])[b, o, pl, ti],
+                               sigma=np.asarray(out["sigma"])[b, o, pl, ti],
+                               snr=np.asarray(out["snr"])[b, o, pl, ti], truth_id=o,
                                **observer_rows(plat, pl, tg))
 
     def false_alarm_rows(key: jax.Array, sid: int) -> list[Rows]:

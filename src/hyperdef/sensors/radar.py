@@ -157,6 +157,24 @@ def observe_radar_sample(r_obs: jax.Array, v_obs: jax.Array, lat_obs: jax.Array,
             "sigma": sigma}
 
 
+@functools.partial(jax.jit, static_argnames="p")
+def observe_radar_samples(r_obs: jax.Array, v_obs: jax.Array, lat_obs: jax.Array,
+                          lon_obs: jax.Array, alt_obs: jax.Array, radius_m: jax.Array,
+                          r_tgt: jax.Array, v_tgt: jax.Array, alt_tgt: jax.Array,
+                          in_flight: jax.Array, frame: jax.Array, keys: jax.Array, *,
+                          p: RadarParams) -> dict[str, jax.Array]:
+    """`observe_radar_sample` for a block of B samples seen by the same radars and scans: the
+    target arrays (B, O, T, …) and keys (B, T) carry the sample axis first. Returns the same
+    dict, each array (B, O, P, T, …)."""
+    def one(r_t: jax.Array, v_t: jax.Array, a_t: jax.Array, fly: jax.Array,
+            k: jax.Array) -> dict[str, jax.Array]:
+        return observe_radar_sample(r_obs, v_obs, lat_obs, lon_obs, alt_obs, radius_m, r_t, v_t,
+                                    a_t, fly, frame, k, p=p)
+
+    out: dict[str, jax.Array] = jax.vmap(one)(r_tgt, v_tgt, alt_tgt, in_flight, keys)
+    return out
+
+
 def false_alarms(mean_per_scan: float, n_scans: int, p: RadarParams,
                  key: jax.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """False-alarm draws for n_scans scans.

@@ -174,3 +174,19 @@ def observe_ir_sample(r_sat: jax.Array, pointing: jax.Array, r_tgt: jax.Array,
     u_meas = map_time(noisy, k_noise, u_true)
     return {"visible": visible, "snr": snr, "detected": detected, "u_meas": u_meas}
 
+
+@functools.partial(jax.jit, static_argnames=("p", "earth"))
+def observe_ir_samples(r_sat: jax.Array, pointing: jax.Array, r_tgt: jax.Array,
+                       intensity_w_sr: jax.Array, in_flight: jax.Array, frame: jax.Array,
+                       keys: jax.Array, *, p: IRParams, earth: EarthModel,
+                       aspect: BodyView | None = None) -> dict[str, jax.Array]:
+    """`observe_ir_sample` for a block of B samples seen by the same platforms and frames:
+    r_tgt (B, O, T, 3), intensity_w_sr and in_flight (B, O, T), keys (B, T) and aspect's arrays
+    carry the sample axis first. Returns the same dict, each array (B, O, P, T, …)."""
+    def one(r_t: jax.Array, i_t: jax.Array, fly: jax.Array, k: jax.Array,
+            a: BodyView | None) -> dict[str, jax.Array]:
+        return observe_ir_sample(r_sat, pointing, r_t, i_t, fly, frame, k, p=p, earth=earth,
+                                 aspect=a)
+
+    out: dict[str, jax.Array] = jax.vmap(one)(r_tgt, intensity_w_sr, in_flight, keys, aspect)
+    return out

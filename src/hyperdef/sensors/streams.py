@@ -20,6 +20,12 @@ def time_keys(key: jax.Array, t_index: ArrayLike) -> jax.Array:
     return jax.vmap(lambda i: jax.random.fold_in(key, i))(jnp.asarray(t_index))
 
 
+@jax.jit
+def sample_time_keys(keys: jax.Array, t_index: ArrayLike) -> jax.Array:
+    """(B, T) keys: `time_keys` of each of the B sample streams keys (B,)."""
+    return jax.vmap(time_keys, in_axes=(0, None))(keys, t_index)
+
+
 def uniform_ot(keys: jax.Array, shape_op: tuple[int, ...]) -> jax.Array:
     """(O, P, T) U(0, 1) draws; keys (T,), shape_op = (O, P)."""
     return jnp.moveaxis(jax.vmap(lambda k: jax.random.uniform(k, shape_op))(keys), 0, -1)

@@ -1,10 +1,13 @@
-"""The per-sample, per-time-chunk sweep every sensor kind runs (hyperdef.sensors.observe).
+"""The sweep over samples and time chunks every sensor kind runs (hyperdef.sensors.observe).
 
 Each (sample, sensor) pair draws from its own stream
 component_key(sample_key(root_key(seed), sample_id), f"sensor/{name}"), keyed per time step, so
-adding a sensor or a sample never changes another's draws. Time is processed in chunks of at most
-`MAX_CHUNK_ELEMENTS` (object × platform × time) entries to bound memory; each chunk is padded to
-one width, so a sensor's kernel compiles for one shape.
+adding a sensor or a sample never changes another's draws, nor does the block of samples it is
+computed with. Time is processed in chunks of at most `MAX_CHUNK_ELEMENTS` (object × platform ×
+time) entries to bound memory, and as many samples as the same budget holds share one kernel call
+(a call per sample cost more in dispatch and slicing than the arithmetic of a small architecture).
+Each chunk is padded to one width and each block to one size, so a sensor's kernel compiles for
+one shape.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import numpy as np
 
 from hyperdef.random import component_keys
 from hyperdef.sensors.platforms import Platforms
-from hyperdef.sensors.streams import time_keys
+from hyperdef.sensors.streams import sample_time_keys
 
 if TYPE_CHECKING:
     from hyperdef.sensors.params import SensorParams
@@ -48,47 +51,55 @@ def _pad_t(x: np.ndarray, a: int, b: int, width: int, axis: int, fill: float) ->
 
 
 def sweep(sensor: SensorParams, plat: Platforms, truth: Truth, seed: int, t: np.ndarray,
-           kernel: Callable[[int, Cut, jax.Array], dict[str, jax.Array]],
-           to_rows: Callable[[dict[str, jax.Array], int, np.ndarray, np.ndarray, np.ndarray,
-                              np.ndarray], Rows],
-           extra: Callable[[jax.Array, int], list[Rows]] | None = None,
-           ) -> tuple[list[Rows], np.ndarray, np.ndarray, np.ndarray]:
-    """Run `kernel(s_i, cut, keys)` over samples and time chunks; gather flags and rows.
+          kernel: Callable[[np.ndarray, Cut, jax.Array], dict[str, jax.Array]],
+          to_rows: Callable[[dict[str, jax.Array], np.ndarray, np.ndarray, np.ndarray,
+                             np.ndarray, np.ndarray, np.ndarray], Rows],
+          extra: Callable[[jax.Array, int], list[Rows]] | None = None,
+          ) -> tuple[list[Rows], np.ndarray, np.ndarray, np.ndarray]:
+    """Run `kernel(s_i, cut, keys)` over blocks of samples and time chunks; gather flags and rows.
 
-    kernel gets the sample index, a function cut(array, fill, axis) that slices the current
-    time chunk (padded to a fixed width, one compiled shape per sensor) and the chunk's per-time
-    keys; it returns the kernel's dict of (O, P, Tc) arrays. to_rows(out, sid, o, pl, ti, tg)
-    turns the detected entries into detection rows; extra(key, sid) adds rows not tied to a
-    target (false alarms). Returns (rows, visible, detected, visible_by_platform) with the
-    flags (S, O, T) and the per-platform access (S, O, P, T).
+    kernel gets the block's sample indices s_i (B,), a function cut(array, fill, axis) that
+    slices the current time chunk (padded to a fixed width, one compiled shape per sensor) and
+    the block's per-time keys (B, Tc); it returns the kernel's dict of (B, O, P, Tc) arrays.
+    to_rows(out, sid, b, o, pl, ti, tg) turns the detected entries (block position b) into
+    detection rows; extra(key, sid) adds a sample's rows not tied to a target (false alarms).
+    Returns (rows, visible, detected, visible_by_platform) with the flags (S, O, T) and the
+    per-platform access (S, O, P, T). Rows come block by block, every extra row after all target
+    rows: the detections table's stable sort by (sample, time, sensor, platform) puts them in the
+    order a sample-at-a-time loop would give.
     """
     n_o = np.asarray(truth.r_ecef_m).shape[1]
     width, spans = _chunks(t.size, n_o * plat.count)
-    rows, vis, det = [], [], []
     ids = np.asarray(truth.sample_ids)
-    # Every sample's key in one call, split once (indexing a key array costs an op per sample).
-    keys = list(component_keys(seed, ids, f"sensor/{sensor.name}"))
-    for s_i, (sid, key) in enumerate(zip(ids, keys, strict=True)):
-        vis_s = np.zeros((n_o, plat.count, t.size), bool)
-        det_s = np.zeros((n_o, t.size), bool)
+    n_s = len(ids)
+    # Samples share a call while the block stays within the chunk budget, in blocks of equal
+    # size; the last is padded with its last sample (one compiled shape), the repeats discarded.
+    most = max(1, MAX_CHUNK_ELEMENTS // max(n_o * plat.count * width, 1))
+    block = -(-n_s // -(-n_s // most)) if n_s else 1
+    keys = component_keys(seed, ids, f"sensor/{sensor.name}")
+    by_platform = np.zeros((n_s, n_o, plat.count, t.size), bool)
+    det = np.zeros((n_s, n_o, t.size), bool)
+    rows: list[Rows] = []
+    for lo in range(0, n_s, block):
+        n = min(block, n_s - lo)
+        sel = np.minimum(np.arange(lo, lo + block), n_s - 1)
         for a, b in spans:
             def cut(x: np.ndarray, fill: float, axis: int = 1, a: int = a,
                     b: int = b) -> np.ndarray:
                 return _pad_t(x, a, b, width, axis, fill)
 
-            out = kernel(s_i, cut, time_keys(key, np.arange(a, a + width)))
-            d = np.asarray(out["detected"])[..., : b - a]
-            vis_s[:, :, a:b] = np.asarray(out["visible"])[..., : b - a]
-            det_s[:, a:b] = d.any(axis=1)
-            o, pl, ti = np.nonzero(d)
-            if o.size:
-                rows.append(to_rows(out, int(sid), o, pl, ti, ti + a))
-        if extra is not None:
+            out = kernel(sel, cut, sample_time_keys(keys[sel], np.arange(a, a + width)))
+            d = np.asarray(out["detected"])[:n, ..., : b - a]
+            by_platform[lo:lo + n, :, :, a:b] = np.asarray(out["visible"])[:n, ..., : b - a]
+            det[lo:lo + n, :, a:b] = d.any(axis=2)
+            s, o, pl, ti = np.nonzero(d)
+            if s.size:
+                rows.append(to_rows(out, ids[lo + s], s, o, pl, ti, ti + a))
+    if extra is not None:
+        # The key array split once (indexing it costs an op per sample).
+        for sid, key in zip(ids, list(keys), strict=True):
             rows += extra(key, int(sid))
-        vis.append(vis_s)
-        det.append(det_s)
-    by_platform = np.stack(vis)
-    return rows, np.asarray(by_platform.any(axis=2)), np.stack(det), by_platform
+    return rows, np.asarray(by_platform.any(axis=2)), det, by_platform
 
 
 def observer_rows(plat: Platforms, pl: np.ndarray | int, tg: np.ndarray) -> Rows:
