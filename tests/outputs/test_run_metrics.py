@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from hyperdef.assessment.accuracy import gospa, ospa
-from hyperdef.io.run_metrics import SET_CUTOFF_M, nis_summary, nis_table, set_metrics
+from hyperdef.io.run_metrics import (
+    SET_CUTOFF_M,
+    nis_summary,
+    nis_table,
+    sample_scalars,
+    set_metrics,
+)
 
 
 def test_set_metrics_follow_the_published_formulas():
@@ -117,3 +123,29 @@ def test_a_track_born_on_the_scan_has_no_nis():
         assignments=pd.DataFrame({"sample": [0], "detection": [0], "track_id": [9]}))
     det = pd.DataFrame({"t_s": [5.0], "sensor": ["r"], "kind": ["radar"]})
     assert nis_table(tracks, det).empty
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_sample_scalars_are_each_samples_own_figures(data):
+    """Each sample's figures are those of its own rows alone, bit for bit: the oracle is
+    `nis_summary` and pandas' means on the rows of that sample, in any table order."""
+    ids = data.draw(st.lists(st.integers(0, 40), min_size=1, max_size=6, unique=True))
+    n_sets = data.draw(st.integers(len(ids), 40))
+    sample = np.array(ids + data.draw(st.lists(st.sampled_from(ids), min_size=n_sets - len(ids),
+                                                max_size=n_sets - len(ids))))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    sets = pd.DataFrame({"sample": rng.permutation(sample), "ospa_m": rng.uniform(0, 1e4, n_sets),
+                         "gospa_m": rng.uniform(0, 1e4, n_sets)})
+    n_nis = data.draw(st.integers(0, 60))
+    dof = rng.choice([2, 3, 4], n_nis)
+    nis = pd.DataFrame({"sample": rng.choice(ids, n_nis), "dof": dof,
+                        "nis": rng.chisquare(dof), "nis_lo95": stats.chi2.ppf(0.025, dof),
+                        "nis_hi95": stats.chi2.ppf(0.975, dof)})
+    got = sample_scalars(sets, nis, ids)
+    assert list(got) == ids
+    for sid in ids:
+        mine = sets[sets["sample"] == sid]
+        want = {"ospa_mean_m": mine["ospa_m"].mean(), "gospa_mean_m": mine["gospa_m"].mean(),
+                **nis_summary(nis[nis["sample"] == sid])}
+        assert got[sid] == want

@@ -23,6 +23,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from hyperdef.assessment.accuracy import chi2_bounds, gospa, ospa
 from hyperdef.measurement import batch as mb
@@ -122,11 +123,12 @@ def nis_table(trackset, detections: pd.DataFrame, *, q_m2ps3: float = 100.0,
     if a is None or not len(a) or not len(detections):
         return pd.DataFrame(columns=NIS_COLUMNS)
     t = np.asarray(trackset.t_s, np.float64)
-    s_index = {int(s): i for i, s in enumerate(np.asarray(trackset.sample_ids))}
-    k_index = {int(k): i for i, k in enumerate(np.asarray(trackset.track_ids))}
     det = detections.iloc[a["detection"].to_numpy()]
-    s = np.array([s_index[int(v)] for v in a["sample"]])
-    c = np.array([k_index.get(int(v), -1) for v in a["track_id"]])
+    s = _positions(trackset.sample_ids, a["sample"].to_numpy())
+    if (s < 0).any():
+        raise KeyError(f"assignments: sample ids {sorted(set(a['sample'][s < 0]))} are not "
+                       "the TrackSet's")
+    c = _positions(trackset.track_ids, a["track_id"].to_numpy())
     k = np.searchsorted(t, det["t_s"].to_numpy() - 1e-9)  # the grid time at or after the row
     prev = np.clip(k - 1, 0, None)
     x = np.asarray(trackset.x, np.float64)[s, c, prev, :6]
@@ -146,35 +148,70 @@ def nis_table(trackset, detections: pd.DataFrame, *, q_m2ps3: float = 100.0,
     nis = np.asarray(_nis_rows(meas, jnp.asarray(x[pad]), jnp.asarray(P[pad]),
                                jnp.asarray(dt[pad]), float(q_m2ps3)))[:n]
     dof = np.asarray(mb.dof(np.asarray(meas.kind)[:n]), np.int64)  # (n,): an array, not an int
-    bounds = {int(m): chi2_bounds(int(m), 1) for m in np.unique(dof)}
+    dofs, which = np.unique(dof, return_inverse=True)
+    lo95, hi95 = np.asarray([chi2_bounds(int(m), 1) for m in dofs]).reshape(-1, 2).T
     return pd.DataFrame({
         "sample": a["sample"].to_numpy()[ok].astype(np.int64), "t_s": det["t_s"].to_numpy(),
         "track": a["track_id"].to_numpy()[ok].astype(np.int64),
         "sensor": det["sensor"].to_numpy(), "kind": det["kind"].to_numpy(),
         "dof": dof.astype(np.int64), "nis": nis,
-        "nis_lo95": [bounds[int(m)][0] for m in dof],
-        "nis_hi95": [bounds[int(m)][1] for m in dof]})
+        "nis_lo95": lo95[which], "nis_hi95": hi95[which]})
+
+
+def _positions(keys: ArrayLike, values: np.ndarray) -> np.ndarray:
+    """Index in keys (K,) of each of values (n,), −1 where absent (keys are unique)."""
+    keys = np.asarray(keys, np.int64)
+    if not len(keys):
+        return np.full(len(values), -1)
+    order = np.argsort(keys)
+    at = np.minimum(np.searchsorted(keys[order], values), len(keys) - 1)
+    return np.where(keys[order][at] == values, order[at], -1)
 
 
 def nis_summary(nis: pd.DataFrame) -> dict:
     """Per-run consistency: count, mean NIS, mean dof, the share inside the single-value 95 %
     bounds, and the 95 % interval of the mean (Σ NIS ~ χ²(Σ dof) for a consistent filter)."""
-    if not len(nis):
+    return _nis_doc(*_nis_columns(nis))
+
+
+def _nis_columns(nis: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    values = nis["nis"].to_numpy(np.float64)
+    inside = (values >= nis["nis_lo95"].to_numpy()) & (values <= nis["nis_hi95"].to_numpy())
+    return values, nis["dof"].to_numpy(np.int64), inside
+
+
+def _nis_doc(values: np.ndarray, dof: np.ndarray, inside: np.ndarray) -> dict:
+    if not len(values):
         return {"nis_count": 0}
-    n, total_dof = len(nis), int(nis["dof"].sum())
+    n, total_dof = len(values), int(dof.sum())
     lo, hi = chi2_bounds(total_dof, 1)
-    inside = (nis["nis"] >= nis["nis_lo95"]) & (nis["nis"] <= nis["nis_hi95"])
-    return {"nis_count": n, "nis_mean": float(nis["nis"].mean()),
-            "nis_dof_mean": total_dof / n, "nis_inside95_fraction": float(inside.mean()),
+    return {"nis_count": n, "nis_mean": float(np.mean(values)),
+            "nis_dof_mean": total_dof / n, "nis_inside95_fraction": float(np.mean(inside)),
             "nis_mean_lo95": lo / n, "nis_mean_hi95": hi / n}
+
+
+def _rows_by_sample(sample: np.ndarray) -> dict[int, np.ndarray]:
+    """Row indices of each sample id, in table order (as a pandas groupby keeps them, so a mean
+    sums the same values in the same order)."""
+    if not len(sample):
+        return {}
+    order = np.argsort(sample, kind="stable")
+    ids, starts = np.unique(sample[order], return_index=True)
+    return dict(zip(ids.tolist(), np.split(order, starts[1:]), strict=True))
 
 
 def sample_scalars(sets: pd.DataFrame, nis: pd.DataFrame, sample_ids) -> dict[int, dict]:
     """Each sample's mean OSPA and GOSPA over its grid times [m] and its `nis_summary`, by
     sample id; sets and nis are `set_metrics` and `nis_table` of the same run."""
-    sets_of, nis_of = dict(list(sets.groupby("sample"))), dict(list(nis.groupby("sample")))
-    empty = nis.iloc[:0]
-    return {int(sid): {"ospa_mean_m": float(sets_of[sid]["ospa_m"].mean()),
-                       "gospa_mean_m": float(sets_of[sid]["gospa_m"].mean()),
-                       **nis_summary(nis_of.get(sid, empty))}
-            for sid in np.asarray(sample_ids).tolist()}
+    set_rows = _rows_by_sample(sets["sample"].to_numpy(np.int64))
+    nis_rows = _rows_by_sample(nis["sample"].to_numpy(np.int64))
+    ospa, gospa = sets["ospa_m"].to_numpy(np.float64), sets["gospa_m"].to_numpy(np.float64)
+    columns = _nis_columns(nis)
+    none = np.zeros(0, np.int64)
+    out = {}
+    for sid in np.asarray(sample_ids).tolist():
+        rows, mine = set_rows[sid], nis_rows.get(sid, none)
+        out[int(sid)] = {"ospa_mean_m": float(np.mean(ospa[rows])),
+                         "gospa_mean_m": float(np.mean(gospa[rows])),
+                         **_nis_doc(*(c[mine] for c in columns))}
+    return out
