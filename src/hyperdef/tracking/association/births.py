@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import jax
 import numpy as np
@@ -38,10 +38,6 @@ _F64 = NDArray[np.float64]
 
 #: A new track: x6 (H,6), P6 (H,6,6), member rows, logw (H,) (None: one slot, H = 1).
 Birth = tuple[NDArray[np.float64], NDArray[np.float64], list[int], NDArray[np.float64] | None]
-#: A new track of the batched tracker: (sample, category, order) sort key, x6 (H,6), P6 (H,6,6),
-#: member stream rows, logw (H,).
-_BatchBirth = tuple[int, int, int, NDArray[np.float64], NDArray[np.float64], NDArray[np.int64],
-                    NDArray[np.float64]]
 
 
 @functools.lru_cache(maxsize=8)
@@ -174,6 +170,46 @@ def ranges_batch(r_obs_ecef_m: NDArray[np.float64], u: NDArray[np.float64],
     return rng, ok
 
 
+class _Births(NamedTuple):
+    """New tracks of the batched tracker as flat arrays: per birth (n,) its sample, category
+    (0 triangulated, 1 radar, 2 lone line of sight), order within the category, slot count h
+    and member count m; per slot (Σh,) the states x6 (·,6), P6 (·,6,6) and log-weights; the
+    member stream rows (Σm,)."""
+
+    sample: NDArray[np.int64]
+    cat: NDArray[np.int64]
+    order: NDArray[np.int64]
+    h: NDArray[np.int64]
+    m: NDArray[np.int64]
+    x6: NDArray[np.float64]
+    P6: NDArray[np.float64]  # noqa: N815 — P is the symbol
+    logw: NDArray[np.float64]
+    members: NDArray[np.int64]
+
+    def take(self, idx: NDArray[np.int64]) -> _Births:
+        """The births idx (k,), in that order, with their slots and members."""
+        slots, rows = _ragged(self.h, idx), _ragged(self.m, idx)
+        return _Births(self.sample[idx], self.cat[idx], self.order[idx], self.h[idx],
+                       self.m[idx], self.x6[slots], self.P6[slots], self.logw[slots],
+                       self.members[rows])
+
+
+def _ragged(counts: NDArray[np.int64], idx: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Flat positions of the entries of groups idx, groups being counts (n,) consecutive runs."""
+    starts, c = np.cumsum(counts) - counts, counts[idx]
+    return np.repeat(starts[idx] - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))
+
+
+def _category(cat: int, sample: NDArray[np.int64], order: NDArray[np.int64],
+              x6: NDArray[np.float64], P6: NDArray[np.float64],  # noqa: N803
+              members: NDArray[np.int64], m: NDArray[np.int64]) -> _Births:
+    """Births of one category: x6 (n, H, 6), P6 (n, H, 6, 6), uniform weights over the H
+    (log 1/H; 0.0 − log H keeps a single slot's +0.0)."""
+    n, h = x6.shape[:2]
+    return _Births(sample, np.full(n, cat), order, np.full(n, h), m, x6.reshape(-1, 6),
+                   P6.reshape(-1, 6, 6), np.full(n * h, 0.0 - np.log(h)), members)
+
+
 def births_batch(st: State, free: NDArray[np.int64]) -> None:
     """New tracks (into the batched tracker state `st`) from the free stream rows `free`
     (sorted by sample): `births`' decisions for every sample at once. Per sample the new tracks
@@ -182,7 +218,7 @@ def births_batch(st: State, free: NDArray[np.int64]) -> None:
         return
     sm, p = st.stream, st.params
     b, jit = sm.b, _initiators(p.init_speed_sigma_mps)
-    new: list[_BatchBirth] = []
+    new: list[_Births] = []
     los = free[b.kind[free] == mb.KIND_LOS]
     used = np.zeros(len(los), dtype=bool)
     groups: list[NDArray[np.int64]] = []
@@ -206,21 +242,22 @@ def births_batch(st: State, free: NDArray[np.int64]) -> None:
             lambda sel: jit["triangulate"](b.r_obs_ecef_m[rid[sel]], b.z[rid[sel], :3],
                                            b.sigma[rid[sel], 0], valid[sel]),
             len(groups), INIT_CHUNK, BATCHED_SMALLEST)
-        v0 = p.init_speed_sigma_mps**2 * np.eye(3)
-        for n, g in enumerate(groups):
-            if status[n] != Status.OK:
-                continue
-            used[g] = True
-            P6 = np.zeros((6, 6))
-            P6[:3, :3], P6[3:, 3:] = P[n], v0
-            new.append((sm.sample[los[g[0]]], 0, n, np.r_[r[n], 0.0, 0.0, 0.0][None], P6[None],
-                        los[g], np.zeros(1)))
+        good = np.flatnonzero(status == Status.OK)
+        took = [groups[n] for n in good]
+        if took:
+            used[np.concatenate(took)] = True
+            x6 = np.zeros((len(good), 1, 6))
+            x6[:, 0, :3] = r[good]
+            P6 = np.zeros((len(good), 1, 6, 6))
+            P6[:, 0, :3, :3], P6[:, 0, 3:, 3:] = P[good], p.init_speed_sigma_mps**2 * np.eye(3)
+            new.append(_category(0, sm.sample[los[[g[0] for g in took]]], good, x6, P6,
+                                 los[np.concatenate(took)], np.asarray([len(g) for g in took])))
     radar = free[b.kind[free] != mb.KIND_LOS]
     if len(radar):
         x6, P6 = chunked(lambda sel: jit["radar"](jax.tree.map(lambda a: a[radar[sel]], b)),
                          len(radar), INIT_CHUNK, BATCHED_SMALLEST)
-        new.extend((sm.sample[i], 1, i, x6[n][None], P6[n][None], np.asarray([i]), np.zeros(1))
-                   for n, i in enumerate(radar))
+        new.append(_category(1, sm.sample[radar], radar, x6[:, None], P6[:, None], radar,
+                             np.ones(len(radar), np.int64)))
     lone = los[~used]
     if p.single_sensor_init and len(lone):
         rng, ok = ranges_batch(cast(_F64, b.r_obs_ecef_m[lone]), cast(_F64, b.z[lone, :3]), p)
@@ -229,36 +266,38 @@ def births_batch(st: State, free: NDArray[np.int64]) -> None:
             x6, P6 = chunked(
                 lambda sel: jit["los"](jax.tree.map(lambda a: a[rows[sel]], b), rng[sel]),
                 len(rows), INIT_CHUNK, BATCHED_SMALLEST)
-            h = rng.shape[1]
-            new.extend((sm.sample[i], 2, i, x6[n], P6[n], np.asarray([i]),
-                        np.full(h, -np.log(h))) for n, i in enumerate(rows))
-    _start(st, sorted(new, key=lambda e: e[:3]))
+            new.append(_category(2, sm.sample[rows], rows, x6, P6, rows,
+                                 np.ones(len(rows), np.int64)))
+    if new:
+        allb = _Births(*(np.concatenate(c) for c in zip(*new, strict=True)))
+        _start(st, allb.take(np.lexsort((allb.order, allb.cat, allb.sample))))
 
 
-def _start(st: State, new: list[_BatchBirth]) -> None:
+def _start(st: State, new: _Births) -> None:
     """Create the tracks of `new` births (sorted by sample, then `births`' order)."""
     sm, tr = st.stream, st.tracks
-    good = [bool(np.isfinite(e[3]).all() and np.isfinite(e[4]).all()) for e in new]
-    ok = [e for e, g in zip(new, good, strict=True) if g]
-    bad = [e for e, g in zip(new, good, strict=True) if not g]
-    if bad:
-        st.faults.add("non_finite_track", [e[0] for e in bad], sm.t_s[[e[5][0] for e in bad]])
-    if not ok:
+    finite = np.isfinite(new.x6).all(-1) & np.isfinite(new.P6).all((-1, -2))
+    good = np.bincount(np.repeat(np.arange(len(new.h)), new.h), weights=~finite,
+                       minlength=len(new.h)) == 0
+    first_of = (np.cumsum(new.m) - new.m)  # each birth's first member in `members`
+    if not good.all():
+        bad = np.flatnonzero(~good)
+        st.faults.add("non_finite_track", new.sample[bad], sm.t_s[new.members[first_of[bad]]])
+        new = new.take(np.flatnonzero(good))
+        first_of = np.cumsum(new.m) - new.m
+    if not len(new.h):
         return
-    s = np.asarray([e[0] for e in ok], dtype=np.int64)
+    s = new.sample.astype(np.int64)
     rank = np.arange(len(s)) - np.searchsorted(s, s)  # position among the sample's births
-    rows = tr.add(len(ok))
+    rows = tr.add(len(s))
     tr.sample[rows] = s
     tr.tid[rows] = st.next_id[s] + rank
     np.add.at(st.next_id, s, 1)
-    first = np.asarray([e[5][0] for e in ok])
+    first = new.members[first_of]
     tr.born_t_s[rows] = tr.last_t_s[rows] = sm.t_s[first]
     tr.events[rows] = tr.hits_first[rows] = tr.updates[rows] = 1
-    members = np.concatenate([e[5] for e in ok])
-    owner = np.repeat(np.arange(len(ok)), [len(e[5]) for e in ok])
-    tr.sensors[rows[owner], sm.sensor[members]] = True
-    h = np.asarray([len(e[3]) for e in ok])
-    slot_owner = np.repeat(rows, h)
-    st.slots.add(np.concatenate([e[3] for e in ok]), np.concatenate([e[4] for e in ok]),
-                 np.repeat(sm.t_s[first], h), np.concatenate([e[6] for e in ok]), slot_owner)
-    st.out.assign(s[owner], sm.rows[members], tr.tid[rows[owner]])
+    owner = np.repeat(np.arange(len(s)), new.m)
+    tr.sensors[rows[owner], sm.sensor[new.members]] = True
+    st.slots.add(new.x6, new.P6, np.repeat(sm.t_s[first], new.h), new.logw,
+                 np.repeat(rows, new.h))
+    st.out.assign(s[owner], sm.rows[new.members], tr.tid[rows[owner]])
