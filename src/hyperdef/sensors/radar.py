@@ -157,21 +157,17 @@ def observe_radar_sample(r_obs: jax.Array, v_obs: jax.Array, lat_obs: jax.Array,
             "sigma": sigma}
 
 
-@functools.partial(jax.jit, static_argnames="p")
-def observe_radar_samples(r_obs: jax.Array, v_obs: jax.Array, lat_obs: jax.Array,
-                          lon_obs: jax.Array, alt_obs: jax.Array, radius_m: jax.Array,
-                          r_tgt: jax.Array, v_tgt: jax.Array, alt_tgt: jax.Array,
-                          in_flight: jax.Array, frame: jax.Array, keys: jax.Array, *,
-                          p: RadarParams) -> dict[str, jax.Array]:
-    """`observe_radar_sample` for a block of B samples seen by the same radars and scans: the
-    target arrays (B, O, T, …) and keys (B, T) carry the sample axis first. Returns the same
-    dict, each array (B, O, P, T, …)."""
-    def one(r_t: jax.Array, v_t: jax.Array, a_t: jax.Array, fly: jax.Array,
-            k: jax.Array) -> dict[str, jax.Array]:
-        return observe_radar_sample(r_obs, v_obs, lat_obs, lon_obs, alt_obs, radius_m, r_t, v_t,
-                                    a_t, fly, frame, k, p=p)
+# observe_radar_sample's arguments that carry a block's sample axis: the targets and the keys.
+_PER_SAMPLE = (None,) * 6 + (0, 0, 0, 0, None, 0)
 
-    out: dict[str, jax.Array] = jax.vmap(one)(r_tgt, v_tgt, alt_tgt, in_flight, keys)
+
+@functools.partial(jax.jit, static_argnames="p")
+def observe_radar_samples(*args: jax.Array, p: RadarParams) -> dict[str, jax.Array]:
+    """`observe_radar_sample` for a block of B samples seen by the same radars and scans: its
+    arguments, with the target arrays (B, O, T, …) and keys (B, T) carrying the sample axis
+    first. Returns the same dict, each array (B, O, P, T, …)."""
+    out: dict[str, jax.Array] = jax.vmap(functools.partial(observe_radar_sample, p=p),
+                                         in_axes=_PER_SAMPLE)(*args)
     return out
 
 

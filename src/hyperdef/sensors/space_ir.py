@@ -175,18 +175,17 @@ def observe_ir_sample(r_sat: jax.Array, pointing: jax.Array, r_tgt: jax.Array,
     return {"visible": visible, "snr": snr, "detected": detected, "u_meas": u_meas}
 
 
-@functools.partial(jax.jit, static_argnames=("p", "earth"))
-def observe_ir_samples(r_sat: jax.Array, pointing: jax.Array, r_tgt: jax.Array,
-                       intensity_w_sr: jax.Array, in_flight: jax.Array, frame: jax.Array,
-                       keys: jax.Array, *, p: IRParams, earth: EarthModel,
-                       aspect: BodyView | None = None) -> dict[str, jax.Array]:
-    """`observe_ir_sample` for a block of B samples seen by the same platforms and frames:
-    r_tgt (B, O, T, 3), intensity_w_sr and in_flight (B, O, T), keys (B, T) and aspect's arrays
-    carry the sample axis first. Returns the same dict, each array (B, O, P, T, …)."""
-    def one(r_t: jax.Array, i_t: jax.Array, fly: jax.Array, k: jax.Array,
-            a: BodyView | None) -> dict[str, jax.Array]:
-        return observe_ir_sample(r_sat, pointing, r_t, i_t, fly, frame, k, p=p, earth=earth,
-                                 aspect=a)
+# observe_ir_sample's arguments that carry a block's sample axis: the targets and the keys.
+_PER_SAMPLE = (None, None, 0, 0, 0, None, 0)
 
-    out: dict[str, jax.Array] = jax.vmap(one)(r_tgt, intensity_w_sr, in_flight, keys, aspect)
+
+@functools.partial(jax.jit, static_argnames=("p", "earth"))
+def observe_ir_samples(*args: jax.Array, p: IRParams, earth: EarthModel,
+                       aspect: BodyView | None = None) -> dict[str, jax.Array]:
+    """`observe_ir_sample` for a block of B samples seen by the same platforms and frames: its
+    arguments, with the target arrays (B, O, T, …), keys (B, T) and aspect's arrays carrying the
+    sample axis first (vmap maps keyword arguments on their first axis). Returns the same dict,
+    each array (B, O, P, T, …)."""
+    out: dict[str, jax.Array] = jax.vmap(functools.partial(observe_ir_sample, p=p, earth=earth),
+                                         in_axes=_PER_SAMPLE)(*args, aspect=aspect)
     return out
