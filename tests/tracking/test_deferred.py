@@ -18,8 +18,7 @@ def _block(rng: np.random.Generator, tracks: np.ndarray, base: float) -> Held:
     k = rng.integers(0, 100, n)
     # component c of row i: state (base + i, c, k_i) so a mismatched pair shows
     states = np.stack([base + pair, np.arange(len(pair)), k[pair]], axis=1).astype(float)
-    return Held(tracks, tracks % 5, tracks, k, np.ones(n, np.int64), pair, states,
-                states[:, 0] * 0.5, -states[:, 1])
+    return Held(tracks, k, pair, states, states[:, 0] * 0.5, -states[:, 1])
 
 
 @settings(max_examples=60, deadline=None)

@@ -23,22 +23,19 @@ from hyperdef.tracking.table import grown
 
 @dataclasses.dataclass
 class Held:
-    """Grid rows (n,) of tentative tracks: track row, sample index, track id, grid index, status
-    at that time; and their slots' components (m,): index `pair` into the rows, flat state
-    (m, F), time to predict over dt_s and log-weight logw."""
+    """Grid rows (n,) of tentative tracks: track row and grid index (the sample and id are the
+    live track row's, the status TENTATIVE); and their slots' components (m,): index `pair` into
+    the rows, flat state (m, F), time to predict over dt_s and log-weight logw."""
 
     track: NDArray[np.int64]
-    s: NDArray[np.int64]
-    tid: NDArray[np.int64]
     k: NDArray[np.int64]
-    status: NDArray[np.int64]
     pair: NDArray[np.int64]
     states: NDArray[np.float64]
     dt_s: NDArray[np.float64]
     logw: NDArray[np.float64]
 
 
-_ROW = ("track", "s", "tid", "k", "status")
+_ROW = ("track", "k")
 _COMPONENT = ("dt_s", "logw")
 
 
@@ -79,8 +76,8 @@ class Deferred:
         """Remove and return the rows of track rows `tracks` (in the order they were held)."""
         mine, theirs = self._of(tracks)
         ids, r, c = self.rows["id"][mine], self.rows, self.comps  # ids ascend: held in id order
-        out = Held(track=r["track"][mine], s=r["s"][mine], tid=r["tid"][mine], k=r["k"][mine],
-                   status=r["status"][mine], pair=np.searchsorted(ids, c["row"][theirs]),
+        out = Held(track=r["track"][mine], k=r["k"][mine],
+                   pair=np.searchsorted(ids, c["row"][theirs]),
                    states=self.slab[c["at"][theirs]], dt_s=c["dt_s"][theirs],
                    logw=c["logw"][theirs])
         self._forget(mine, theirs)

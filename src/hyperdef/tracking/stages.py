@@ -84,8 +84,7 @@ def emit(st: State, samples: NDArray[np.int64], t_end: NDArray[np.float64]) -> N
             st.out.add(tr.sample[r], tr.tid[r], k[now], x6, P6, tr.status[r])
         if not now.all():  # tentative: written if and when the track confirms (`deferred`)
             r = rows[pr[~now]]
-            st.deferred.hold(Held(r, tr.sample[r], tr.tid[r], k[~now], tr.status[r],
-                                  *_components(st, rows, pr[~now], grid[k[~now]])))
+            st.deferred.hold(Held(r, k[~now], *_components(st, rows, pr[~now], grid[k[~now]])))
         # stale tracks go after their last estimates are written (they need their slots)
         delete(st, rows[gone], k_hi[gone])  # k_hi is the deletion index where gone
     st.k_next[samples] = np.maximum(st.k_next[samples], k_end)
@@ -228,7 +227,8 @@ def confirm(st: State, scan: Scan, hits: Hits) -> None:
     held = st.deferred.take(rows[firm])  # their tentative start, held until now
     if len(held.track):
         x6, P6 = estimates(st, held.states, held.dt_s, held.logw, held.pair, len(held.track))
-        st.out.add(held.s, held.tid, held.k, x6, P6, held.status)
+        t = held.track  # still live: its sample and id are the table's, its rows were tentative
+        st.out.add(tr.sample[t], tr.tid[t], held.k, x6, P6, np.full(len(t), TENTATIVE))
     gone |= tent & ~firm & (first - tr.hits_first[rows] > p.confirm_n - p.confirm_m)
     delete(st, rows[gone], st.k_next[s[gone]])
 
