@@ -30,6 +30,7 @@ from hyperdef.scenario.base import draw
 FAIL_ENV = "HYPERDEF_STANDIN_FAIL_SAMPLE"
 SLEEP_ENV = "HYPERDEF_STANDIN_SLEEP_S"
 CLOCK_ENV = "HYPERDEF_STANDIN_CLOCK"  # set: every row says when its batch started and ended
+CORES_ENV = "HYPERDEF_STANDIN_CORES"  # set: every row says on how many cores its batch could run
 
 
 @jax.jit
@@ -115,4 +116,7 @@ def evaluate(scenario, base_dir, sample_ids):
         ended = time.time()
         for row in rows:
             row.update(started_unix=started, ended_unix=ended)
+    if os.environ.get(CORES_ENV):
+        for row in rows:
+            row["cores"] = len(os.sched_getaffinity(0))
     return rows

@@ -6,6 +6,7 @@ import campaign_standin
 import pytest
 from campaign_helpers import assert_same_table
 
+from hyperdef.campaign.cores import should_bind, usable_cores
 from hyperdef.campaign.query import results
 from hyperdef.campaign.run import local_cache, run_campaign
 
@@ -48,6 +49,7 @@ def test_on_an_empty_cache_one_worker_compiles_first(reference, tmp_path, monkey
     monkeypatch.setenv("HYPERDEF_JAX_CACHE", str(tmp_path / "empty"))
     monkeypatch.setenv(campaign_standin.CLOCK_ENV, "1")
     monkeypatch.setenv(campaign_standin.SLEEP_ENV, "0.2")
+    monkeypatch.setenv(campaign_standin.CORES_ENV, "1")
     run_campaign(path, tmp_path / "s", workers=2, evaluate=campaign_standin.evaluate)
     df = results(tmp_path / "s")
     calls = df.groupby(["point", "started_unix", "ended_unix"]).size().reset_index()
@@ -56,7 +58,12 @@ def test_on_an_empty_cache_one_worker_compiles_first(reference, tmp_path, monkey
         df.loc[df["started_unix"] == first["started_unix"], "sample"].iloc[0]) // 8)
     mine, others = df[chunk], df[~chunk]
     assert mine["ended_unix"].max() <= others["started_unix"].min()
-    assert_same_table(results(tmp_path / "s").drop(columns=["started_unix", "ended_unix"]), ref)
+    # Where the two workers are all the cores, each later chunk runs bound to one core, and the
+    # first, compiling alone, on all of them (hyperdef.campaign.cores).
+    assert set(mine["cores"]) == {usable_cores()}
+    assert set(others["cores"]) == ({1} if should_bind(2) else {usable_cores()})
+    assert_same_table(results(tmp_path / "s").drop(
+        columns=["started_unix", "ended_unix", "cores"]), ref)
 
 
 def test_without_a_user_cache_workers_cache_in_the_store(tmp_path, monkeypatch):

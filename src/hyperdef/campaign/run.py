@@ -4,7 +4,8 @@ Workers only compute (they never touch the store), so a worker lost mid-task cos
 killed campaign process loses at most the chunks in flight. Where the work runs:
 
 - `workers=K` (default 2): a `LocalCluster` of K single-threaded worker processes (spawned, so
-  JAX starts fresh in each), XLA limited to one thread per worker so K workers use K cores;
+  JAX starts fresh in each), XLA limited to one thread per worker so K workers use K cores, and
+  each bound to a core of its own when K is the machine's core count (`cores`);
 - `scheduler="tcp://HOST:PORT"`: an existing cluster (`dask scheduler` + `dask worker`s); the
   connection must succeed within `connect_timeout_s` or the run fails naming the URL;
 - `workers=0`: in this process, no Dask (debugging, profiling).
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from hyperdef.campaign.cores import should_bind
 from hyperdef.campaign.plan import Chunk, Plan, make_plan
 from hyperdef.campaign.store import Store, _now
 from hyperdef.campaign.table import chunk_frame, chunk_table
@@ -85,13 +87,15 @@ def default_evaluator():
 
 
 def run_chunk(scenario, base_dir, batches, start: int, stop: int, evaluate,
-              compile_cache: str | None = None):
+              compile_cache: str | None = None, own_core: bool | None = None):
     """Evaluate one chunk batch by batch: (the rows of samples start … stop−1 as a DataFrame,
     {"compile_s", "run_s"}: seconds compiling or loading kernels, and the rest of the chunk).
 
     compile_cache: JAX's persistent compilation cache folder ("" the user cache folder, None:
     JAX left as it is), set here because this runs in the worker that compiles (hyperdef.jaxcache
-    says why an environment variable comes too late).
+    says why an environment variable comes too late). own_core: in a local cluster's worker, run
+    on the worker's own core (True) or on all of them (False); None leaves the process as it is
+    (hyperdef.campaign.cores says when and why).
     """
     import pandas as pd
 
@@ -99,6 +103,10 @@ def run_chunk(scenario, base_dir, batches, start: int, stop: int, evaluate,
 
     if compile_cache is not None:
         enable_compilation_cache(compile_cache or None)
+    if own_core is not None:
+        from hyperdef.campaign.cores import bind_worker
+
+        bind_worker(own_core)
     t0 = time.perf_counter()
     with compile_timer() as clock:
         frames = [chunk_frame(evaluate(scenario, base_dir, ids), start, stop) for ids in batches]
@@ -157,7 +165,7 @@ def _execute_local(plan: Plan, pending: list[Chunk], evaluate):
 
 
 def _execute_dask(client, plan: Plan, pending: list[Chunk], evaluate, compile_cache,
-                  first_alone: bool):
+                  first_alone: bool, own_cores: bool = False):
     """Chunks as Dask tasks, at most `IN_FLIGHT_PER_WORKER` per worker submitted at a time: the
     scheduler never holds a whole campaign's results, so memory stays bounded however many
     samples stream through.
@@ -169,6 +177,9 @@ def _execute_dask(client, plan: Plan, pending: list[Chunk], evaluate, compile_ca
     Each point's first chunk also goes ahead of the rest, so the kernels only that point needs
     (its sensors' shapes) are compiled while the other workers are busy elsewhere rather than by
     every worker at once when they all reach that point.
+
+    own_cores: bind each worker to a core of its own (`hyperdef.campaign.cores`), except for
+    the first chunk run alone, which compiles faster on every core.
     """
     from distributed import as_completed
 
@@ -178,12 +189,15 @@ def _execute_dask(client, plan: Plan, pending: list[Chunk], evaluate, compile_ca
     todo = iter(sorted(firsts.values(), key=lambda c: c.point)
                 + [c for c in pending if firsts[c.point] is not c])
     futures = {}
+    order = itertools.count()  # the first submitted chunk runs alone when first_alone
 
     def submit(n):
         for chunk in itertools.islice(todo, n):
+            alone = first_alone and next(order) == 0
             fut = client.submit(run_chunk, plan.scenarios[chunk.point], plan.base_dir,
                                 plan.batches(chunk), chunk.start, chunk.stop, evaluate,
-                                compile_cache, key=f"hyperdef-{chunk.name}-{tag}")
+                                compile_cache, (not alone) if own_cores else None,
+                                key=f"hyperdef-{chunk.name}-{tag}")
             futures[fut.key] = (fut, chunk)
             queue.add(fut)
 
@@ -260,7 +274,8 @@ def run_campaign(source, out: Path, *, samples: int | None = None, workers: int 
             cache = None if scheduler is not None else local_cache(store.folder)
             results = _execute_dask(client, plan, pending, evaluate,
                                     "" if cache is None else str(cache),
-                                    first_alone=cache is not None and not _holds_kernels(cache))
+                                    first_alone=cache is not None and not _holds_kernels(cache),
+                                    own_cores=scheduler is None and should_bind(workers))
         else:
             results = _execute_local(plan, pending, evaluate)
         rows = 0
