@@ -14,7 +14,9 @@ figures this script does not measure (a 10⁴-sample Monte Carlo of the demo ≤
 measured. samples/s counts the compute phase (from the
 first task submitted to the last part stored: JIT compilation in each worker included, cluster
 start-up excluded); the end-to-end time is the whole `run_campaign` call plus the report. Prints
-one table and, with --json, a JSON document.
+one table and, with --json, a JSON document. The workers run as `hyperdef campaign run` runs them:
+where their count is the machine's core count (2 workers on 2 cores), each is bound to a core of
+its own (hyperdef.campaign.cores); a lone worker is not, and keeps the second core for XLA's pool.
 
 The compilation cache. Local workers keep their kernels in the user's cache folder
 (`HYPERDEF_JAX_CACHE`); this script points it at a new empty folder of its own, so the
