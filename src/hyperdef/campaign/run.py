@@ -4,8 +4,8 @@ Workers only compute (they never touch the store), so a worker lost mid-task cos
 killed campaign process loses at most the chunks in flight. Where the work runs:
 
 - `workers=K` (default 2): a `LocalCluster` of K single-threaded worker processes (spawned, so
-  JAX starts fresh in each), XLA limited to one thread per worker so K workers use K cores, and
-  each bound to a core of its own when K is the machine's core count (`cores`);
+  JAX starts fresh in each), XLA asked for one thread per worker (its pool still takes ≈ 0.15
+  of a core), and each bound to a core of its own when K is the machine's core count (`cores`);
 - `scheduler="tcp://HOST:PORT"`: an existing cluster (`dask scheduler` + `dask worker`s); the
   connection must succeed within `connect_timeout_s` or the run fails naming the URL;
 - `workers=0`: in this process, no Dask (debugging, profiling).
@@ -31,8 +31,9 @@ from hyperdef.campaign.plan import Chunk, Plan, make_plan
 from hyperdef.campaign.store import Store, _now
 from hyperdef.campaign.table import chunk_frame, chunk_table
 
-# One XLA thread per worker (so K workers use K cores, and a sample's arithmetic never depends on
-# a thread pool's split), and no up-front grab of a GPU's memory by each of several workers.
+# One XLA thread per worker where XLA takes the setting (a sample's arithmetic never depends on a
+# thread pool's split; its pool still runs part of each computation: `cores` binds for that), and
+# no up-front grab of a GPU's memory by each of several workers.
 WORKER_ENV = {
     "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
     "OMP_NUM_THREADS": "1",
