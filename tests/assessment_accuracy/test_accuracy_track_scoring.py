@@ -6,8 +6,10 @@ import types
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from hyperdef.assessment.track_scoring import score_tracks, track_threats
+from hyperdef.assessment.track_scoring import _majorities, score_tracks, track_threats
 from hyperdef.io.jsonable import json_safe
 from hyperdef.status import Status
 from hyperdef.tracking.trackset import TrackSet
@@ -114,3 +116,23 @@ def test_accuracy_by_phase_with_median_and_p90():
     assert a.phases["midcourse"].nees_mean == 1.0 and a.nees_dof == 6
     # the overall RMSE is ruled by two steps: √((5·100 + 2·10⁴)/7) ≈ 54 m, 5× the 10 m median
     assert abs(a.rmse_pos_m - np.sqrt((5 * 100 + 2 * 1e4) / 7)) < 1e-9
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 4), st.integers(-1, 2)),
+                min_size=1, max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_each_track_takes_the_truth_id_most_of_its_detections_carry(rows):
+    """The majority vote of the module docstring's rule 1, against a count row by row (ties go
+    to the smaller id); other samples' rows do not vote."""
+    sample, track, truth_id = (np.asarray(c, np.int64) for c in zip(*rows, strict=True))
+    detections = pd.DataFrame({"truth_id": truth_id[::-1]})
+    a = pd.DataFrame({"sample": sample, "track_id": track,
+                      "detection": np.arange(len(rows))[::-1]})  # rows point back to front
+    for sid in range(3):
+        votes: dict[int, dict[int, int]] = {}
+        for s, k, o in rows:
+            if s == sid:
+                votes.setdefault(k, {}).setdefault(o, 0)
+                votes[k][o] += 1
+        want = {k: min(c, key=lambda o, c=c: (-c[o], o)) for k, c in votes.items()}
+        assert _majorities(a, detections, sid) == want
