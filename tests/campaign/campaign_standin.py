@@ -22,6 +22,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from hyperdef.campaign.cores import usable_cores
 from hyperdef.constants import R_EARTH_MEAN_M
 from hyperdef.earth.distance import great_circle_m
 from hyperdef.random import component_code, root_key
@@ -118,5 +119,5 @@ def evaluate(scenario, base_dir, sample_ids):
             row.update(started_unix=started, ended_unix=ended)
     if os.environ.get(CORES_ENV):
         for row in rows:
-            row["cores"] = len(os.sched_getaffinity(0))
+            row["cores"] = usable_cores()
     return rows

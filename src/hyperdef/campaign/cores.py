@@ -31,8 +31,9 @@ def usable_cores() -> int:
 
 
 def should_bind(workers: int) -> bool:
-    """Whether a local cluster of `workers` workers binds each to its own core."""
-    return workers > 1 and workers == usable_cores()
+    """Whether a local cluster of `workers` workers binds each to its own core (never where the
+    platform cannot bind)."""
+    return hasattr(os, "sched_setaffinity") and workers > 1 and workers == usable_cores()
 
 
 def bind(slot: int | None) -> set[int] | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from hyperdef.campaign.cores import should_bind
+from hyperdef.campaign.cores import bind_worker, should_bind
 from hyperdef.campaign.plan import Chunk, Plan, make_plan
 from hyperdef.campaign.store import Store, _now
 from hyperdef.campaign.table import chunk_frame, chunk_table
@@ -105,8 +105,6 @@ def run_chunk(scenario, base_dir, batches, start: int, stop: int, evaluate,
     if compile_cache is not None:
         enable_compilation_cache(compile_cache or None)
     if own_core is not None:
-        from hyperdef.campaign.cores import bind_worker
-
         bind_worker(own_core)
     t0 = time.perf_counter()
     with compile_timer() as clock:
