@@ -4,8 +4,8 @@
 Each stage works on the samples of the scan at once: rows of the track and slot tables
 (`tracking.table`) selected by sample, (slot, detection) pairs built by a join on the sample,
 and one chunked kernel call per filter operation. Decisions that stay small and dynamic (a
-platform's conflicting pairs, ray grouping, duplicate pairs) are taken per conflict, never per
-sample.
+platform's conflicting pairs, duplicate pairs) are taken per conflict, never per sample; the
+greedy grouping of lines of sight runs in rounds over all samples (`rays.group_rays_batch`).
 """
 
 from __future__ import annotations

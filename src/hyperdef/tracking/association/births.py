@@ -1,7 +1,8 @@
 """New tracks from the detections no track took (track initiation policy).
 
 In order, per scan:
-1. lines of sight from ≥ 2 platforms that see one object (`rays.group_rays`) are triangulated
+1. lines of sight from ≥ 2 platforms that see one object (`rays.group_rays`; every sample at
+   once in `rays.group_rays_batch`) are triangulated
    (`initiate.triangulate`, least squares with covariance) — the position
    fix, with a zero-mean velocity prior of 1σ `init_speed_sigma_mps` per axis;
 2. each radar detection starts a track (`initiate.radar_initiate`: position and range rate
@@ -25,7 +26,7 @@ from numpy.typing import NDArray
 from hyperdef.constants import R_EARTH_MEAN_M
 from hyperdef.measurement import batch as mb
 from hyperdef.status import Status
-from hyperdef.tracking.association.rays import group_rays
+from hyperdef.tracking.association.rays import group_rays, group_rays_batch
 from hyperdef.tracking.config import TrackerParams
 from hyperdef.tracking.gating import BATCHED_SMALLEST, bucket, chunked
 from hyperdef.tracking.scanstate import State
@@ -221,37 +222,33 @@ def births_batch(st: State, free: NDArray[np.int64]) -> None:
     new: list[_Births] = []
     los = free[b.kind[free] == mb.KIND_LOS]
     used = np.zeros(len(los), dtype=bool)
-    groups: list[NDArray[np.int64]] = []
-    s_los = sm.sample[los]
-    many = np.flatnonzero(np.bincount(s_los, minlength=len(sm.start)) >= 2)
-    for s in many:  # ray grouping is greedy per sample; only samples with 2+ free rays
-        sel = np.flatnonzero(s_los == s)
-        rows = los[sel]
-        for g in group_rays(cast(_F64, b.r_obs_ecef_m[rows]), cast(_F64, b.z[rows, :3]),
-                            cast(_F64, b.sigma[rows, 0]), cast(_F64, b.t_s[rows]),
-                            sm.platform[rows],
-                            gate_probability=p.gate_probability,
-                            min_parallax_rad=p.min_parallax_rad,
-                            tolerance_s=p.triangulation_tolerance_s):
-            groups.append(sel[g])
-    if groups:
-        width = bucket(max(len(g) for g in groups), 4)
-        rid = np.stack([np.resize(los[g], width) for g in groups])
-        valid = np.stack([np.arange(width) < len(g) for g in groups])
+    members, counts = group_rays_batch(
+        cast(_F64, b.r_obs_ecef_m[los]), cast(_F64, b.z[los, :3]), cast(_F64, b.sigma[los, 0]),
+        cast(_F64, b.t_s[los]), sm.platform[los], sm.sample[los],
+        gate_probability=p.gate_probability, min_parallax_rad=p.min_parallax_rad,
+        tolerance_s=p.triangulation_tolerance_s)
+    if len(counts):
+        # one padded batch: groups × (rows up to a bucketed width), each group's rows repeated
+        # to fill it (as `np.resize` does in `births`), the padding marked invalid
+        width = bucket(int(counts.max()), 4)
+        first = np.cumsum(counts) - counts
+        cols = np.arange(width)
+        rid = los[members[first[:, None] + cols % counts[:, None]]]
+        valid = cols < counts[:, None]
         r, P, status = chunked(
             lambda sel: jit["triangulate"](b.r_obs_ecef_m[rid[sel]], b.z[rid[sel], :3],
                                            b.sigma[rid[sel], 0], valid[sel]),
-            len(groups), INIT_CHUNK, BATCHED_SMALLEST)
+            len(counts), INIT_CHUNK, BATCHED_SMALLEST)
         good = np.flatnonzero(status == Status.OK)
-        took = [groups[n] for n in good]
-        if took:
-            used[np.concatenate(took)] = True
+        if len(good):
+            took = members[_ragged(counts, good)]
+            used[took] = True
             x6 = np.zeros((len(good), 1, 6))
             x6[:, 0, :3] = r[good]
             P6 = np.zeros((len(good), 1, 6, 6))
             P6[:, 0, :3, :3], P6[:, 0, 3:, 3:] = P[good], p.init_speed_sigma_mps**2 * np.eye(3)
-            new.append(_category(0, sm.sample[los[[g[0] for g in took]]], good, x6, P6,
-                                 los[np.concatenate(took)], np.asarray([len(g) for g in took])))
+            new.append(_category(0, sm.sample[los[members[first[good]]]], good, x6, P6,
+                                 los[took], counts[good]))
     radar = free[b.kind[free] != mb.KIND_LOS]
     if len(radar):
         x6, P6 = chunked(lambda sel: jit["radar"](jax.tree.map(lambda a: a[radar[sel]], b)),
