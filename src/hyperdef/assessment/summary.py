@@ -173,9 +173,10 @@ def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observa
     scenario: hyperdef.scenario.schema.Scenario (defended_areas, interceptors, atmosphere);
     truth: hyperdef.threats.truth.Truth or None; observation: hyperdef.sensors.observe.Observation
     or None; trackset: hyperdef.tracking.trackset.TrackSet or None; epoch: hyperdef.time.Epoch
-    (recorded only); earth: EarthModel. nis: the run's NIS table (`io.run_metrics.nis_table`
-    of every sample) where the caller has it, else the sample's rows are computed here when the
-    quality gate needs them; scores: the sample's `score_tracks`, likewise. Never raises for
+    (recorded only); earth: EarthModel. nis: NIS rows (`io.run_metrics.nis_table`) holding the
+    sample's, those of the whole run or the sample's alone, where the caller has them, else the
+    sample's rows are computed here when the quality gate needs them; scores: the sample's
+    `score_tracks`, likewise. Never raises for
     missing stages: no threats → empty result; no sensors → every threat "never detected".
     """
     del epoch  # times are seconds since the epoch throughout; nothing here needs the calendar
@@ -194,7 +195,8 @@ def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observa
     def nis_rows() -> pd.DataFrame | None:
         """The sample's NIS rows, computed once and only when some threat is held."""
         if not nis_cache and nis is not None:
-            nis_cache.append(nis[nis["sample"] == sid])
+            mine = nis["sample"].to_numpy() == sid
+            nis_cache.append(nis if mine.all() else nis[mine])
         if not nis_cache:
             from hyperdef.io import run_metrics as rm
 

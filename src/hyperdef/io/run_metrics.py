@@ -190,7 +190,7 @@ def _nis_doc(values: np.ndarray, dof: np.ndarray, inside: np.ndarray) -> dict:
             "nis_mean_lo95": lo / n, "nis_mean_hi95": hi / n}
 
 
-def _rows_by_sample(sample: np.ndarray) -> dict[int, np.ndarray]:
+def rows_by_sample(sample: np.ndarray) -> dict[int, np.ndarray]:
     """Row indices of each sample id, in table order (as a pandas groupby keeps them, so a mean
     sums the same values in the same order)."""
     if not len(sample):
@@ -203,8 +203,8 @@ def _rows_by_sample(sample: np.ndarray) -> dict[int, np.ndarray]:
 def sample_scalars(sets: pd.DataFrame, nis: pd.DataFrame, sample_ids) -> dict[int, dict]:
     """Each sample's mean OSPA and GOSPA over its grid times [m] and its `nis_summary`, by
     sample id; sets and nis are `set_metrics` and `nis_table` of the same run."""
-    set_rows = _rows_by_sample(sets["sample"].to_numpy(np.int64))
-    nis_rows = _rows_by_sample(nis["sample"].to_numpy(np.int64))
+    set_rows = rows_by_sample(sets["sample"].to_numpy(np.int64))
+    nis_rows = rows_by_sample(nis["sample"].to_numpy(np.int64))
     ospa, gospa = sets["ospa_m"].to_numpy(np.float64), sets["gospa_m"].to_numpy(np.float64)
     columns = _nis_columns(nis)
     none = np.zeros(0, np.int64)
