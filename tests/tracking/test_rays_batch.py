@@ -8,6 +8,7 @@ plus rays that see nothing in common, with times spread over the triangulation t
 """
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,3 +89,11 @@ def test_the_scenes_exercise_conflicts_and_growth():
             close = (np.einsum("nc,nc->n", w, w) - rng_m**2) / (rng_m * sigma) ** 2 < 13.8  # chi2.ppf(0.999, 2)
             offered += np.any(np.bincount(platform[close]) >= 2)
     assert offered >= 1
+
+
+def test_unsorted_samples_are_refused():
+    rng = np.random.default_rng(3)
+    r, u, sigma, t, platform = _sample_rays(rng, 2, 3, 0)
+    sample = np.arange(len(u))[::-1]
+    with pytest.raises(ValueError, match="sorted by sample"):
+        group_rays_batch(r, u, sigma, t, platform, sample, **KW)

@@ -102,6 +102,9 @@ def group_rays_batch(r_obs_ecef_m: _F64, u: _F64, sigma_rad: _F64, t_s: _F64,
     returns: members (K,) ray indices, group by group, and counts (G,) members per group; the
     groups ordered by sample, then as `group_rays` returns them.
     """
+    if np.any(np.diff(sample) < 0):  # the pairs and rounds below read each sample as one run
+        raise ValueError("sample: the rays must be sorted by sample (a stable sort keeps the "
+                         "order within each sample, which the groups depend on)")
     # Every pair (i < j) within a sample, in `triu_indices` order sample by sample.
     end = np.searchsorted(sample, sample, side="right")
     n_after = end - np.arange(len(sample)) - 1
