@@ -4,6 +4,7 @@
     python benchmarks/campaign.py --samples 250 --no-e2e # a quicker look
     python benchmarks/campaign.py --campaign my.yaml --workers 1 2 4
     python benchmarks/campaign.py --synthetic-ms 200 --no-e2e   # the runner alone
+    python benchmarks/campaign.py --no-e2e --rounds 3   # 1 and 2 workers, interleaved, 3 times
 
 Goals (issue 7): ≥ 1.7× samples/s from 1 to 2 workers; the 1 000-sample example campaign (3
 architectures) end to end in ≤ 10 min on 2 cores. Issue 11 keeps the 1.7× and adds: that campaign
@@ -27,6 +28,12 @@ the campaign's own (1 000 samples for the example): with fewer, one chunk per po
 worker idle. On a machine with a GPU, JAX uses it in every
 worker; run the same command there and compare the samples/s side by side.
 
+--rounds N runs the worker counts N times, interleaved (1, 2, 1, 2, …): each round's speed-up is
+taken against that round's 1-worker run, and the goal is judged on the median round. On a machine
+shared with other work a single pair can move by a fifth either way between runs (1.51× to 1.90×
+in three runs of the example on one afternoon), so a pair measured minutes apart is the fairer
+figure, and several pairs say how far it moves.
+
 --synthetic-ms replaces the pipeline by a CPU-bound stand-in of about that many ms per sample
 (a NumPy loop, no JAX compile): it measures what the runner itself (Dask, Parquet, resume
 bookkeeping) can scale to, apart from the kernels' compile and Python overheads.
@@ -37,6 +44,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -109,6 +117,8 @@ def main(argv=None) -> int:
     ap.add_argument("--e2e-samples", type=int, default=None,
                     help="samples per point end to end (default: the campaign's own, ≥ 1000)")
     ap.add_argument("--e2e-workers", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the worker counts this many times, interleaved")
     ap.add_argument("--no-throughput", action="store_true")
     ap.add_argument("--no-e2e", action="store_true")
     ap.add_argument("--synthetic-ms", type=float, default=None,
@@ -135,18 +145,24 @@ def main(argv=None) -> int:
         if not args.no_throughput:
             if args.no_e2e and args.synthetic_ms is None:
                 throughput(args.campaign, args.samples, 1, scratch, name="warm-up")
-            for k in args.workers:
-                row = throughput(args.campaign, args.samples, k, scratch, args.synthetic_ms)
-                doc["throughput"].append(row)
-                print(f"{k} worker(s), warm cache: {row['runs']} runs, compute "
-                      f"{row['compute_s']:.1f} s, {row['samples_per_s']:.2f} samples/s",
-                      file=sys.stderr)
-            base = next((r for r in doc["throughput"] if r["workers"] == 1), None)
-            for row in doc["throughput"]:
-                if base is not None and base["samples_per_s"]:
-                    row["speedup_vs_1"] = round(row["samples_per_s"] / base["samples_per_s"], 3)
+            for rnd in range(args.rounds):
+                rows = []
+                for k in args.workers:
+                    row = throughput(args.campaign, args.samples, k, scratch, args.synthetic_ms,
+                                     name=f"w{k}-r{rnd}")
+                    rows.append({"round": rnd, **row})
+                    print(f"round {rnd}: {k} worker(s), warm cache: {row['runs']} runs, compute "
+                          f"{row['compute_s']:.1f} s, {row['samples_per_s']:.2f} samples/s",
+                          file=sys.stderr)
+                base = next((r for r in rows if r["workers"] == 1), None)
+                for row in rows:
+                    if base is not None and base["samples_per_s"]:
+                        row["speedup_vs_1"] = round(row["samples_per_s"] / base["samples_per_s"],
+                                                    3)
+                doc["throughput"] += rows
     for row in doc["throughput"]:
-        print(f"workers={row['workers']:>2}  samples/s={row['samples_per_s']:>8.2f}  "
+        print(f"round {row['round']}  workers={row['workers']:>2}  "
+              f"samples/s={row['samples_per_s']:>8.2f}  "
               f"speed-up={row.get('speedup_vs_1', float('nan')):.2f}  (goal ≥ 1.7 at 2)")
     if args.json:
         print(json.dumps(doc, indent=2))
@@ -159,11 +175,14 @@ def goals(doc: dict) -> None:
     """One line per goal of issues 7 and 11 (benchmarks/goals.py)."""
     from goals import goal
 
-    by_workers = {r["workers"]: r for r in doc["throughput"]}
-    up = by_workers.get(2, {}).get("speedup_vs_1")
+    twos = [r for r in doc["throughput"] if r["workers"] == 2]
+    ups = sorted(r["speedup_vs_1"] for r in twos if r.get("speedup_vs_1"))
+    up = statistics.median(ups) if ups else None
     stand_in = doc["synthetic_ms"] is not None  # the runner alone: the goals are the pipeline's
+    rounds = (f" (median of {len(ups)} interleaved rounds: "
+              + ", ".join(f"{u:.2f}x" for u in ups) + ")") if len(ups) > 1 else ""
     goal(">= 1.7x samples/s from 1 to 2 workers (warm cache)", "7, 11",
-         f"{up:.2f}x" if up else None,
+         f"{up:.2f}x{rounds}" if up else None,
          up >= 1.7 if up and not stand_in else None,
          why="--synthetic-ms replaces the pipeline" if stand_in else
          "needs the throughput runs at --workers 1 2")
@@ -178,7 +197,7 @@ def goals(doc: dict) -> None:
          e["wall_s"] <= 600.0 if full and two else None, why=why)
     goal("the same with 2 workers and a cold compilation cache <= 150 s wall", 11, figure,
          e["wall_s"] <= 150.0 if full and two else None, why=why)
-    row = e if e and e.get("worker_run_s") else by_workers.get(2)
+    row = e if e and e.get("worker_run_s") else (twos[0] if twos else None)
     steady = (row["runs"] * row["workers"] / row["worker_run_s"]
               if row and row.get("worker_run_s") and not stand_in else None)
     goal(">= 20 runs/s in steady state (compilation excluded)", 11,
