@@ -119,6 +119,26 @@ def group_rays_batch(r_obs_ecef_m: _F64, u: _F64, sigma_rad: _F64, t_s: _F64,
     start = np.searchsorted(sample, sample, side="left")
     g2 = chi2.ppf(gate_probability, 2)
     used = np.zeros(len(sample), dtype=bool)
+
+    def grow(a: NDArray[np.intp], b: NDArray[np.intp], mid_ab: _F64
+             ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """The rays that pairs (a, b) (k,) take, as (pair, ray), in the order `group_rays`
+        appends them: of each further platform, its unused ray of least angular residual to
+        the pair's midpoint if that passes the 2-dof gate, least residual first."""
+        n_s = end[a] - start[a]  # each pair's candidates: the rays of its sample, in order
+        g = np.repeat(np.arange(len(a)), n_s)
+        ray = start[a][g] + np.arange(len(g)) - np.repeat(np.cumsum(n_s) - n_s, n_s)
+        cand = (~used[ray] & (np.abs(t_s[ray] - t_s[a][g]) <= tolerance_s)
+                & (platform[ray] != platform[a][g]) & (platform[ray] != platform[b][g]))
+        g, ray = g[cand], ray[cand]
+        rng, q2 = _residual(mid_ab[g], r_obs_ecef_m[ray], u[ray], sigma_rad[ray])
+        by_q2 = np.lexsort((q2, g))
+        ok = (q2 < g2)[by_q2] & (rng[by_q2] > 0)
+        g, ray = g[by_q2][ok], ray[by_q2][ok]
+        _, once = np.unique(g * (platform.max() + 1) + platform[ray], return_index=True)
+        once.sort()  # the first of each (pair, platform), kept in residual order
+        return g[once], ray[once]
+
     # (sample, round, position in group, ray) of every member taken
     taken: list[tuple[NDArray[np.int64], ...]] = []
     rnd = 0
@@ -129,21 +149,7 @@ def group_rays_batch(r_obs_ecef_m: _F64, u: _F64, sigma_rad: _F64, t_s: _F64,
         first = alive[np.r_[True, sample[i[alive[1:]]] != sample[i[alive[:-1]]]]]
         a, b = i[first], j[first]
         used[a] = used[b] = True
-        # each pair's candidates: the rays of its sample, in index order
-        n_s = end[a] - start[a]
-        g = np.repeat(np.arange(len(a)), n_s)
-        ray = start[a][g] + np.arange(len(g)) - np.repeat(np.cumsum(n_s) - n_s, n_s)
-        cand = (~used[ray] & (np.abs(t_s[ray] - t_s[a][g]) <= tolerance_s)
-                & (platform[ray] != platform[a][g]) & (platform[ray] != platform[b][g]))
-        g, ray = g[cand], ray[cand]
-        rng, q2 = _residual(mid[first][g], r_obs_ecef_m[ray], u[ray], sigma_rad[ray])
-        by_q2 = np.lexsort((q2, g))
-        g, ray, ok = g[by_q2], ray[by_q2], (q2 < g2)[by_q2] & (rng[by_q2] > 0)
-        g, ray = g[ok], ray[ok]
-        # a platform adds its best ray only: the first of each (group, platform) in q2 order
-        _, once = np.unique(g * (platform.max() + 1) + platform[ray], return_index=True)
-        once.sort()
-        g, ray = g[once], ray[once]
+        g, ray = grow(a, b, mid[first])
         used[ray] = True
         pos = 2 + np.arange(len(g)) - np.searchsorted(g, g)
         rays = np.r_[a, b, ray]
