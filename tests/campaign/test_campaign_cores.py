@@ -68,7 +68,7 @@ def test_only_a_cluster_with_a_worker_per_core_binds():
 
 @pytest.mark.skipif(usable_cores() < 2,
                     reason="this process may use one core only, so two workers cannot each be "
-                           "bound to a core of their own")
+                           "bound to a core of their own (campaigns there run unbound)")
 def test_local_workers_take_a_core_each_and_give_it_back():
     from hyperdef.campaign.run import dask_client
 

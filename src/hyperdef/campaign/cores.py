@@ -53,7 +53,7 @@ def bind(slot: int | None) -> set[int] | None:
     for tid in os.listdir("/proc/self/task"):
         try:
             os.sched_setaffinity(int(tid), mask)
-        except (ProcessLookupError, PermissionError):  # a thread that ended meanwhile
+        except (ProcessLookupError, PermissionError):  # ended meanwhile, or not ours to move
             continue
     return mask
 

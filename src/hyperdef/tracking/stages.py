@@ -20,6 +20,7 @@ from hyperdef.tracking.apply import Hits, apply_plan
 from hyperdef.tracking.association.births import births_batch
 from hyperdef.tracking.association.plan import PairTable, Plan, plan_batch
 from hyperdef.tracking.deferred import Held
+from hyperdef.tracking.runs import pairs_within
 from hyperdef.tracking.scanstate import Scan, State
 from hyperdef.tracking.table import PREDICT_CHUNK, Tracks, mixture_groups
 from hyperdef.tracking.trackset import FIRM, TENTATIVE
@@ -289,13 +290,7 @@ def dedupe(st: State, scan: Scan, shared: set[tuple[int, int]]) -> None:
         bad = cast(NDArray[np.bool_],
                    ~np.isfinite(x6).all(axis=1) | ~np.isfinite(P6).all(axis=(1, 2)))
         gone |= set(cand[bad].tolist())
-        # pairs i < j within a sample (cand is sorted by sample, then id)
-        start = np.searchsorted(s, s)
-        n = np.bincount(s, minlength=n_s)[s]
-        i = np.repeat(np.arange(len(cand)), n)
-        j = np.repeat(start, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
-        keep = j > i
-        i, j = i[keep], j[keep]
+        i, j = pairs_within(s)  # pairs within a sample (cand is sorted by sample, then id)
         good = ~bad[i] & ~bad[j]
         d = x6[i, :3] - x6[j, :3]
         S = np.where(good[:, None, None], P6[i, :3, :3] + P6[j, :3, :3], np.eye(3))

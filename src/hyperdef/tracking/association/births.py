@@ -29,6 +29,7 @@ from hyperdef.status import Status
 from hyperdef.tracking.association.rays import group_rays, group_rays_batch
 from hyperdef.tracking.config import TrackerParams
 from hyperdef.tracking.gating import BATCHED_SMALLEST, bucket, chunked
+from hyperdef.tracking.runs import runs
 from hyperdef.tracking.scanstate import State
 
 INIT_CHUNK = 16  # detections or groups per initiator call
@@ -197,8 +198,9 @@ class _Births(NamedTuple):
 
 def _ragged(counts: NDArray[np.int64], idx: NDArray[np.int64]) -> NDArray[np.int64]:
     """Flat positions of the entries of groups idx, groups being counts (n,) consecutive runs."""
-    starts, c = np.cumsum(counts) - counts, counts[idx]
-    return np.repeat(starts[idx] - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))
+    starts = np.cumsum(counts) - counts
+    owner, pos = runs(counts[idx])
+    return starts[idx][owner] + pos
 
 
 def _category(cat: int, sample: NDArray[np.int64], order: NDArray[np.int64],

@@ -22,6 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import chi2
 
+from hyperdef.tracking.runs import pairs_within, runs
+
 _F64 = NDArray[np.float64]
 
 
@@ -105,11 +107,7 @@ def group_rays_batch(r_obs_ecef_m: _F64, u: _F64, sigma_rad: _F64, t_s: _F64,
     if np.any(np.diff(sample) < 0):  # the pairs and rounds below read each sample as one run
         raise ValueError("sample: the rays must be sorted by sample (a stable sort keeps the "
                          "order within each sample, which the groups depend on)")
-    # Every pair (i < j) within a sample, in `triu_indices` order sample by sample.
-    end = np.searchsorted(sample, sample, side="right")
-    n_after = end - np.arange(len(sample)) - 1
-    i = np.repeat(np.arange(len(sample)), n_after)
-    j = i + 1 + np.arange(len(i)) - np.repeat(np.cumsum(n_after) - n_after, n_after)
+    i, j = pairs_within(sample)  # every pair within a sample, in `group_rays`' order
     i, j, q, mid = _compatible_pairs(i, j, r_obs_ecef_m, u, sigma_rad, t_s, platform,
                                      gate_probability=gate_probability,
                                      min_parallax_rad=min_parallax_rad, tolerance_s=tolerance_s,
@@ -117,6 +115,7 @@ def group_rays_batch(r_obs_ecef_m: _F64, u: _F64, sigma_rad: _F64, t_s: _F64,
     order = np.lexsort((q, sample[i]))  # stable: ties keep the pair order, as in `group_rays`
     i, j, mid = i[order], j[order], mid[order]
     start = np.searchsorted(sample, sample, side="left")
+    end = np.searchsorted(sample, sample, side="right")
     g2 = chi2.ppf(gate_probability, 2)
     used = np.zeros(len(sample), dtype=bool)
 
@@ -125,9 +124,8 @@ def group_rays_batch(r_obs_ecef_m: _F64, u: _F64, sigma_rad: _F64, t_s: _F64,
         """The rays that pairs (a, b) (k,) take, as (pair, ray), in the order `group_rays`
         appends them: of each further platform, its unused ray of least angular residual to
         the pair's midpoint if that passes the 2-dof gate, least residual first."""
-        n_s = end[a] - start[a]  # each pair's candidates: the rays of its sample, in order
-        g = np.repeat(np.arange(len(a)), n_s)
-        ray = start[a][g] + np.arange(len(g)) - np.repeat(np.cumsum(n_s) - n_s, n_s)
+        g, pos = runs(end[a] - start[a])  # each pair's candidates: its sample's rays, in order
+        ray = start[a][g] + pos
         cand = (~used[ray] & (np.abs(t_s[ray] - t_s[a][g]) <= tolerance_s)
                 & (platform[ray] != platform[a][g]) & (platform[ray] != platform[b][g]))
         g, ray = g[cand], ray[cand]
