@@ -9,6 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hyperdef.assessment.sample_rows import SampleRows
 from hyperdef.assessment.track_scoring import _majorities, score_tracks, track_threats
 from hyperdef.io.jsonable import json_safe
 from hyperdef.status import Status
@@ -136,3 +137,5 @@ def test_each_track_takes_the_truth_id_most_of_its_detections_carry(rows):
                 votes[k][o] += 1
         want = {k: min(c, key=lambda o, c=c: (-c[o], o)) for k, c in votes.items()}
         assert _majorities(a, detections, sid) == want
+        indexed = SampleRows.of(None, a).assignments_of(sid)  # the batch indexed once
+        assert _majorities(a, detections, sid, indexed) == want

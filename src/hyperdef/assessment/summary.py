@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from hyperdef.assessment import custody as cu
 from hyperdef.assessment import engagement as en
@@ -55,6 +56,7 @@ from hyperdef.earth.model import EarthModel
 from hyperdef.status import Status
 
 if TYPE_CHECKING:
+    from hyperdef.assessment.sample_rows import SampleRows
     from hyperdef.assessment.track_scoring import TrackScore
     from hyperdef.sensors.observe import Observation
     from hyperdef.threats.truth import Truth
@@ -89,13 +91,16 @@ class AssessOptions:
     quality: QualityGate = QualityGate()  # track-derived products need a converged estimate
 
 
-def _first_detection(detections: pd.DataFrame | None, sample_id: int, o: int) -> float | None:
+def _first_detection(detections: pd.DataFrame | None, sample_id: int, o: int,
+                     rows: NDArray[np.int64] | None = None) -> float | None:
+    """Time [s] of threat o's first detection in sample sample_id (None: never detected);
+    rows: the sample's rows of the table where the caller has indexed it (`SampleRows`)."""
     if detections is None or len(detections) == 0:
         return None
-    # NumPy masks: pandas' boolean indexing costs milliseconds a call at a batch's table size
-    mine = ((detections["sample"].to_numpy() == sample_id)
-            & (detections["truth_id"].to_numpy() == o))
-    return float(detections["t_s"].to_numpy()[mine].min()) if mine.any() else None
+    if rows is None:
+        rows = np.flatnonzero(detections["sample"].to_numpy() == sample_id)
+    mine = rows[detections["truth_id"].to_numpy()[rows] == o]
+    return float(detections["t_s"].to_numpy()[mine].min()) if len(mine) else None
 
 
 def _vehicle(truth: Truth, s: int, o: int, opts: AssessOptions) -> VehicleClass:
@@ -167,7 +172,8 @@ def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observa
            trackset: TrackSet | None, *, epoch: Epoch | None, earth: EarthModel,
            options: AssessOptions = AssessOptions(),
            nis: pd.DataFrame | None = None,
-           scores: list[TrackScore] | None = None) -> Assessment:
+           scores: list[TrackScore] | None = None,
+           rows: SampleRows | None = None) -> Assessment:
     """Custody, warning, footprints and engagement windows of one sample (see module docstring).
 
     scenario: hyperdef.scenario.schema.Scenario (defended_areas, interceptors, atmosphere);
@@ -176,7 +182,8 @@ def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observa
     (recorded only); earth: EarthModel. nis: NIS rows (`io.run_metrics.nis_table`) holding the
     sample's, those of the whole run or the sample's alone, where the caller has them, else the
     sample's rows are computed here when the quality gate needs them; scores: the sample's
-    `score_tracks`, likewise. Never raises for
+    `score_tracks`, likewise; rows: the batch's detections and assignments indexed by sample
+    (`SampleRows`), where a caller assessing many samples of one batch has them. Never raises for
     missing stages: no threats → empty result; no sensors → every threat "never detected".
     """
     del epoch  # times are seconds since the epoch throughout; nothing here needs the calendar
@@ -188,7 +195,7 @@ def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observa
     detections = observation.detections if observation is not None else None
     if trackset is not None and scores is None:
         from hyperdef.assessment.track_scoring import score_tracks
-        scores = score_tracks(trackset, truth, detections, sample_index=s)
+        scores = score_tracks(trackset, truth, detections, sample_index=s, rows=rows)
     areas, sites = list(scenario.defended_areas), list(scenario.interceptors)
     nis_cache: list[pd.DataFrame | None] = []
 
@@ -217,7 +224,8 @@ def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observa
         else:
             holder = np.full(len(t_s), -1, np.int64)
         cust = cu.custody(t_s, fly, holder, det)
-        first_det = _first_detection(detections, sid, o)
+        first_det = _first_detection(detections, sid, o,
+                                     None if rows is None else rows.detections_of(sid))
 
         r = np.asarray(truth.r_ecef_m)[s, o]
         lat, lon, _ = (np.asarray(a) for a in ecef_to_geodetic(r, earth))

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy.stats import chi2
 
 from hyperdef.assessment.accuracy import nees
@@ -38,6 +39,7 @@ from hyperdef.assessment.phases import PHASES, phase_masks
 from hyperdef.status import Status
 
 if TYPE_CHECKING:
+    from hyperdef.assessment.sample_rows import SampleRows
     from hyperdef.threats.truth import Truth
     from hyperdef.tracking.trackset import TrackSet
 
@@ -101,13 +103,15 @@ def _json(v: float | np.floating[Any] | None) -> float | None:
 
 
 def track_threats(trackset: TrackSet, truth: Truth, detections: pd.DataFrame | None, *,
-                  sample_index: int = 0) -> dict[int, int]:
-    """{track id: threat index} of the ever-firm tracks of one sample (rule in module doc)."""
+                  sample_index: int = 0, rows: SampleRows | None = None) -> dict[int, int]:
+    """{track id: threat index} of the ever-firm tracks of one sample (rule in module doc);
+    rows: the batch's tables indexed by sample, where the caller has them."""
     s = sample_index
     sid = int(np.asarray(trackset.sample_ids)[s])
     ever_firm = (np.asarray(trackset.state[s]) == FIRM).any(axis=1)
     out: dict[int, int] = {}
-    majority = _majorities(trackset.assignments, detections, sid)
+    majority = _majorities(trackset.assignments, detections, sid,
+                           None if rows is None else rows.assignments_of(sid))
     r_true = np.asarray(truth.r_ecef_m)[s]  # (O, T, 3)
     fly = np.asarray(truth.in_flight)[s]
     for k in np.flatnonzero(ever_firm):
@@ -123,15 +127,15 @@ def track_threats(trackset: TrackSet, truth: Truth, detections: pd.DataFrame | N
 
 
 def _majorities(a: pd.DataFrame | None, detections: pd.DataFrame | None,
-                sid: int) -> dict[int, int]:
+                sid: int, rows: NDArray[np.int64] | None = None) -> dict[int, int]:
     """{track id: the truth_id most of its detections carry} of sample sid's tracks that used
-    any (ties: the smaller id; −1: false alarms). NumPy over the whole batch's table: a pandas
-    boolean selection per sample cost a millisecond a sample at a campaign batch's size."""
+    any (ties: the smaller id; −1: false alarms). rows: sample sid's rows of `a` where the
+    caller has indexed the batch (`SampleRows`), else found here by a scan of the table."""
     if detections is None or a is None or not len(a) or "truth_id" not in detections:
         return {}
-    mine = a["sample"].to_numpy() == sid
+    mine = np.flatnonzero(a["sample"].to_numpy() == sid) if rows is None else rows
     tid = a["track_id"].to_numpy()[mine].astype(np.int64)
-    src = np.asarray(detections["truth_id"], np.int64)[a["detection"].to_numpy()[mine]]
+    src = detections["truth_id"].to_numpy()[a["detection"].to_numpy()[mine]].astype(np.int64)
     pairs, n = np.unique(np.stack([tid, src], axis=1), axis=0, return_counts=True)
     # Rows sorted by (track, truth id): a stable sort by count, largest first, puts each
     # track's majority (the smaller id on a tie) first among its rows.
@@ -156,20 +160,21 @@ def _nearest(x: np.ndarray, P: np.ndarray, r_true: np.ndarray,  # noqa: N803
 
 
 def score_tracks(trackset: TrackSet, truth: Truth, detections: pd.DataFrame | None, *,
-                 sample_index: int = 0) -> list[TrackScore]:
+                 sample_index: int = 0, rows: SampleRows | None = None) -> list[TrackScore]:
     """Per-threat tracking scores of one sample.
 
     trackset: hyperdef.tracking.trackset.TrackSet on the truth's grid; truth:
     hyperdef.threats.truth.Truth (names, t_s, r_ecef_m (S,O,T,3), v_ecef_mps, in_flight (S,O,T));
     detections: the detections table (truth_id read for scoring) or None;
-    sample_index: index into the sample axis.
+    sample_index: index into the sample axis; rows: the batch's tables indexed by sample
+    (`SampleRows`), where a caller scoring many samples of one batch has them.
     returns: one `TrackScore` per threat, in the truth's threat order.
     """
     s = sample_index
     t = np.asarray(truth.t_s, float)
     if len(trackset.t_s) != len(t) or not np.allclose(trackset.t_s, t):
         raise ValueError("score_tracks: the TrackSet and the truth must share the time grid")
-    on = track_threats(trackset, truth, detections, sample_index=s)
+    on = track_threats(trackset, truth, detections, sample_index=s, rows=rows)
     col = {int(tid): k for k, tid in enumerate(np.asarray(trackset.track_ids))}
     out = []
     for o, name in enumerate(truth.names):

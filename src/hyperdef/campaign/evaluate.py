@@ -67,11 +67,11 @@ def _consistency(result) -> tuple[dict[int, dict], pd.DataFrame | None]:
 
 def rows_of(result) -> list[dict]:
     """One dict per (sample, threat) of a hyperdef.result.RunResult."""
+    from hyperdef.assessment.sample_rows import SampleRows, rows_by_sample
     from hyperdef.assessment.summary import AssessOptions, assess
     from hyperdef.assessment.track_scoring import score_tracks
     from hyperdef.earth.model import earth_model
     from hyperdef.io.jsonable import json_safe
-    from hyperdef.io.run_metrics import rows_by_sample
     from hyperdef.tracking.faults import CAPACITY, status_columns
 
     truth = result.truth
@@ -81,9 +81,10 @@ def rows_of(result) -> list[dict]:
     earth = earth_model(scenario.earth)
     detections = getattr(result.observation, "detections", None)
     consistency, nis = _consistency(result)
-    # each sample's NIS rows found once: a selection per sample would scan the whole batch's
-    # table for every sample (≈ 2 ms a sample at 500 samples a batch)
+    # Each sample's rows of the batch's tables found once: a selection per sample would scan
+    # every table for every sample (≈ 2 ms a sample for the NIS alone at 500 samples a batch)
     nis_of = {} if nis is None else rows_by_sample(nis["sample"].to_numpy(np.int64))
+    by_sample = SampleRows.of(detections, getattr(result.trackset, "assignments", None))
     ids = np.asarray(result.sample_ids).tolist()
     statuses = {} if result.trackset is None else status_columns(result.trackset.faults, ids)
     rows = []
@@ -93,12 +94,13 @@ def rows_of(result) -> list[dict]:
             if tracked["track_status"] == CAPACITY:  # stopped part-way: no track-derived figure
                 trackset = None
             else:
-                scores = score_tracks(trackset, truth, detections, sample_index=s)
+                scores = score_tracks(trackset, truth, detections, sample_index=s,
+                                      rows=by_sample)
         assessment = assess(scenario, truth, result.observation, trackset,
                             epoch=result.epoch, earth=earth,
                             options=AssessOptions(sample_index=s, max_footprints=0),
                             nis=None if nis is None else nis.iloc[nis_of.get(int(sid), [])],
-                            scores=scores)
+                            scores=scores, rows=by_sample)
         for o, summary in enumerate(truth.summary(s)):
             name = summary.pop("name")
             row = {"sample": int(sid), "threat": name, **_flat(summary)}

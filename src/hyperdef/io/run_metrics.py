@@ -26,6 +26,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from hyperdef.assessment.accuracy import chi2_bounds, gospa, ospa
+from hyperdef.assessment.sample_rows import rows_by_sample
 from hyperdef.measurement import batch as mb
 from hyperdef.tracking.motion.kinematic import cv_process_noise
 
@@ -188,16 +189,6 @@ def _nis_doc(values: np.ndarray, dof: np.ndarray, inside: np.ndarray) -> dict:
     return {"nis_count": n, "nis_mean": float(np.mean(values)),
             "nis_dof_mean": total_dof / n, "nis_inside95_fraction": float(np.mean(inside)),
             "nis_mean_lo95": lo / n, "nis_mean_hi95": hi / n}
-
-
-def rows_by_sample(sample: np.ndarray) -> dict[int, np.ndarray]:
-    """Row indices of each sample id, in table order (as a pandas groupby keeps them, so a mean
-    sums the same values in the same order)."""
-    if not len(sample):
-        return {}
-    order = np.argsort(sample, kind="stable")
-    ids, starts = np.unique(sample[order], return_index=True)
-    return dict(zip(ids.tolist(), np.split(order, starts[1:]), strict=True))
 
 
 def sample_scalars(sets: pd.DataFrame, nis: pd.DataFrame, sample_ids) -> dict[int, dict]:
