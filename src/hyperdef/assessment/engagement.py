@@ -26,8 +26,9 @@ from typing import Any, Protocol
 import numpy as np
 from jax.typing import ArrayLike
 
+from hyperdef.assessment.coasting import Coast, Steps, serve
 from hyperdef.assessment.custody import intervals, step_weights_s
-from hyperdef.assessment.flyout import FlightOptions, VehicleClass, coast
+from hyperdef.assessment.flyout import FlightOptions, VehicleClass
 from hyperdef.assessment.warning import NamedPlace
 from hyperdef.earth.geodetic import ecef_to_geodetic, geodetic_to_ecef
 from hyperdef.earth.model import WGS84, EarthModel
@@ -146,6 +147,14 @@ def predicted_positions(t_s: np.ndarray, x: np.ndarray, holder_cols: np.ndarray,
                         flight: FlightOptions) -> np.ndarray:
     """(T,3) threat position the defence believes: the holding firm track's estimate, and where
     custody lapsed after the first firm track, the last estimate coasted forward (zero bank)."""
+    return serve(predicting_positions(t_s, x, holder_cols, vehicle, atmosphere, earth, flight))
+
+
+def predicting_positions(t_s: np.ndarray, x: np.ndarray, holder_cols: np.ndarray,
+                         vehicle: VehicleClass, atmosphere: str, earth: EarthModel,
+                         flight: FlightOptions) -> Steps[np.ndarray]:
+    """`predicted_positions` as steps: yields the one `Coast` it needs (if any), is sent its
+    positions (`assessment.coasting`)."""
     n_t = len(t_s)
     p = np.full((n_t, 3), np.nan)
     held = holder_cols >= 0
@@ -162,8 +171,7 @@ def predicted_positions(t_s: np.ndarray, x: np.ndarray, holder_cols: np.ndarray,
         return p
     y0 = y0[ok]
     t0 = np.asarray([t_s[i - 1] for i, g in zip(starts, ok, strict=True) if g])
-    ys = coast(y0, t0, vehicle, t_s, atmosphere=atmosphere, earth=earth,
-               options=flight)
+    ys = yield Coast(y0, t0, vehicle, np.asarray(t_s, np.float64), atmosphere, earth, flight)
     for g, i in enumerate([i for i, good in zip(starts, ok, strict=True) if good]):
         nxt = np.flatnonzero(held[i:])
         end = i + int(nxt[0]) if nxt.size else n_t

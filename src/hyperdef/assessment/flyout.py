@@ -5,8 +5,8 @@ centrifugal, drag and lift with bank; the scenario's atmosphere), stepped by the
 classical RK4 step (`hyperdef.dynamics.integrate.rk4_step`) for a whole batch at once inside one
 while-loop that ends when every vehicle has landed (`_fly`). That graph is much smaller than the
 event-locating `integrate_fixed`, which matters because each batch shape is compiled once per run:
-batches are padded to a few sizes (16 with recorded paths, powers of two above), so a run compiles
-`_fly` about twice.
+batches are padded to a few sizes (16 or 256 with recorded paths, powers of two from 16 without),
+so a run compiles `_fly` two or three times.
 
 The ground crossing is placed by linear interpolation within the last step (≤ a·dt²/8 ≈ 25 m at
 2 s steps and 50 m/s²); tests compare impacts and coasted paths with scipy's solve_ivp on
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -155,29 +155,41 @@ def _bucket(n: int) -> int:
     return max(16, 1 << (int(n) - 1).bit_length())
 
 
-def coast(y0: ArrayLike, t0_s: ArrayLike, vehicle: VehicleClass, t_grid_s: ArrayLike, *,
-          atmosphere: str, earth: EarthModel = WGS84,
+#: Rows of a `coast` call's flights: one block for a sample's few states (the shape
+#: `fly_to_ground` compiles for small batches), blocks of the larger size for a batch's states
+#: gathered from all its samples (`assessment.coasting.serve_all`). Two shapes, two compilations.
+COAST_BLOCKS = (16, 256)
+
+
+def coast(y0: ArrayLike, t0_s: ArrayLike, vehicle: VehicleClass | Sequence[VehicleClass],
+          t_grid_s: ArrayLike, *, atmosphere: str, earth: EarthModel = WGS84,
           options: FlightOptions = FlightOptions()) -> np.ndarray:
     """(G, T, 3) positions [m, ECEF] on t_grid_s (T,) of G states y0 (G, 6) released at t0_s (G,)
-    and flown unpowered at zero bank with the vehicle class; NaN before t0 and after impact.
-    Positions between integration steps are interpolated linearly (steps of options.step_s)."""
+    and flown unpowered at zero bank with the vehicle class (one for all, or one per state);
+    NaN before t0 and after impact. Positions between integration steps are interpolated
+    linearly (steps of options.step_s). A state's flight is the same whatever else is flown
+    beside it: each is integrated on its own (vmapped), only for longer where others need it."""
     y0 = np.asarray(y0, np.float64)
     t0 = np.asarray(t0_s, np.float64)
     t = np.asarray(t_grid_s, np.float64)
     g = len(y0)
+    classes = [vehicle] * g if isinstance(vehicle, VehicleClass) else list(vehicle)
+    params = np.asarray([[v.beta_kgpm2, v.lift_to_drag, 0.0, 0.0] for v in classes],
+                        np.float64).reshape(g, 4)
     n_rec = options.record_steps
     out = np.full((g, len(t), 3), np.nan)
-    for lo in range(0, g, 16):  # batches of 16: the shape `fly_to_ground` compiles for
-        y0p = np.concatenate([y0[lo:lo + 16], np.repeat(y0[lo:lo + 1], 16 - len(y0[lo:lo + 16]),
-                                                        0)])
-        params = np.tile([vehicle.beta_kgpm2, vehicle.lift_to_drag, 0.0, 0.0], (16, 1))
+    size = COAST_BLOCKS[0] if g <= COAST_BLOCKS[0] else COAST_BLOCKS[1]
+    for lo in range(0, g, size):
+        hi = min(lo + size, g)
+        pad = np.full(size - (hi - lo), lo)  # pads fly the block's first state again
+        rows = np.r_[np.arange(lo, hi), pad]
         # Steps past the grid's last time are never read: stop there rather than at the ground
         # (a glider released high would otherwise fly hundreds of unused steps).
         last = t[-1] if len(t) else t0[lo]
-        steps = max(1, int(np.ceil((last - t0[lo:lo + 16].min()) / options.step_s)) + 1)
-        _, _, _, path = _fly(y0p, params, options.step_s, min(n_rec - 1, steps),
+        steps = max(1, int(np.ceil((last - t0[lo:hi].min()) / options.step_s)) + 1)
+        _, _, _, path = _fly(y0[rows], params[rows], options.step_s, min(n_rec - 1, steps),
                              atmosphere=atmosphere, earth=earth, n_record=n_rec)
-        _fill(out, lo, np.asarray(path)[:min(16, g - lo)], t0, t, options.step_s)
+        _fill(out, lo, np.asarray(path)[:hi - lo], t0, t, options.step_s)
     return out
 
 

@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from hyperdef.assessment import custody as cu
 from hyperdef.assessment import engagement as en
 from hyperdef.assessment import footprint as fp
+from hyperdef.assessment.coasting import Steps, serve
 from hyperdef.assessment.flyout import VehicleClass
 from hyperdef.assessment.quality import QualityGate, gate_reasons, withheld_reason
 from hyperdef.assessment.records import (
@@ -186,6 +187,17 @@ def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observa
     (`SampleRows`), where a caller assessing many samples of one batch has them. Never raises for
     missing stages: no threats → empty result; no sensors → every threat "never detected".
     """
+    return serve(assessing(scenario, truth, observation, trackset, epoch=epoch, earth=earth,
+                           options=options, nis=nis, scores=scores, rows=rows))
+
+
+def assessing(scenario: AssessedScenario, truth: Truth | None,
+              observation: Observation | None, trackset: TrackSet | None, *,
+              epoch: Epoch | None, earth: EarthModel, options: AssessOptions = AssessOptions(),
+              nis: pd.DataFrame | None = None, scores: list[TrackScore] | None = None,
+              rows: SampleRows | None = None) -> Steps[Assessment]:
+    """`assess` as steps (`assessment.coasting`): yields the coasts its engagement windows
+    need, so that a caller assessing a batch's samples flies them all at once (`serve_all`)."""
     del epoch  # times are seconds since the epoch throughout; nothing here needs the calendar
     if truth is None or len(truth.names) == 0:
         return Assessment()
@@ -264,8 +276,9 @@ def assess(scenario: AssessedScenario, truth: Truth | None, observation: Observa
             if sites:
                 # the defence acts on trusted estimates only: a withheld one is replaced by
                 # the last trusted estimate coasted forward, as in a custody gap
-                pos = en.predicted_positions(t_s, x, np.where(gated, -1, cols), vehicle,
-                                             atmosphere, earth, options.footprint.flight)
+                pos = yield from en.predicting_positions(
+                    t_s, x, np.where(gated, -1, cols), vehicle, atmosphere, earth,
+                    options.footprint.flight)
                 t_fly = t_s[fly] if fly.any() else t_s
                 decisions = np.linspace(t_fly[0], t_fly[-1], options.decision_points)
                 for site in sites:

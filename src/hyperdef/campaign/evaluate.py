@@ -67,8 +67,9 @@ def _consistency(result) -> tuple[dict[int, dict], pd.DataFrame | None]:
 
 def rows_of(result) -> list[dict]:
     """One dict per (sample, threat) of a hyperdef.result.RunResult."""
+    from hyperdef.assessment.coasting import serve_all
     from hyperdef.assessment.sample_rows import SampleRows, rows_by_sample
-    from hyperdef.assessment.summary import AssessOptions, assess
+    from hyperdef.assessment.summary import AssessOptions, assessing
     from hyperdef.assessment.track_scoring import score_tracks
     from hyperdef.earth.model import earth_model
     from hyperdef.io.jsonable import json_safe
@@ -87,20 +88,28 @@ def rows_of(result) -> list[dict]:
     by_sample = SampleRows.of(detections, getattr(result.trackset, "assignments", None))
     ids = np.asarray(result.sample_ids).tolist()
     statuses = {} if result.trackset is None else status_columns(result.trackset.faults, ids)
-    rows = []
+    held, steps = [], []
     for s, sid in enumerate(ids):
-        scores, trackset, tracked = None, result.trackset, statuses.get(sid, {})
+        scores, trackset = None, result.trackset
         if trackset is not None:
-            if tracked["track_status"] == CAPACITY:  # stopped part-way: no track-derived figure
+            if statuses[sid]["track_status"] == CAPACITY:  # stopped part-way: no track figure
                 trackset = None
             else:
                 scores = score_tracks(trackset, truth, detections, sample_index=s,
                                       rows=by_sample)
-        assessment = assess(scenario, truth, result.observation, trackset,
-                            epoch=result.epoch, earth=earth,
-                            options=AssessOptions(sample_index=s, max_footprints=0),
-                            nis=None if nis is None else nis.iloc[nis_of.get(int(sid), [])],
-                            scores=scores, rows=by_sample)
+        held.append((scores, trackset))
+        steps.append(assessing(scenario, truth, result.observation, trackset,
+                               epoch=result.epoch, earth=earth,
+                               options=AssessOptions(sample_index=s, max_footprints=0),
+                               nis=None if nis is None else nis.iloc[nis_of.get(int(sid), [])],
+                               scores=scores, rows=by_sample))
+    # every sample's coasted predictions flown together: one flight call a batch, not a
+    # sample (3.3 ms a sample on the demo, most of it a padded call's integration loop)
+    assessments = serve_all(steps)
+    rows = []
+    for s, sid in enumerate(ids):
+        (scores, trackset), assessment = held[s], assessments[s]
+        tracked = statuses.get(sid, {})
         for o, summary in enumerate(truth.summary(s)):
             name = summary.pop("name")
             row = {"sample": int(sid), "threat": name, **_flat(summary)}
