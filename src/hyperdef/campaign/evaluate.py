@@ -90,14 +90,14 @@ def rows_of(result) -> list[dict]:
     statuses = {} if result.trackset is None else status_columns(result.trackset.faults, ids)
     held, steps = [], []
     for s, sid in enumerate(ids):
-        scores, trackset = None, result.trackset
+        scores, trackset, tracked = None, result.trackset, statuses.get(sid, {})
         if trackset is not None:
-            if statuses[sid]["track_status"] == CAPACITY:  # stopped part-way: no track figure
+            if tracked["track_status"] == CAPACITY:  # stopped part-way: no track-derived figure
                 trackset = None
             else:
                 scores = score_tracks(trackset, truth, detections, sample_index=s,
                                       rows=by_sample)
-        held.append((scores, trackset))
+        held.append((scores, trackset, tracked))
         steps.append(assessing(scenario, truth, result.observation, trackset,
                                epoch=result.epoch, earth=earth,
                                options=AssessOptions(sample_index=s, max_footprints=0),
@@ -108,8 +108,7 @@ def rows_of(result) -> list[dict]:
     assessments = serve_all(steps)
     rows = []
     for s, sid in enumerate(ids):
-        (scores, trackset), assessment = held[s], assessments[s]
-        tracked = statuses.get(sid, {})
+        (scores, trackset, tracked), assessment = held[s], assessments[s]
         for o, summary in enumerate(truth.summary(s)):
             name = summary.pop("name")
             row = {"sample": int(sid), "threat": name, **_flat(summary)}
